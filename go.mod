@@ -1,0 +1,8 @@
+module github.com/atameken/expertbot
+
+go 1.26.8
+
+require (
+	github.com/jmoiron/sqlx v1.4.0
+	github.com/lib/pq v1.12.3
+)

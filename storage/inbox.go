@@ -1,0 +1,154 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/lib/pq"
+)
+
+// Update is a Telegram update as kept in the inbox.
+type Update struct {
+	ID       int64  `db:"update_id"`
+	ChatID   int64  `db:"chat_id"`
+	UserID   int64  `db:"user_id"`
+	Kind     string `db:"kind"`
+	Payload  []byte `db:"payload"` // the update's JSON as Telegram sent it
+	Attempts int    `db:"attempts"`
+}
+
+// SaveUpdates keeps a batch of updates in one statement, skipping those
+// already kept, and returns how many were new. Only after it returns may the
+// updates be confirmed to Telegram.
+func (db *DB) SaveUpdates(ctx context.Context, updates []Update) (int, error) {
+	if len(updates) == 0 {
+		return 0, nil
+	}
+	ids := make([]int64, len(updates))
+	chats := make([]int64, len(updates))
+	users := make([]int64, len(updates))
+	kinds := make([]string, len(updates))
+	payloads := make([]string, len(updates))
+	for i, u := range updates {
+		ids[i], chats[i], users[i], kinds[i], payloads[i] = u.ID, u.ChatID, u.UserID, u.Kind, string(u.Payload)
+	}
+	res, err := db.db.ExecContext(ctx, `
+		INSERT INTO inbox (update_id, chat_id, user_id, kind, payload)
+		SELECT u.id, u.chat, u.usr, u.kind, u.payload::jsonb
+		FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[])
+			AS u (id, chat, usr, kind, payload)
+		ON CONFLICT (update_id) DO NOTHING`,
+		pq.Array(ids), pq.Array(chats), pq.Array(users), pq.Array(kinds), pq.Array(payloads))
+	if err != nil {
+		return 0, fmt.Errorf("storage: save %d updates: %w", len(updates), dbErr(err))
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
+// ChatQueue is a chat with updates waiting to be handled.
+type ChatQueue struct {
+	ChatID int64     `db:"chat_id"`
+	DueAt  time.Time `db:"next_attempt_at"` // when its oldest waiting update may be tried
+}
+
+// PendingChats lists the chats with updates waiting, with when the oldest of
+// each may be handled. Updates of one chat are handled strictly in order, so
+// a chat whose oldest update waits for a retry waits as a whole.
+func (db *DB) PendingChats(ctx context.Context) ([]ChatQueue, error) {
+	var qs []ChatQueue
+	err := db.db.SelectContext(ctx, &qs, `
+		SELECT DISTINCT ON (chat_id) chat_id, next_attempt_at
+		FROM inbox
+		WHERE handled_at IS NULL AND parked_at IS NULL
+		ORDER BY chat_id, update_id`)
+	if err != nil {
+		return nil, fmt.Errorf("storage: list pending chats: %w", dbErr(err))
+	}
+	return qs, nil
+}
+
+// HandleNext runs fn on the oldest waiting update of a chat, in a transaction
+// that also marks the update handled, so that its effects and the mark are
+// committed together or not at all. It reports whether an update was handled;
+// false with a nil error means there was none due, or another worker holds
+// the chat. An error from fn is returned as it is, with the update, and the
+// transaction is rolled back.
+func (db *DB) HandleNext(ctx context.Context, chatID int64, fn func(tx *Tx, u *Update) error) (*Update, error) {
+	var handled *Update
+	err := db.InTx(ctx, func(tx *Tx) error {
+		var locked bool
+		if err := tx.tx.GetContext(ctx, &locked, `SELECT pg_try_advisory_xact_lock($1)`, chatID); err != nil {
+			return fmt.Errorf("storage: lock chat %d: %w", chatID, dbErr(err))
+		}
+		if !locked {
+			return nil
+		}
+		var u Update
+		err := tx.tx.GetContext(ctx, &u, `
+			SELECT update_id, chat_id, user_id, kind, payload, attempts
+			FROM inbox
+			WHERE chat_id = $1 AND handled_at IS NULL AND parked_at IS NULL AND next_attempt_at <= now()
+			ORDER BY update_id
+			LIMIT 1`, chatID)
+		if err != nil {
+			if err = dbErr(err); err == ErrNotFound {
+				return nil
+			}
+			return fmt.Errorf("storage: next update of chat %d: %w", chatID, err)
+		}
+		handled = &u
+		if err := fn(tx, &u); err != nil {
+			return err
+		}
+		if _, err := tx.tx.ExecContext(ctx, `UPDATE inbox SET handled_at = now() WHERE update_id = $1`, u.ID); err != nil {
+			return fmt.Errorf("storage: mark update %d handled: %w", u.ID, dbErr(err))
+		}
+		return nil
+	})
+	return handled, err
+}
+
+// RecordFailure notes that handling an update failed. The update is tried
+// again after retryIn, or parked for a moderator to see once it has failed
+// maxAttempts times. It reports whether the update was parked.
+func (db *DB) RecordFailure(ctx context.Context, updateID int64, cause string, retryIn time.Duration, maxAttempts int) (bool, error) {
+	var parked bool
+	err := db.db.GetContext(ctx, &parked, `
+		UPDATE inbox SET
+			attempts = attempts + 1,
+			last_error = $2,
+			next_attempt_at = now() + $3 * interval '1 millisecond',
+			parked_at = CASE WHEN attempts + 1 >= $4 THEN now() END
+		WHERE update_id = $1
+		RETURNING parked_at IS NOT NULL`, updateID, cause, retryIn.Milliseconds(), maxAttempts)
+	if err != nil {
+		return false, fmt.Errorf("storage: record failure of update %d: %w", updateID, dbErr(err))
+	}
+	return parked, nil
+}
+
+// ParkedUpdate is an update that could not be handled.
+type ParkedUpdate struct {
+	ID       int64     `db:"update_id"`
+	ChatID   int64     `db:"chat_id"`
+	UserID   int64     `db:"user_id"`
+	Kind     string    `db:"kind"`
+	Attempts int       `db:"attempts"`
+	Error    string    `db:"last_error"`
+	ParkedAt time.Time `db:"parked_at"`
+}
+
+// ParkedUpdates lists the most recently parked updates, newest first.
+func (tx *Tx) ParkedUpdates(ctx context.Context, limit int) ([]ParkedUpdate, error) {
+	var ps []ParkedUpdate
+	err := tx.tx.SelectContext(ctx, &ps, `
+		SELECT update_id, chat_id, user_id, kind, attempts, last_error, parked_at
+		FROM inbox WHERE parked_at IS NOT NULL
+		ORDER BY parked_at DESC, update_id DESC LIMIT $1`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("storage: list parked updates: %w", dbErr(err))
+	}
+	return ps, nil
+}

@@ -1,0 +1,216 @@
+package storage
+
+import (
+	"context"
+	"database/sql/driver"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/lib/pq"
+)
+
+// Message priorities: interactive replies go ahead of bulk notifications.
+const (
+	PriorityInteractive = 0
+	PriorityBulk        = 1
+)
+
+// Params are the form parameters of one Bot API call.
+type Params map[string]string
+
+// Value stores Params as a JSON object.
+func (p Params) Value() (driver.Value, error) { return json.Marshal(p) }
+
+// Scan reads Params from a JSON object.
+func (p *Params) Scan(src any) error {
+	b, ok := src.([]byte)
+	if !ok {
+		return fmt.Errorf("storage: params: want []byte, got %T", src)
+	}
+	return json.Unmarshal(b, p)
+}
+
+// Message is one outgoing Bot API call.
+type Message struct {
+	ID        int64     `db:"id"`
+	ChatID    int64     `db:"chat_id"` // 0 for calls that belong to no chat
+	Method    string    `db:"method"`
+	Params    Params    `db:"params"`
+	FileField string    `db:"file_field"` // with FileName and FileData: a file to upload
+	FileName  string    `db:"file_name"`
+	FileData  []byte    `db:"file_data"`
+	Priority  int       `db:"priority"`
+	Attempts  int       `db:"attempts"`
+	CreatedAt time.Time `db:"created_at"`
+}
+
+// Enqueue writes outgoing calls to the outbox in the transaction, so that
+// they are sent if and only if the change that caused them is committed.
+func (tx *Tx) Enqueue(ctx context.Context, msgs ...Message) error {
+	if len(msgs) == 0 {
+		return nil
+	}
+	n := len(msgs)
+	chats, prios := make([]int64, n), make([]int64, n)
+	methods, params, fields, names := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	data := make(pq.ByteaArray, n)
+	for i, m := range msgs {
+		p, err := json.Marshal(m.Params)
+		if err != nil {
+			return fmt.Errorf("storage: enqueue %s: %w", m.Method, err)
+		}
+		chats[i], methods[i], params[i], prios[i] = m.ChatID, m.Method, string(p), int64(m.Priority)
+		fields[i], names[i], data[i] = m.FileField, m.FileName, m.FileData
+		if data[i] == nil {
+			data[i] = []byte{}
+		}
+	}
+	_, err := tx.tx.ExecContext(ctx, `
+		INSERT INTO outbox (chat_id, method, params, file_field, file_name, file_data, priority)
+		SELECT m.chat, m.method, m.params::jsonb, m.field, m.name, m.data, m.prio
+		FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bytea[], $7::smallint[])
+			WITH ORDINALITY AS m (chat, method, params, field, name, data, prio, n)
+		ORDER BY m.n`,
+		pq.Array(chats), pq.Array(methods), pq.Array(params), pq.Array(fields), pq.Array(names), data, pq.Array(prios))
+	if err != nil {
+		return fmt.Errorf("storage: enqueue %d calls: %w", n, dbErr(err))
+	}
+	return nil
+}
+
+// ClaimMessages takes due outgoing calls for sending. It looks at most at
+// limit candidates, oldest first within each priority, and only at the
+// oldest waiting call of each chat, since a chat's calls go out in order.
+// pick chooses which of them to send now (the sender's rate limits decide);
+// the chosen ones are claimed for lease, so that no other sender takes them
+// meanwhile, and returned.
+func (db *DB) ClaimMessages(ctx context.Context, limit int, lease time.Duration, pick func([]Message) []Message) ([]Message, error) {
+	var claimed []Message
+	err := db.InTx(ctx, func(tx *Tx) error {
+		var cands []Message
+		err := tx.tx.SelectContext(ctx, &cands, `
+			SELECT o.id, o.chat_id, o.method, o.params, o.file_field, o.file_name, o.file_data,
+				o.priority, o.attempts, o.created_at
+			FROM outbox o
+			WHERE o.status = 'pending' AND o.not_before <= now()
+				AND (o.claimed_until IS NULL OR o.claimed_until < now())
+				AND NOT EXISTS (
+					SELECT 1 FROM outbox p
+					WHERE p.status = 'pending' AND p.chat_id = o.chat_id AND p.id < o.id)
+			ORDER BY o.priority, o.id
+			LIMIT $1
+			FOR UPDATE SKIP LOCKED`, limit)
+		if err != nil {
+			return fmt.Errorf("storage: select due calls: %w", dbErr(err))
+		}
+		claimed = pick(cands)
+		if len(claimed) == 0 {
+			return nil
+		}
+		ids := make([]int64, len(claimed))
+		for i, m := range claimed {
+			ids[i] = m.ID
+		}
+		_, err = tx.tx.ExecContext(ctx, `
+			UPDATE outbox SET claimed_until = now() + $2 * interval '1 millisecond', attempts = attempts + 1
+			WHERE id = ANY($1)`, pq.Array(ids), lease.Milliseconds())
+		if err != nil {
+			return fmt.Errorf("storage: claim %d calls: %w", len(ids), dbErr(err))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i := range claimed {
+		claimed[i].Attempts++
+	}
+	return claimed, nil
+}
+
+// NextMessageAt returns when the earliest waiting call becomes due, or
+// ErrNotFound when nothing waits.
+func (db *DB) NextMessageAt(ctx context.Context) (time.Time, error) {
+	var at *time.Time
+	err := db.db.GetContext(ctx, &at, `
+		SELECT MIN(GREATEST(not_before, COALESCE(claimed_until, not_before)))
+		FROM outbox WHERE status = 'pending'`)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("storage: next call due: %w", dbErr(err))
+	}
+	if at == nil {
+		return time.Time{}, ErrNotFound
+	}
+	return *at, nil
+}
+
+// MarkSent records that Telegram accepted a call, with the id of the message
+// it created (0 when the call creates none).
+func (db *DB) MarkSent(ctx context.Context, id, messageID int64) error {
+	var mid *int64
+	if messageID != 0 {
+		mid = &messageID
+	}
+	_, err := db.db.ExecContext(ctx, `
+		UPDATE outbox SET status = 'sent', sent_at = now(), message_id = $2, claimed_until = NULL, last_error = ''
+		WHERE id = $1`, id, mid)
+	if err != nil {
+		return fmt.Errorf("storage: mark call %d sent: %w", id, dbErr(err))
+	}
+	return nil
+}
+
+// RetryMessage puts a call back to be tried again at the given time.
+func (db *DB) RetryMessage(ctx context.Context, id int64, at time.Time, cause string) error {
+	_, err := db.db.ExecContext(ctx, `
+		UPDATE outbox SET not_before = $2, claimed_until = NULL, last_error = $3
+		WHERE id = $1`, id, at, cause)
+	if err != nil {
+		return fmt.Errorf("storage: retry call %d: %w", id, dbErr(err))
+	}
+	return nil
+}
+
+// FailMessage records that Telegram refused a call for good. When
+// unreachableUser is not 0, that user is marked as having blocked the bot,
+// in the same transaction.
+func (db *DB) FailMessage(ctx context.Context, id int64, cause string, unreachableUser int64) error {
+	return db.InTx(ctx, func(tx *Tx) error {
+		_, err := tx.tx.ExecContext(ctx, `
+			UPDATE outbox SET status = 'failed', claimed_until = NULL, last_error = $2
+			WHERE id = $1`, id, cause)
+		if err != nil {
+			return fmt.Errorf("storage: fail call %d: %w", id, dbErr(err))
+		}
+		if unreachableUser == 0 {
+			return nil
+		}
+		_, err = tx.tx.ExecContext(ctx, `
+			UPDATE users SET unreachable_since = COALESCE(unreachable_since, now()), unreachable_reason = $2, updated_at = now()
+			WHERE id = $1`, unreachableUser, cause)
+		if err != nil {
+			return fmt.Errorf("storage: mark user %d unreachable: %w", unreachableUser, dbErr(err))
+		}
+		return nil
+	})
+}
+
+// OutboxStats counts the calls by status.
+type OutboxStats struct {
+	Pending, Sent, Failed int
+}
+
+// OutboxStats counts the outbox's calls by status.
+func (db *DB) OutboxStats(ctx context.Context) (OutboxStats, error) {
+	var s OutboxStats
+	err := db.db.QueryRowContext(ctx, `
+		SELECT count(*) FILTER (WHERE status = 'pending'),
+			count(*) FILTER (WHERE status = 'sent'),
+			count(*) FILTER (WHERE status = 'failed')
+		FROM outbox`).Scan(&s.Pending, &s.Sent, &s.Failed)
+	if err != nil {
+		return s, fmt.Errorf("storage: count calls: %w", dbErr(err))
+	}
+	return s, nil
+}

@@ -1,0 +1,82 @@
+// Package storage owns every SQL statement of expertbot. It speaks
+// PostgreSQL through sqlx and lib/pq and knows nothing of Telegram's API.
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+)
+
+// Errors callers act on. Driver errors are mapped to them in one place, dbErr.
+var (
+	ErrNotFound = errors.New("not found")
+	ErrConflict = errors.New("conflict")
+)
+
+// DB is the expertbot database.
+type DB struct {
+	db *sqlx.DB
+}
+
+// Open connects to PostgreSQL and checks that it answers. An empty dsn
+// leaves the connection to lib/pq's PG* environment variables.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	db, err := sqlx.Open("postgres", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("storage: open: %w", err)
+	}
+	db.SetMaxOpenConns(20)
+	db.SetMaxIdleConns(20)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("storage: connect: %w", err)
+	}
+	return &DB{db: db}, nil
+}
+
+// Close closes every connection.
+func (db *DB) Close() error { return db.db.Close() }
+
+// SQL returns the underlying pool, for migrations and health checks.
+func (db *DB) SQL() *sql.DB { return db.db.DB }
+
+// Tx is one transaction. Handlers receive it so that a state change and the
+// messages it causes are committed together.
+type Tx struct {
+	tx *sqlx.Tx
+}
+
+// InTx runs fn in a transaction and commits it when fn returns nil.
+func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
+	tx, err := db.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("storage: begin: %w", dbErr(err))
+	}
+	defer tx.Rollback()
+	if err := fn(&Tx{tx: tx}); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("storage: commit: %w", dbErr(err))
+	}
+	return nil
+}
+
+// dbErr maps driver errors to the package's sentinels.
+func dbErr(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) && pqErr.Code == "23505" {
+		return fmt.Errorf("%w: %s", ErrConflict, pqErr.Message)
+	}
+	return err
+}

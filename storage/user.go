@@ -1,0 +1,104 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/lib/pq"
+)
+
+// Roles a user can have. Experts are entrepreneurs too: being an expert is
+// membership in a competence centre, not a role.
+const (
+	RoleEntrepreneur = "entrepreneur"
+	RoleModerator    = "moderator"
+	RoleAdmin        = "admin"
+)
+
+// User is a Telegram user who has talked to the bot.
+type User struct {
+	ID                int64      `db:"id"`
+	Username          string     `db:"username"`
+	FirstName         string     `db:"first_name"`
+	LastName          string     `db:"last_name"`
+	TelegramLanguage  string     `db:"telegram_language"`
+	Language          string     `db:"language"` // kk, ru, en; empty until chosen
+	Role              string     `db:"role"`
+	UnreachableSince  *time.Time `db:"unreachable_since"`
+	UnreachableReason string     `db:"unreachable_reason"`
+}
+
+// IsModerator reports whether the user may moderate.
+func (u *User) IsModerator() bool { return u.Role == RoleModerator || u.Role == RoleAdmin }
+
+const userColumns = `id, username, first_name, last_name, telegram_language, language, role,
+	unreachable_since, unreachable_reason`
+
+// TouchUser records a user as Telegram describes them now and returns the
+// whole row. A user who writes to the bot can be reached again, so any mark
+// of having blocked the bot is cleared.
+func (tx *Tx) TouchUser(ctx context.Context, u User) (*User, error) {
+	var got User
+	err := tx.tx.GetContext(ctx, &got, `
+		INSERT INTO users (id, username, first_name, last_name, telegram_language)
+		VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (id) DO UPDATE SET
+			username = EXCLUDED.username,
+			first_name = EXCLUDED.first_name,
+			last_name = EXCLUDED.last_name,
+			telegram_language = EXCLUDED.telegram_language,
+			unreachable_since = NULL,
+			unreachable_reason = '',
+			updated_at = now()
+		RETURNING `+userColumns,
+		u.ID, u.Username, u.FirstName, u.LastName, u.TelegramLanguage)
+	if err != nil {
+		return nil, fmt.Errorf("storage: touch user %d: %w", u.ID, dbErr(err))
+	}
+	return &got, nil
+}
+
+// User returns a user by Telegram id.
+func (tx *Tx) User(ctx context.Context, id int64) (*User, error) {
+	var u User
+	if err := tx.tx.GetContext(ctx, &u, `SELECT `+userColumns+` FROM users WHERE id = $1`, id); err != nil {
+		return nil, fmt.Errorf("storage: user %d: %w", id, dbErr(err))
+	}
+	return &u, nil
+}
+
+// SetLanguage stores the language a user chose.
+func (tx *Tx) SetLanguage(ctx context.Context, id int64, lang string) error {
+	_, err := tx.tx.ExecContext(ctx, `UPDATE users SET language = $2, updated_at = now() WHERE id = $1`, id, lang)
+	if err != nil {
+		return fmt.Errorf("storage: set language of user %d: %w", id, dbErr(err))
+	}
+	return nil
+}
+
+// EnsureModerators makes the given users moderators, creating rows for
+// those who have not started the bot yet. Admins stay admins.
+func (db *DB) EnsureModerators(ctx context.Context, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	_, err := db.db.ExecContext(ctx, `
+		INSERT INTO users (id, role) SELECT unnest($1::bigint[]), 'moderator'
+		ON CONFLICT (id) DO UPDATE SET role = 'moderator', updated_at = now()
+		WHERE users.role = 'entrepreneur'`, pq.Array(ids))
+	if err != nil {
+		return fmt.Errorf("storage: ensure moderators: %w", dbErr(err))
+	}
+	return nil
+}
+
+// UserByID returns a user outside any handler's transaction.
+func (db *DB) UserByID(ctx context.Context, id int64) (*User, error) {
+	var u *User
+	err := db.InTx(ctx, func(tx *Tx) (err error) {
+		u, err = tx.User(ctx, id)
+		return err
+	})
+	return u, err
+}
