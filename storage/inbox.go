@@ -75,7 +75,7 @@ func (db *DB) PendingChats(ctx context.Context) ([]ChatQueue, error) {
 // false with a nil error means there was none due, or another worker holds
 // the chat. An error from fn is returned as it is, with the update, and the
 // transaction is rolled back.
-func (db *DB) HandleNext(ctx context.Context, chatID int64, fn func(tx *Tx, u *Update) error) (*Update, error) {
+func (db *DB) HandleNext(ctx context.Context, chatID int64, fn func(ctx context.Context, tx *Tx, u *Update) error) (*Update, error) {
 	var handled *Update
 	err := db.InTx(ctx, func(tx *Tx) error {
 		var locked bool
@@ -99,7 +99,7 @@ func (db *DB) HandleNext(ctx context.Context, chatID int64, fn func(tx *Tx, u *U
 			return fmt.Errorf("storage: next update of chat %d: %w", chatID, err)
 		}
 		handled = &u
-		if err := fn(tx, &u); err != nil {
+		if err := fn(ctx, tx, &u); err != nil {
 			return err
 		}
 		if _, err := tx.tx.ExecContext(ctx, `UPDATE inbox SET handled_at = now() WHERE update_id = $1`, u.ID); err != nil {

@@ -1,0 +1,145 @@
+// Package bot is expertbot's Telegram side: it takes updates in, keeps
+// them in the inbox, hands them to handlers, and delivers the outbox to
+// Telegram within its limits.
+package bot
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/atameken/expertbot/storage"
+)
+
+// Config is what the bot needs to run.
+type Config struct {
+	Token        string
+	Endpoint     string // go-telegram-bot-api's endpoint format: "https://api.telegram.org/bot%s/%s"
+	DatabaseURL  string // for LISTEN/NOTIFY; "-" turns notifications off
+	ModeratorIDs []int64
+	Workers      int           // chats handled at once
+	PollTimeout  time.Duration // long-polling timeout
+	Limits       SendLimits
+	SendInFlight int           // calls to Telegram at once
+	RetryBase    time.Duration // first wait before a failed update is tried again; it doubles
+}
+
+// Bot is a running expertbot.
+type Bot struct {
+	cfg Config
+	db  *storage.DB
+	log *slog.Logger
+
+	dispatchWake chan struct{}
+	sender       *sender
+	handler      func(ctx context.Context, tx *storage.Tx, u *tgbotapi.Update) error
+
+	updatesReceived atomic.Int64
+	updatesHandled  atomic.Int64
+	handlerErrors   atomic.Int64
+}
+
+// New makes a bot; Run starts it.
+func New(cfg Config, db *storage.DB, log *slog.Logger) *Bot {
+	if cfg.Endpoint == "" {
+		cfg.Endpoint = tgbotapi.APIEndpoint
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = 8
+	}
+	if cfg.PollTimeout <= 0 {
+		cfg.PollTimeout = 30 * time.Second
+	}
+	if cfg.Limits == (SendLimits{}) {
+		cfg.Limits = TelegramSendLimits
+	}
+	if cfg.SendInFlight <= 0 {
+		cfg.SendInFlight = 8
+	}
+	if cfg.RetryBase <= 0 {
+		cfg.RetryBase = time.Second
+	}
+	b := &Bot{cfg: cfg, db: db, log: log, dispatchWake: make(chan struct{}, 1)}
+	b.handler = b.handle
+	b.sender = &sender{
+		db:       db,
+		client:   newClient(context.Background(), cfg.Token, cfg.Endpoint, 15*time.Second),
+		log:      log,
+		limiter:  newLimiter(cfg.Limits),
+		inFlight: cfg.SendInFlight,
+		wake:     make(chan struct{}, 1),
+		results:  make(chan sendResult, cfg.SendInFlight),
+		busy:     map[int64]bool{},
+	}
+	return b
+}
+
+// Run serves until ctx is cancelled, then stops polling, lets the handlers
+// in flight finish and the sender finish its calls, and returns.
+func (b *Bot) Run(ctx context.Context) error {
+	if err := b.db.EnsureModerators(ctx, b.cfg.ModeratorIDs); err != nil {
+		return err
+	}
+	if err := b.registerCommands(ctx); err != nil {
+		return err
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		c := newClient(ctx, b.cfg.Token, b.cfg.Endpoint, b.cfg.PollTimeout+10*time.Second)
+		if b.start(ctx, c) {
+			b.poll(ctx, c)
+		}
+	})
+	wg.Go(func() { b.dispatch(ctx) })
+	wg.Go(func() { b.sender.run(ctx, b.cfg.DatabaseURL) })
+	wg.Wait()
+	b.log.Info("bot stopped", "updates_received", b.updatesReceived.Load(), "updates_handled", b.updatesHandled.Load(), "handler_errors", b.handlerErrors.Load())
+	return nil
+}
+
+// start waits until Telegram answers getMe, then makes sure no webhook
+// stands in the way of polling. It reports false if ctx ended first.
+func (b *Bot) start(ctx context.Context, c *client) bool {
+	for attempt := 1; ; attempt++ {
+		me, err := c.getMe()
+		if err == nil {
+			b.log.Info("connected to Telegram", "bot", me.UserName)
+			break
+		}
+		if ctx.Err() != nil {
+			return false
+		}
+		wait := backoff(attempt)
+		b.log.Warn("telegram unreachable", "err", err, "retry_in", wait)
+		sleep(ctx, wait)
+	}
+	if _, err := c.call("deleteWebhook", tgbotapi.Params{}, nil); err != nil {
+		b.log.Warn("delete webhook", "err", err)
+	}
+	return ctx.Err() == nil
+}
+
+// registerCommands queues the command menu of private chats, in each
+// language and as the default.
+func (b *Bot) registerCommands(ctx context.Context) error {
+	return b.db.InTx(ctx, func(tx *storage.Tx) error {
+		var msgs []storage.Message
+		for _, lang := range append([]string{""}, Languages...) {
+			tl := lang
+			if tl == "" {
+				tl = defaultLanguage
+			}
+			cmds := []tgbotapi.BotCommand{
+				{Command: "start", Description: T(tl, "cmd_start")},
+				{Command: "language", Description: T(tl, "cmd_language")},
+				{Command: "help", Description: T(tl, "cmd_help")},
+			}
+			msgs = append(msgs, setCommands(cmds, tgbotapi.NewBotCommandScopeAllPrivateChats(), lang))
+		}
+		return tx.Enqueue(ctx, msgs...)
+	})
+}

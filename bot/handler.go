@@ -1,0 +1,179 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/atameken/expertbot/storage"
+)
+
+// req is one update being handled, with what every handler needs: the
+// transaction that the update's effects and its outgoing calls share, and
+// the user as the database knows them.
+type req struct {
+	tx   *storage.Tx
+	user *storage.User
+	lang string
+	chat int64
+}
+
+// t returns a text in the user's language.
+func (r *req) t(key string, args ...any) string { return T(r.lang, key, args...) }
+
+// send queues an HTML message to the update's chat.
+func (r *req) send(ctx context.Context, html string, kb *tgbotapi.InlineKeyboardMarkup) error {
+	return r.tx.Enqueue(ctx, textMessages(r.chat, html, kb, storage.PriorityInteractive)...)
+}
+
+// handle routes an update to its handler. It runs in the transaction that
+// marks the update handled.
+func (b *Bot) handle(ctx context.Context, tx *storage.Tx, u *tgbotapi.Update) error {
+	switch {
+	case u.Message != nil:
+		return b.handleMessage(ctx, tx, u.Message)
+	case u.CallbackQuery != nil:
+		return b.handleCallback(ctx, tx, u.CallbackQuery)
+	}
+	return nil // kinds the bot does not act on yet are kept in the inbox only
+}
+
+// newReq records the user and prepares to answer them in chat.
+func newReq(ctx context.Context, tx *storage.Tx, from *tgbotapi.User, chat int64) (*req, error) {
+	user, err := tx.TouchUser(ctx, storage.User{
+		ID: from.ID, Username: from.UserName, FirstName: from.FirstName, LastName: from.LastName,
+		TelegramLanguage: from.LanguageCode,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &req{tx: tx, user: user, lang: languageFor(user.Language, user.TelegramLanguage), chat: chat}, nil
+}
+
+func (b *Bot) handleMessage(ctx context.Context, tx *storage.Tx, m *tgbotapi.Message) error {
+	if m.From == nil || m.From.IsBot || !m.Chat.IsPrivate() {
+		return nil // groups and channels: nothing to answer yet
+	}
+	r, err := newReq(ctx, tx, m.From, m.Chat.ID)
+	if err != nil {
+		return err
+	}
+	if m.IsCommand() {
+		return b.handleCommand(ctx, r, m.Command())
+	}
+	d, err := tx.Dialog(ctx, r.user.ID)
+	switch {
+	case errors.Is(err, storage.ErrNotFound):
+		return r.send(ctx, r.t("unknown"), nil)
+	case err != nil:
+		return err
+	}
+	return b.continueDialog(ctx, r, d, m)
+}
+
+func (b *Bot) handleCommand(ctx context.Context, r *req, cmd string) error {
+	switch cmd {
+	case "start":
+		return b.askLanguage(ctx, r, true)
+	case "language":
+		return b.askLanguage(ctx, r, false)
+	case "help":
+		help := r.t("help")
+		if r.user.IsModerator() {
+			help += r.t("help_moderator")
+		}
+		return r.send(ctx, help, nil)
+	case "parked":
+		return b.showParked(ctx, r)
+	}
+	return r.send(ctx, r.t("unknown"), nil)
+}
+
+// continueDialog takes a message as the answer to the dialogue's question.
+func (b *Bot) continueDialog(ctx context.Context, r *req, d *storage.Dialog, m *tgbotapi.Message) error {
+	switch d.Name {
+	case dialogLanguage:
+		// The question is answered with the buttons: ask it again.
+		if err := r.send(ctx, r.t("use_buttons"), nil); err != nil {
+			return err
+		}
+		return r.send(ctx, r.t("choose_language"), languageKeyboard(r.lang))
+	}
+	// A dialogue this version does not know: forget it rather than trap the user.
+	if err := r.tx.EndDialog(ctx, r.user.ID); err != nil {
+		return err
+	}
+	return r.send(ctx, r.t("unknown"), nil)
+}
+
+func (b *Bot) handleCallback(ctx context.Context, tx *storage.Tx, q *tgbotapi.CallbackQuery) error {
+	chat := q.From.ID
+	if q.Message != nil {
+		chat = q.Message.Chat.ID
+	}
+	r, err := newReq(ctx, tx, q.From, chat)
+	if err != nil {
+		return err
+	}
+	cb, err := parseCallback(q.Data)
+	if err == nil {
+		switch cb.action {
+		case "lang":
+			return b.chooseLanguage(ctx, r, q, cb)
+		}
+	}
+	return tx.Enqueue(ctx, answerCallback(chat, q.ID, r.t("button_expired")))
+}
+
+// showParked lists the updates that could not be handled, for moderators.
+func (b *Bot) showParked(ctx context.Context, r *req) error {
+	if !r.user.IsModerator() {
+		return r.send(ctx, r.t("moderators_only"), nil)
+	}
+	parked, err := r.tx.ParkedUpdates(ctx, 10)
+	if err != nil {
+		return err
+	}
+	if len(parked) == 0 {
+		return r.send(ctx, r.t("parked_none"), nil)
+	}
+	text := r.t("parked_title")
+	for _, p := range parked {
+		cause := p.Error
+		if len(cause) > 300 {
+			cause = cause[:300] + "…"
+		}
+		text += "\n\n" + r.t("parked_item", p.ID, p.Kind, p.ChatID, p.Attempts,
+			p.ParkedAt.UTC().Format("2006-01-02 15:04 UTC"), Escape(cause))
+	}
+	return r.send(ctx, text, nil)
+}
+
+// apologise tells the user that their update could not be handled, and
+// answers the button they pressed, if any, so that it stops spinning.
+func (b *Bot) apologise(ctx context.Context, tx *storage.Tx, su *storage.Update) error {
+	var u tgbotapi.Update
+	if err := json.Unmarshal(su.Payload, &u); err != nil {
+		return nil
+	}
+	from := u.SentFrom()
+	if from == nil || su.ChatID <= 0 {
+		return nil
+	}
+	lang := languageFor("", from.LanguageCode)
+	if user, err := tx.User(ctx, from.ID); err == nil {
+		lang = languageFor(user.Language, user.TelegramLanguage)
+	}
+	var msgs []storage.Message
+	if u.CallbackQuery != nil {
+		msgs = append(msgs, answerCallback(su.ChatID, u.CallbackQuery.ID, T(lang, "error")))
+	}
+	msgs = append(msgs, textMessages(su.ChatID, T(lang, "error"), nil, storage.PriorityInteractive)...)
+	if err := tx.Enqueue(ctx, msgs...); err != nil {
+		return fmt.Errorf("apologise for update %d: %w", su.ID, err)
+	}
+	return nil
+}

@@ -1,0 +1,80 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/atameken/expertbot/storage"
+)
+
+const dialogLanguage = "language"
+
+// languageDialog is what the language dialogue remembers.
+type languageDialog struct {
+	Welcome bool `json:"welcome"` // came from /start: greet after the choice
+}
+
+// askLanguage asks the user to pick a language, with the one we would
+// guess marked.
+func (b *Bot) askLanguage(ctx context.Context, r *req, welcome bool) error {
+	data, _ := json.Marshal(languageDialog{Welcome: welcome})
+	if err := r.tx.SaveDialog(ctx, &storage.Dialog{UserID: r.user.ID, Name: dialogLanguage, Step: "choose", Data: data}); err != nil {
+		return err
+	}
+	return r.send(ctx, r.t("choose_language"), languageKeyboard(r.lang))
+}
+
+func languageKeyboard(current string) *tgbotapi.InlineKeyboardMarkup {
+	var row []tgbotapi.InlineKeyboardButton
+	for _, lang := range Languages {
+		label := languageNames[lang]
+		if lang == current {
+			label = "✅ " + label
+		}
+		row = append(row, tgbotapi.NewInlineKeyboardButtonData(label, callbackData("lang", lang)))
+	}
+	kb := tgbotapi.NewInlineKeyboardMarkup(row)
+	return &kb
+}
+
+// chooseLanguage stores the language the user pressed. Any user may set
+// their own language at any time, so the button needs no other check.
+func (b *Bot) chooseLanguage(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, cb callback) error {
+	lang := cb.arg(0)
+	if _, ok := languageNames[lang]; !ok {
+		return r.tx.Enqueue(ctx, answerCallback(r.chat, q.ID, r.t("button_expired")))
+	}
+	if err := r.tx.SetLanguage(ctx, r.user.ID, lang); err != nil {
+		return err
+	}
+	r.lang = lang
+
+	var welcome bool
+	d, err := r.tx.Dialog(ctx, r.user.ID)
+	switch {
+	case err == nil && d.Name == dialogLanguage:
+		var data languageDialog
+		json.Unmarshal(d.Data, &data)
+		welcome = data.Welcome
+		if err := r.tx.EndDialog(ctx, r.user.ID); err != nil {
+			return err
+		}
+	case err != nil && !errors.Is(err, storage.ErrNotFound):
+		return err
+	}
+
+	msgs := []storage.Message{answerCallback(r.chat, q.ID, r.t("language_set"))}
+	if q.Message != nil {
+		msgs = append(msgs, editText(r.chat, int64(q.Message.MessageID), r.t("language_set"), nil))
+	}
+	if err := r.tx.Enqueue(ctx, msgs...); err != nil {
+		return err
+	}
+	if welcome {
+		return r.send(ctx, r.t("welcome"), nil)
+	}
+	return nil
+}

@@ -1,0 +1,114 @@
+package bot
+
+import (
+	"math"
+	"time"
+)
+
+// SendLimits are the rates the sender keeps to, a little under Telegram's
+// so that network jitter between us and Telegram cannot push a burst over.
+type SendLimits struct {
+	Global     float64 // calls per second across all chats
+	Chat       float64 // calls per second in one private chat…
+	ChatBurst  float64 // …with bursts of this many
+	Group      float64 // calls per second in one group
+	GroupBurst float64
+}
+
+// TelegramSendLimits keep under Telegram's documented limits: 30 messages
+// per second in all, 1 per second per private chat, 20 per minute per group.
+var TelegramSendLimits = SendLimits{
+	Global: 29,
+	Chat:   1, ChatBurst: 2,
+	Group: 17.0 / 60, GroupBurst: 2, // at most 19 in any minute
+}
+
+// bucket is a token bucket.
+type bucket struct {
+	tokens float64
+	at     time.Time
+}
+
+// wait returns how long until a token is available at rate and burst.
+func (b *bucket) wait(now time.Time, rate, burst float64) time.Duration {
+	b.refill(now, rate, burst)
+	if b.tokens >= 1 {
+		return 0
+	}
+	return time.Duration(math.Ceil((1 - b.tokens) / rate * float64(time.Second)))
+}
+
+func (b *bucket) refill(now time.Time, rate, burst float64) {
+	if b.at.IsZero() {
+		b.tokens, b.at = burst, now
+		return
+	}
+	b.tokens = math.Min(burst, b.tokens+now.Sub(b.at).Seconds()*rate)
+	b.at = now
+}
+
+// limiter decides which calls the sender may make now. It is used by the
+// sender's loop only, so it needs no lock.
+type limiter struct {
+	limits SendLimits
+	global bucket
+	chats  map[int64]*bucket
+	paused map[int64]time.Time // chats Telegram told us to leave alone until then
+}
+
+func newLimiter(l SendLimits) *limiter {
+	return &limiter{limits: l, chats: map[int64]*bucket{}, paused: map[int64]time.Time{}}
+}
+
+func (l *limiter) chatRate(chatID int64) (rate, burst float64) {
+	if chatID < 0 {
+		return l.limits.Group, l.limits.GroupBurst
+	}
+	return l.limits.Chat, l.limits.ChatBurst
+}
+
+// wait returns how long a call of method to chatID must wait; 0 means it
+// may go now.
+func (l *limiter) wait(now time.Time, chatID int64, method string) time.Duration {
+	if until, ok := l.paused[chatID]; ok {
+		if now.Before(until) {
+			return until.Sub(now)
+		}
+		delete(l.paused, chatID)
+	}
+	if !countsTowardLimits(method) || chatID == 0 {
+		return 0
+	}
+	b, ok := l.chats[chatID]
+	if !ok {
+		b = &bucket{}
+		l.chats[chatID] = b
+	}
+	rate, burst := l.chatRate(chatID)
+	return max(b.wait(now, rate, burst), l.global.wait(now, l.limits.Global, 1))
+}
+
+// take spends the tokens of a call that wait allowed.
+func (l *limiter) take(chatID int64, method string) {
+	if !countsTowardLimits(method) || chatID == 0 {
+		return
+	}
+	l.chats[chatID].tokens--
+	l.global.tokens--
+}
+
+// pause keeps a chat waiting, as Telegram's retry_after asks.
+func (l *limiter) pause(chatID int64, until time.Time) {
+	l.paused[chatID] = until
+}
+
+// forget drops the state of chats that are idle and full, so that the map
+// does not grow with every chat ever served.
+func (l *limiter) forget(now time.Time) {
+	for id, b := range l.chats {
+		rate, burst := l.chatRate(id)
+		if b.refill(now, rate, burst); b.tokens >= burst {
+			delete(l.chats, id)
+		}
+	}
+}

@@ -1,0 +1,124 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/atameken/expertbot/storage"
+)
+
+// allowedUpdates are the kinds of update the bot asks Telegram for.
+var allowedUpdates = []string{"message", "edited_message", "callback_query", "my_chat_member"}
+
+// poll takes updates from Telegram by long polling and keeps each batch in
+// the inbox before confirming it: Telegram counts an update confirmed when
+// getUpdates is called with a higher offset, so a batch that is not yet
+// committed is fetched again after a crash.
+//
+// It calls getUpdates through bot.Request rather than bot.GetUpdates to keep
+// each update's JSON exactly as Telegram sent it, including fields newer
+// than the library.
+func (b *Bot) poll(ctx context.Context, c *client) {
+	offset := 0
+	failures := 0
+	for ctx.Err() == nil {
+		raw, err := c.getUpdates(offset, b.cfg.PollTimeout)
+		if err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			failures++
+			wait := backoff(failures)
+			var apiErr *APIError
+			if errors.As(err, &apiErr) && apiErr.Code == 409 {
+				b.log.Error("poll: another instance is taking updates, or a webhook is set", "err", err, "retry_in", wait)
+			} else {
+				b.log.Warn("poll: get updates", "err", err, "retry_in", wait)
+			}
+			sleep(ctx, wait)
+			continue
+		}
+		failures = 0
+		if len(raw) == 0 {
+			continue
+		}
+		updates := make([]storage.Update, 0, len(raw))
+		for _, r := range raw {
+			updates = append(updates, inboxUpdate(r))
+		}
+		for attempt := 1; ; attempt++ {
+			n, err := b.db.SaveUpdates(ctx, updates)
+			if err == nil {
+				b.log.Debug("poll: kept updates", "received", len(updates), "new", n)
+				break
+			}
+			if ctx.Err() != nil {
+				return // not confirmed: Telegram gives them again
+			}
+			b.log.Error("poll: keep updates; not confirming them", "err", err, "attempt", attempt)
+			sleep(ctx, backoff(attempt))
+		}
+		for _, u := range updates {
+			offset = max(offset, int(u.ID)+1)
+		}
+		b.updatesReceived.Add(int64(len(updates)))
+		b.pokeDispatcher()
+	}
+}
+
+// getUpdates makes one long-polling call and returns the updates' JSON.
+func (c *client) getUpdates(offset int, timeout time.Duration) ([]json.RawMessage, error) {
+	cfg := tgbotapi.UpdateConfig{Offset: offset, Limit: 100, Timeout: int(timeout.Seconds()), AllowedUpdates: allowedUpdates}
+	resp, err := c.api.Request(cfg)
+	if err != nil {
+		return nil, c.classify("getUpdates", err)
+	}
+	var raw []json.RawMessage
+	if err := json.Unmarshal(resp.Result, &raw); err != nil {
+		return nil, &NetError{Method: "getUpdates", msg: "decode: " + err.Error()}
+	}
+	return raw, nil
+}
+
+// inboxUpdate describes an update for the inbox: its id, chat, sender and
+// kind. An update the library cannot read is kept all the same, with
+// chat 0, and handled as unknown.
+func inboxUpdate(raw json.RawMessage) storage.Update {
+	var u tgbotapi.Update
+	if err := json.Unmarshal(raw, &u); err != nil {
+		var id struct {
+			UpdateID int64 `json:"update_id"`
+		}
+		json.Unmarshal(raw, &id)
+		return storage.Update{ID: id.UpdateID, Kind: "unreadable", Payload: raw}
+	}
+	su := storage.Update{ID: int64(u.UpdateID), Kind: updateKind(&u), Payload: raw}
+	if chat := u.FromChat(); chat != nil {
+		su.ChatID = chat.ID
+	}
+	if from := u.SentFrom(); from != nil {
+		su.UserID = from.ID
+		if su.ChatID == 0 {
+			su.ChatID = from.ID
+		}
+	}
+	return su
+}
+
+func updateKind(u *tgbotapi.Update) string {
+	switch {
+	case u.Message != nil:
+		return "message"
+	case u.EditedMessage != nil:
+		return "edited_message"
+	case u.CallbackQuery != nil:
+		return "callback_query"
+	case u.MyChatMember != nil:
+		return "my_chat_member"
+	}
+	return "other"
+}

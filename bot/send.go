@@ -1,0 +1,264 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+	"github.com/lib/pq"
+
+	"github.com/atameken/expertbot/storage"
+)
+
+// senderLockKey is the advisory lock the active sender holds, so that one
+// sender across all replicas keeps Telegram's limits. Telegram chat ids
+// never come near it.
+const senderLockKey int64 = 0x6578_7065_7274_0002
+
+const (
+	sendLease      = time.Minute      // a claimed call is retried by anyone after this
+	sendPoll       = time.Second      // look for due calls at least this often
+	maxSendAge     = 24 * time.Hour   // a call Telegram keeps failing is dropped after this
+	lockCheckEvery = 5 * time.Second  // how often the sender checks that it still holds the lock
+	maxBackoff     = 60 * time.Second // longest wait between retries of a failing call
+)
+
+// sender delivers the outbox to Telegram.
+type sender struct {
+	db       *storage.DB
+	client   *client
+	log      *slog.Logger
+	limiter  *limiter
+	inFlight int // most calls at once
+	wake     chan struct{}
+	results  chan sendResult
+	busy     map[int64]bool // chats with a call in flight
+}
+
+type sendResult struct {
+	chatID     int64
+	pauseUntil time.Time // Telegram asked us to leave the chat alone until then
+}
+
+// run delivers until ctx is cancelled, whenever this process holds the
+// sender lock. It returns after the calls in flight have finished.
+func (s *sender) run(ctx context.Context, dsn string) {
+	if dsn != "-" {
+		stop := s.listen(ctx, dsn)
+		defer stop()
+	}
+	for ctx.Err() == nil {
+		lock, err := s.db.TryLock(ctx, senderLockKey)
+		if err != nil && ctx.Err() == nil {
+			s.log.Error("sender: take lock", "err", err)
+		}
+		if lock == nil {
+			sleep(ctx, 2*time.Second)
+			continue
+		}
+		s.log.Info("sender: active")
+		s.deliver(ctx, lock)
+		lock.Release()
+	}
+}
+
+// listen wakes the sender when any replica commits outgoing calls.
+func (s *sender) listen(ctx context.Context, dsn string) (stop func()) {
+	l := pq.NewListener(dsn, time.Second, 30*time.Second, func(ev pq.ListenerEventType, err error) {
+		if err != nil {
+			s.log.Warn("sender: listen for outbox notifications", "err", err)
+		}
+	})
+	if err := l.Listen("outbox"); err != nil {
+		s.log.Warn("sender: listen for outbox notifications", "err", err)
+	}
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case _, ok := <-l.Notify:
+				if !ok {
+					return
+				}
+				s.poke()
+			}
+		}
+	}()
+	return func() { l.Close() }
+}
+
+func (s *sender) poke() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// deliver sends due calls while the lock holds.
+func (s *sender) deliver(ctx context.Context, lock *storage.Lock) {
+	lastCheck, lastForget := time.Now(), time.Now()
+	defer s.drain()
+	for ctx.Err() == nil {
+		now := time.Now()
+		if now.Sub(lastCheck) > lockCheckEvery {
+			if err := lock.Check(ctx); err != nil {
+				s.log.Error("sender: lost lock", "err", err)
+				return
+			}
+			lastCheck = now
+		}
+		if now.Sub(lastForget) > time.Minute {
+			s.limiter.forget(now)
+			lastForget = now
+		}
+
+		next := sendPoll
+		if free := s.inFlight - len(s.busy); free > 0 {
+			msgs, err := s.db.ClaimMessages(ctx, 200, sendLease, func(cands []storage.Message) []storage.Message {
+				var picked []storage.Message
+				for _, m := range cands {
+					if len(picked) == free {
+						break
+					}
+					if s.busy[m.ChatID] {
+						continue
+					}
+					if w := s.limiter.wait(now, m.ChatID, m.Method); w > 0 {
+						next = min(next, w)
+						continue
+					}
+					s.limiter.take(m.ChatID, m.Method)
+					picked = append(picked, m)
+				}
+				return picked
+			})
+			if err != nil && ctx.Err() == nil {
+				s.log.Error("sender: claim calls", "err", err)
+			}
+			for _, m := range msgs {
+				s.busy[m.ChatID] = true
+				go func() { s.results <- s.send(ctx, m) }()
+			}
+		}
+		for _, until := range s.limiter.paused {
+			next = min(next, max(until.Sub(now), time.Millisecond))
+		}
+
+		timer := time.NewTimer(next)
+		select {
+		case <-ctx.Done():
+		case <-s.wake:
+		case r := <-s.results:
+			s.finish(r)
+		case <-timer.C:
+		}
+		timer.Stop()
+	}
+}
+
+func (s *sender) finish(r sendResult) {
+	delete(s.busy, r.chatID)
+	if !r.pauseUntil.IsZero() {
+		s.limiter.pause(r.chatID, r.pauseUntil)
+	}
+}
+
+// drain waits for the calls in flight.
+func (s *sender) drain() {
+	for len(s.busy) > 0 {
+		s.finish(<-s.results)
+	}
+}
+
+// send makes one call and records its outcome. The outcome is recorded even
+// when ctx is cancelled meanwhile: the call has been made.
+func (s *sender) send(ctx context.Context, m storage.Message) sendResult {
+	var file *tgbotapi.RequestFile
+	if m.FileField != "" {
+		file = &tgbotapi.RequestFile{Name: m.FileField, Data: tgbotapi.FileBytes{Name: m.FileName, Bytes: m.FileData}}
+	}
+	raw, err := s.client.call(m.Method, tgbotapi.Params(m.Params), file)
+	ctx = context.WithoutCancel(ctx)
+	res := sendResult{chatID: m.ChatID}
+	log := s.log.With("outbox_id", m.ID, "chat_id", m.ChatID, "method", m.Method)
+
+	var apiErr *APIError
+	switch {
+	case err == nil:
+		s.record(ctx, log, func() error { return s.db.MarkSent(ctx, m.ID, messageID(raw)) })
+	case errors.As(err, &apiErr) && apiErr.Code == 429:
+		wait := max(apiErr.RetryAfter, time.Second)
+		res.pauseUntil = time.Now().Add(wait)
+		log.Warn("sender: flood limit", "retry_after", wait)
+		s.record(ctx, log, func() error { return s.db.RetryMessage(ctx, m.ID, res.pauseUntil, err.Error()) })
+	case errors.As(err, &apiErr) && apiErr.Code == 400 && strings.Contains(apiErr.Description, "message is not modified"):
+		// The message already shows what we wanted: an edit repeated after a restart.
+		s.record(ctx, log, func() error { return s.db.MarkSent(ctx, m.ID, 0) })
+	case errors.As(err, &apiErr) && (apiErr.Code == 400 || apiErr.Code == 403):
+		var unreachable int64
+		if apiErr.Blocked() && m.ChatID > 0 {
+			unreachable = m.ChatID
+		}
+		log.Warn("sender: refused", "err", err)
+		s.record(ctx, log, func() error { return s.db.FailMessage(ctx, m.ID, err.Error(), unreachable) })
+	case time.Since(m.CreatedAt) > maxSendAge:
+		log.Error("sender: giving up", "attempts", m.Attempts, "err", err)
+		s.record(ctx, log, func() error { return s.db.FailMessage(ctx, m.ID, "gave up: "+err.Error(), 0) })
+	default:
+		// Network errors, 5xx and anything unexpected: try again later.
+		res.pauseUntil = time.Now().Add(backoff(m.Attempts))
+		log.Warn("sender: will retry", "attempts", m.Attempts, "retry_at", res.pauseUntil, "err", err)
+		s.record(ctx, log, func() error { return s.db.RetryMessage(ctx, m.ID, res.pauseUntil, err.Error()) })
+	}
+	return res
+}
+
+// record writes a call's outcome, trying a few times: if it cannot, the
+// call's lease runs out and it is sent again.
+func (s *sender) record(ctx context.Context, log *slog.Logger, write func() error) {
+	var err error
+	for i := range 5 {
+		if err = write(); err == nil {
+			return
+		}
+		time.Sleep(time.Duration(100<<i) * time.Millisecond)
+	}
+	log.Error("sender: record outcome; the call will be made again when its lease ends", "err", err)
+}
+
+// backoff is the wait before the attempt-th retry: doubling from a second,
+// up to maxBackoff, with jitter so that retries do not come in waves.
+func backoff(attempt int) time.Duration {
+	d := maxBackoff
+	if attempt < 7 {
+		d = min(maxBackoff, time.Second<<max(attempt-1, 0))
+	}
+	return d - time.Duration(rand.Int64N(int64(d)/5))
+}
+
+// messageID returns the id of the message a call created, or 0.
+func messageID(raw json.RawMessage) int64 {
+	var m struct {
+		MessageID int64 `json:"message_id"`
+	}
+	if json.Unmarshal(raw, &m) != nil {
+		return 0
+	}
+	return m.MessageID
+}
+
+// sleep waits for d or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}

@@ -1,0 +1,423 @@
+package telegramtest
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+type chatState struct {
+	chat      Chat
+	nextMsgID int64
+	messages  []*Message
+
+	tokens       float64 // private chats: the burst bucket
+	refilled     time.Time
+	recent       window // group chats: calls in the last GroupWindow
+	blockedUntil time.Time
+}
+
+// window counts events in a sliding window.
+type window struct{ at []time.Time }
+
+func (w *window) count(now time.Time, d time.Duration) int {
+	i := 0
+	for i < len(w.at) && now.Sub(w.at[i]) >= d {
+		i++
+	}
+	w.at = w.at[i:]
+	return len(w.at)
+}
+
+func (w *window) add(now time.Time) { w.at = append(w.at, now) }
+
+// chat returns a chat's state, creating it; call with mu held.
+func (s *Server) chat(id int64) *chatState {
+	c, ok := s.chats[id]
+	if !ok {
+		kind := "private"
+		if id < 0 {
+			kind = "supergroup"
+		}
+		c = &chatState{chat: Chat{ID: id, Type: kind}, tokens: float64(s.limits.ChatBurst), refilled: time.Now()}
+		s.chats[id] = c
+	}
+	return c
+}
+
+func (s *Server) privateChat(u User) *chatState {
+	c := s.chat(u.ID)
+	c.chat.FirstName, c.chat.Username = u.FirstName, u.Username
+	return c
+}
+
+// AddGroup makes a group chat known to the server, as when the bot is
+// added to it.
+func (s *Server) AddGroup(id int64, title string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.chat(id)
+	c.chat.Title = title
+}
+
+// Messages returns every message in a chat, the users' and the bot's, oldest first.
+func (s *Server) Messages(chatID int64) []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.chats[chatID]
+	if !ok {
+		return nil
+	}
+	out := make([]Message, len(c.messages))
+	for i, m := range c.messages {
+		out[i] = *m
+	}
+	return out
+}
+
+// BotMessages returns the bot's messages in a chat, oldest first.
+func (s *Server) BotMessages(chatID int64) []Message {
+	var out []Message
+	for _, m := range s.Messages(chatID) {
+		if m.From != nil && m.From.ID == BotUser.ID {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// limited applies the limits to a call that sends or edits a message in
+// a chat; call with mu held.
+func (s *Server) limited(c *chatState, now time.Time) *apiError {
+	if now.Before(c.blockedUntil) {
+		s.violations = append(s.violations, fmt.Sprintf("chat %d: called %v before its retry_after ended", c.chat.ID, c.blockedUntil.Sub(now).Round(time.Millisecond)))
+		return s.tooMany(c, now, c.blockedUntil.Sub(now))
+	}
+	l := s.limits
+	if l.Global > 0 && s.global.count(now, l.GlobalWindow) >= l.Global {
+		return s.tooMany(c, now, l.GlobalWindow-now.Sub(s.global.at[0]))
+	}
+	switch {
+	case c.chat.ID > 0 && l.ChatBurst > 0:
+		c.tokens = math.Min(float64(l.ChatBurst), c.tokens+now.Sub(c.refilled).Seconds()*l.ChatRate)
+		c.refilled = now
+		if c.tokens < 1 {
+			return s.tooMany(c, now, time.Duration((1-c.tokens)/l.ChatRate*float64(time.Second)))
+		}
+		c.tokens--
+	case c.chat.ID < 0 && l.Group > 0:
+		if c.recent.count(now, l.GroupWindow) >= l.Group {
+			return s.tooMany(c, now, l.GroupWindow-now.Sub(c.recent.at[0]))
+		}
+		c.recent.add(now)
+	}
+	if l.Global > 0 {
+		s.global.add(now)
+	}
+	return nil
+}
+
+func (s *Server) tooMany(c *chatState, now time.Time, wait time.Duration) *apiError {
+	secs := int(math.Ceil(wait.Seconds()))
+	if secs < 1 {
+		secs = 1
+	}
+	s.stats.RateLimited++
+	c.blockedUntil = now.Add(time.Duration(secs) * time.Second)
+	return &apiError{status: 429, message: fmt.Sprintf("Too Many Requests: retry after %d", secs), retryAfter: secs}
+}
+
+// message serves the methods that send or edit messages.
+func (s *Server) message(method string, p map[string]string, files map[string][]byte) (any, *apiError) {
+	chatID, err := strconv.ParseInt(p["chat_id"], 10, 64)
+	if err != nil {
+		return nil, badRequest("chat_id must be a number in telegramtest")
+	}
+	text, apiErr := s.checkText(method, p)
+	if apiErr != nil {
+		return nil, apiErr
+	}
+	markup, apiErr := s.checkMarkup(p["reply_markup"])
+	if apiErr != nil {
+		return nil, apiErr
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.chats[chatID]
+	if !ok {
+		return nil, badRequest("chat not found")
+	}
+	if apiErr := s.limited(c, time.Now()); apiErr != nil {
+		return nil, apiErr
+	}
+
+	switch method {
+	case "editMessageText", "editMessageReplyMarkup":
+		id, _ := strconv.ParseInt(p["message_id"], 10, 64)
+		m := c.find(id)
+		if m == nil {
+			return nil, badRequest("message to edit not found")
+		}
+		if m.Method == "" {
+			return nil, badRequest("message can't be edited")
+		}
+		newText, newHTML := m.Text, m.HTML
+		if method == "editMessageText" {
+			newText, newHTML = text, p["text"]
+		}
+		if newHTML == m.HTML && sameMarkup(markup, m.ReplyMarkup) {
+			return nil, badRequest("message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message")
+		}
+		if newHTML != m.HTML {
+			m.Edits = append(m.Edits, m.HTML)
+		}
+		m.Text, m.HTML, m.ReplyMarkup = newText, newHTML, markup
+		m.EditDate = time.Now().Unix()
+		s.stats.Sent++
+		s.notify()
+		return m, nil
+	case "sendMediaGroup":
+		var media []struct {
+			Type, Media, Caption string
+		}
+		json.Unmarshal([]byte(p["media"]), &media)
+		if len(media) < 2 || len(media) > 10 {
+			s.violations = append(s.violations, fmt.Sprintf("sendMediaGroup: %d items, want 2 to 10", len(media)))
+			return nil, badRequest("wrong number of media items")
+		}
+		group := strconv.FormatInt(time.Now().UnixNano(), 10)
+		var out []*Message
+		for _, item := range media {
+			m := s.addBotMessage(c, method, p)
+			m.MediaGroupID, m.Caption = group, item.Caption
+			if item.Type == "photo" {
+				m.Photo = []PhotoSize{{FileID: item.Media, FileUniqueID: item.Media, Width: 800, Height: 600}}
+			} else {
+				m.Document = &Document{FileID: item.Media, FileUniqueID: item.Media}
+			}
+			out = append(out, m)
+		}
+		return out, nil
+	}
+
+	m := s.addBotMessage(c, method, p)
+	m.ReplyMarkup = markup
+	switch method {
+	case "sendMessage":
+		m.Text, m.HTML = text, p["text"]
+	case "sendPhoto":
+		m.Caption, m.HTML = text, p["caption"]
+		m.Photo = []PhotoSize{{FileID: fileID(p["photo"], files["photo"]), Width: 800, Height: 600}}
+	case "sendDocument":
+		m.Caption, m.HTML = text, p["caption"]
+		name := "document"
+		if files["document"] != nil {
+			name = "upload"
+		}
+		m.Document = &Document{FileID: fileID(p["document"], files["document"]), FileName: name, Data: files["document"]}
+	case "copyMessage":
+		from, _ := strconv.ParseInt(p["from_chat_id"], 10, 64)
+		id, _ := strconv.ParseInt(p["message_id"], 10, 64)
+		src := s.chats[from].find(id)
+		if src == nil {
+			s.unsend(c)
+			return nil, badRequest("message to copy not found")
+		}
+		m.Text, m.Caption, m.Photo, m.Document, m.Sticker = src.Text, src.Caption, src.Photo, src.Document, src.Sticker
+		if _, ok := p["caption"]; ok {
+			m.Caption, m.HTML = text, p["caption"]
+		}
+		return map[string]int64{"message_id": m.MessageID}, nil
+	}
+	if r := replyTo(p); r != 0 {
+		if orig := c.find(r); orig != nil {
+			cp := *orig
+			cp.ReplyToMessage = nil
+			m.ReplyToMessage = &cp
+		} else if p["allow_sending_without_reply"] != "true" {
+			s.unsend(c)
+			return nil, badRequest("message to be replied not found")
+		}
+	}
+	return m, nil
+}
+
+func (c *chatState) find(id int64) *Message {
+	if c == nil {
+		return nil
+	}
+	for _, m := range c.messages {
+		if m.MessageID == id {
+			return m
+		}
+	}
+	return nil
+}
+
+func (s *Server) addBotMessage(c *chatState, method string, p map[string]string) *Message {
+	c.nextMsgID++
+	bot := BotUser
+	m := &Message{MessageID: c.nextMsgID, From: &bot, Chat: c.chat, Date: time.Now().Unix(), Method: method}
+	c.messages = append(c.messages, m)
+	s.stats.Sent++
+	s.notify()
+	return m
+}
+
+// unsend takes back the message addBotMessage just added, for a call that
+// turned out to be refused.
+func (s *Server) unsend(c *chatState) {
+	c.messages = c.messages[:len(c.messages)-1]
+	c.nextMsgID--
+	s.stats.Sent--
+}
+
+func fileID(param string, upload []byte) string {
+	if upload != nil {
+		return fmt.Sprintf("uploaded-%d-bytes-%d", len(upload), time.Now().UnixNano())
+	}
+	return param
+}
+
+func replyTo(p map[string]string) int64 {
+	if v, ok := p["reply_to_message_id"]; ok {
+		id, _ := strconv.ParseInt(v, 10, 64)
+		return id
+	}
+	var rp struct {
+		MessageID int64 `json:"message_id"`
+	}
+	json.Unmarshal([]byte(p["reply_parameters"]), &rp)
+	return rp.MessageID
+}
+
+// checkText checks a message's text or caption as Telegram does and returns
+// it as the user will see it.
+func (s *Server) checkText(method string, p map[string]string) (string, *apiError) {
+	field, limit := "text", 4096
+	switch method {
+	case "editMessageReplyMarkup", "sendMediaGroup":
+		return "", nil
+	case "sendPhoto", "sendDocument", "copyMessage":
+		field, limit = "caption", 1024
+	}
+	raw, present := p[field]
+	if !present && field == "caption" {
+		return "", nil
+	}
+	text := raw
+	if !utf8.ValidString(raw) {
+		s.violate(method + ": text is not valid UTF-8")
+		return "", badRequest("text must be encoded in UTF-8")
+	}
+	if strings.EqualFold(p["parse_mode"], "HTML") {
+		var err error
+		if text, err = parseHTML(raw); err != nil {
+			s.violate(fmt.Sprintf("%s: %v in %q", method, err, clip(raw)))
+			return "", &apiError{status: 400, message: err.Error()}
+		}
+	} else if p["parse_mode"] != "" {
+		s.violate(fmt.Sprintf("%s: parse_mode %q is not used by expertbot", method, p["parse_mode"]))
+	}
+	if field == "text" && strings.TrimSpace(text) == "" {
+		s.violate(method + ": message text is empty")
+		return "", badRequest("message text is empty")
+	}
+	if n := textLength(text); n > limit {
+		s.violate(fmt.Sprintf("%s: %s is %d characters, over Telegram's %d", method, field, n, limit))
+		if field == "caption" {
+			return "", badRequest("message caption is too long")
+		}
+		return "", badRequest("message is too long")
+	}
+	return text, nil
+}
+
+// checkMarkup checks a reply_markup and returns its inline keyboard, if any.
+func (s *Server) checkMarkup(raw string) (*InlineKeyboardMarkup, *apiError) {
+	if raw == "" {
+		return nil, nil
+	}
+	var m InlineKeyboardMarkup
+	if err := json.Unmarshal([]byte(raw), &m); err != nil || m.InlineKeyboard == nil {
+		return nil, nil // another kind of keyboard; the spec check has seen it
+	}
+	for _, row := range m.InlineKeyboard {
+		for _, b := range row {
+			if b.URL == "" && (len(b.CallbackData) < 1 || len(b.CallbackData) > 64) {
+				s.violate(fmt.Sprintf("button %q: callback_data is %d bytes, want 1 to 64", b.Text, len(b.CallbackData)))
+				return nil, badRequest("BUTTON_DATA_INVALID")
+			}
+			if strings.TrimSpace(b.Text) == "" {
+				s.violate("a button has no text")
+				return nil, badRequest("text buttons are unallowed in the inline keyboard")
+			}
+		}
+	}
+	return &m, nil
+}
+
+func sameMarkup(a, b *InlineKeyboardMarkup) bool {
+	ja, _ := json.Marshal(a)
+	jb, _ := json.Marshal(b)
+	return string(ja) == string(jb)
+}
+
+func clip(s string) string {
+	if len(s) > 80 {
+		return s[:80] + "…"
+	}
+	return s
+}
+
+func (s *Server) answerCallbackQuery(p map[string]string) (any, *apiError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.callbacks[p["callback_query_id"]]
+	if !ok || c.answered {
+		return nil, badRequest("query is too old and response timeout expired or query ID is invalid")
+	}
+	if n := textLength(p["text"]); n > 200 {
+		s.violations = append(s.violations, fmt.Sprintf("answerCallbackQuery: text is %d characters, over 200", n))
+		return nil, badRequest("MESSAGE_TOO_LONG")
+	}
+	c.answered, c.text = true, p["text"]
+	s.notify()
+	return true, nil
+}
+
+// BotCommand is one entry of the bot's command menu.
+type BotCommand struct {
+	Command     string `json:"command"`
+	Description string `json:"description"`
+}
+
+func (s *Server) setMyCommands(p map[string]string) (any, *apiError) {
+	var cmds []BotCommand
+	if err := json.Unmarshal([]byte(p["commands"]), &cmds); err != nil {
+		return nil, badRequest("can't parse commands JSON object")
+	}
+	for _, c := range cmds {
+		if len(c.Command) < 1 || len(c.Command) > 32 || strings.ToLower(c.Command) != c.Command {
+			s.violate(fmt.Sprintf("setMyCommands: command %q must be 1-32 lower-case characters", c.Command))
+			return nil, badRequest("BOT_COMMAND_INVALID")
+		}
+		if n := textLength(c.Description); n < 1 || n > 256 {
+			s.violate(fmt.Sprintf("setMyCommands: description of %q is %d characters, want 1-256", c.Command, n))
+			return nil, badRequest("BOT_COMMAND_DESCRIPTION_INVALID")
+		}
+	}
+	scope := p["scope"]
+	if scope == "" {
+		scope = `{"type":"default"}`
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.commands[scope+"|"+p["language_code"]] = cmds
+	return true, nil
+}

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"net"
+	"strconv"
+	"strings"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+)
+
+// config is expertbot's configuration, read from the environment once.
+type config struct {
+	DatabaseURL  string
+	Token        string
+	Endpoint     string
+	ModeratorIDs []int64
+	HTTPAddr     string
+	LogLevel     slog.Level
+}
+
+// parseConfig reads the configuration and names the variable at fault
+// when one is wrong. needToken is false for commands that do not talk to
+// Telegram, such as migrate.
+func parseConfig(getenv func(string) string, needToken bool) (*config, error) {
+	c := &config{
+		DatabaseURL: getenv("DATABASE_URL"),
+		Token:       strings.TrimSpace(getenv("TELEGRAM_TOKEN")),
+		Endpoint:    getenv("TELEGRAM_API_ENDPOINT"),
+		HTTPAddr:    getenv("HTTP_ADDR"),
+	}
+	if needToken {
+		if c.Token == "" {
+			return nil, fmt.Errorf("TELEGRAM_TOKEN is not set: get a token from @BotFather (see README)")
+		}
+		if id, secret, ok := strings.Cut(c.Token, ":"); !ok || secret == "" || !isDigits(id) {
+			return nil, fmt.Errorf("TELEGRAM_TOKEN does not look like a bot token (digits, a colon, then letters)")
+		}
+	}
+	if c.Endpoint == "" {
+		c.Endpoint = tgbotapi.APIEndpoint
+	}
+	if strings.Count(c.Endpoint, "%s") != 2 {
+		return nil, fmt.Errorf("TELEGRAM_API_ENDPOINT must contain %%s twice, for the token and the method, like %s", tgbotapi.APIEndpoint)
+	}
+	for _, f := range strings.Split(getenv("MODERATOR_IDS"), ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		id, err := strconv.ParseInt(f, 10, 64)
+		if err != nil || id <= 0 {
+			return nil, fmt.Errorf("MODERATOR_IDS: %q is not a Telegram user id (a positive number)", f)
+		}
+		c.ModeratorIDs = append(c.ModeratorIDs, id)
+	}
+	if c.HTTPAddr == "" {
+		c.HTTPAddr = ":8080"
+	}
+	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
+		return nil, fmt.Errorf("HTTP_ADDR: %q is not host:port: %v", c.HTTPAddr, err)
+	}
+	if lvl := getenv("LOG_LEVEL"); lvl != "" {
+		if err := c.LogLevel.UnmarshalText([]byte(lvl)); err != nil {
+			return nil, fmt.Errorf("LOG_LEVEL: %q is not one of debug, info, warn, error", lvl)
+		}
+	}
+	return c, nil
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,104 @@
+// Command expertbot runs the Telegram bot of the Atameken expert network.
+//
+//	expertbot [run]    apply migrations, then serve (the default)
+//	expertbot migrate  apply migrations and exit
+//
+// Configuration comes from the environment; see the README.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/atameken/expertbot/bot"
+	"github.com/atameken/expertbot/migrations"
+	"github.com/atameken/expertbot/storage"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args, os.Getenv, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "expertbot:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
+	cmd := "run"
+	if len(args) > 1 {
+		cmd = args[1]
+	}
+	switch cmd {
+	case "run", "migrate":
+	case "help", "-h", "--help":
+		fmt.Fprintln(stderr, "usage: expertbot [run|migrate]")
+		return nil
+	default:
+		return fmt.Errorf("unknown command %q; usage: expertbot [run|migrate]", cmd)
+	}
+
+	cfg, err := parseConfig(getenv, cmd == "run")
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+
+	db, err := storage.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	applied, err := migrations.Apply(ctx, db.SQL())
+	if err != nil {
+		return err
+	}
+	log.Info("database ready", "version", migrations.Latest(), "applied", applied)
+	if cmd == "migrate" {
+		return nil
+	}
+
+	srv, err := serveHTTP(cfg.HTTPAddr, log)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+
+	b := bot.New(bot.Config{
+		Token:        cfg.Token,
+		Endpoint:     cfg.Endpoint,
+		DatabaseURL:  cfg.DatabaseURL,
+		ModeratorIDs: cfg.ModeratorIDs,
+	}, db, log)
+	return b.Run(ctx)
+}
+
+// serveHTTP serves /healthz on addr.
+func serveHTTP(addr string, log *slog.Logger) (*http.Server, error) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintln(w, "ok")
+	})
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("HTTP_ADDR: listen on %s: %w", addr, err)
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("http server", "err", err)
+		}
+	}()
+	log.Info("http listening", "addr", ln.Addr().String())
+	return srv, nil
+}
