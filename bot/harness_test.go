@@ -1,0 +1,141 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/atameken/expertbot/bot/telegramtest"
+	"github.com/atameken/expertbot/storage"
+	"github.com/atameken/expertbot/storage/storagetest"
+)
+
+// harness runs a real bot against the fake Telegram server and a database
+// of the test's own.
+type harness struct {
+	t    *testing.T
+	tg   *telegramtest.Server
+	db   *storage.DB
+	dsn  string
+	cfg  Config
+	logs *syncBuffer
+
+	bot    *Bot
+	cancel context.CancelFunc
+	done   chan error
+}
+
+func newHarness(t *testing.T, moderators ...int64) *harness {
+	t.Helper()
+	db, dsn := storagetest.NewDB(t)
+	tg := telegramtest.Start(t)
+	h := &harness{t: t, tg: tg, db: db, dsn: dsn, logs: &syncBuffer{}}
+	h.cfg = Config{
+		Token: tg.Token, Endpoint: tg.Endpoint(), DatabaseURL: dsn,
+		ModeratorIDs: moderators, PollTimeout: time.Second, RetryBase: 20 * time.Millisecond,
+	}
+	t.Cleanup(func() {
+		if h.cancel != nil {
+			h.stop()
+		}
+		if t.Failed() {
+			t.Logf("bot log:\n%s", h.logs.String())
+		}
+	})
+	return h
+}
+
+// start runs a new bot process, as after a restart.
+func (h *harness) start() *Bot {
+	h.t.Helper()
+	log := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	h.bot = New(h.cfg, h.db, log)
+	ctx, cancel := context.WithCancel(context.Background())
+	h.cancel, h.done = cancel, make(chan error, 1)
+	go func() { h.done <- h.bot.Run(ctx) }()
+	return h.bot
+}
+
+// stop shuts the bot down as SIGTERM would and checks that it is quick.
+func (h *harness) stop() {
+	h.t.Helper()
+	start := time.Now()
+	h.cancel()
+	h.cancel = nil
+	select {
+	case err := <-h.done:
+		if err != nil {
+			h.t.Errorf("Run: %v", err)
+		}
+		if took := time.Since(start); took > 5*time.Second {
+			h.t.Errorf("shutdown took %v, want a few seconds at most", took)
+		}
+	case <-time.After(15 * time.Second):
+		h.t.Fatal("bot did not stop within 15s of being asked to")
+	}
+}
+
+// waitFor fails the test unless cond holds within the timeout.
+func (h *harness) waitFor(what string, timeout time.Duration, cond func() bool) {
+	h.t.Helper()
+	if !h.tg.WaitFor(timeout, cond) {
+		h.t.Fatalf("timed out after %v waiting for %s", timeout, what)
+	}
+}
+
+// waitBotMessages waits until the bot has sent at least n messages to a
+// chat and returns them all.
+func (h *harness) waitBotMessages(chatID int64, n int) []telegramtest.Message {
+	h.t.Helper()
+	var msgs []telegramtest.Message
+	h.waitFor("bot messages", 20*time.Second, func() bool {
+		msgs = h.tg.BotMessages(chatID)
+		return len(msgs) >= n
+	})
+	return msgs
+}
+
+// waitIdle waits until every update is handled or parked and every
+// outgoing call is sent or failed.
+func (h *harness) waitIdle() {
+	h.t.Helper()
+	h.waitFor("the bot to be idle", 30*time.Second, func() bool {
+		var pending int
+		h.query(&pending, `SELECT (SELECT count(*) FROM inbox WHERE handled_at IS NULL AND parked_at IS NULL)
+			+ (SELECT count(*) FROM outbox WHERE status = 'pending')`)
+		return pending == 0 && h.tg.Unconfirmed() == 0
+	})
+}
+
+// query runs a one-value query against the test's database.
+func (h *harness) query(dest any, q string, args ...any) {
+	h.t.Helper()
+	if err := h.db.SQL().QueryRow(q, args...).Scan(dest); err != nil {
+		h.t.Fatalf("query %q: %v", q, err)
+	}
+}
+
+func user(id int64, lang string) telegramtest.User {
+	return telegramtest.User{ID: id, FirstName: "User" + lang, LanguageCode: lang}
+}
+
+// syncBuffer is a log sink that tests can read while the bot writes.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
