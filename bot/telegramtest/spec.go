@@ -87,6 +87,11 @@ func checkRequest(method string, params map[string]string, files map[string]bool
 			}
 			continue
 		}
+		if v == "null" && !f.Required {
+			// go-telegram-bot-api sends a nil slice as null (entities,
+			// allowed_updates); Telegram takes that as not given.
+			continue
+		}
 		if err := checkFormValue(s, f.Types, v); err != nil {
 			problems = append(problems, fmt.Sprintf("%s: %s: %v", method, f.Name, err))
 		}
