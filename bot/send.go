@@ -61,7 +61,13 @@ func (s *sender) run(ctx context.Context, dsn string) {
 			sleep(ctx, 2*time.Second)
 			continue
 		}
-		s.log.Info("sender: active")
+		n, err := s.db.ReleaseClaims(ctx)
+		if err != nil {
+			s.log.Error("sender: release claims", "err", err)
+			lock.Release()
+			continue
+		}
+		s.log.Info("sender: active", "calls_left_by_a_dead_sender", n)
 		s.deliver(ctx, lock)
 		lock.Release()
 	}

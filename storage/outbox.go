@@ -129,6 +129,19 @@ func (db *DB) ClaimMessages(ctx context.Context, limit int, lease time.Duration,
 	return claimed, nil
 }
 
+// ReleaseClaims frees every claimed call. Only the active sender may call
+// it, when it takes over: claims still standing then were left by a sender
+// that died mid-call, and waiting for their lease would hold their chats up.
+func (db *DB) ReleaseClaims(ctx context.Context) (int, error) {
+	res, err := db.db.ExecContext(ctx, `
+		UPDATE outbox SET claimed_until = NULL WHERE status = 'pending' AND claimed_until IS NOT NULL`)
+	if err != nil {
+		return 0, fmt.Errorf("storage: release claims: %w", dbErr(err))
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
 // NextMessageAt returns when the earliest waiting call becomes due, or
 // ErrNotFound when nothing waits.
 func (db *DB) NextMessageAt(ctx context.Context) (time.Time, error) {

@@ -154,8 +154,18 @@ func TestKillNineLosesNothing(t *testing.T) {
 		}
 		return n
 	}
-	if !tg.WaitFor(90*time.Second, func() bool { return delivered() >= total && tg.Unconfirmed() == 0 }) {
-		t.Fatalf("only %d of %d replies delivered", delivered(), total)
+	db, err := sql.Open("postgres", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	pending := func() int {
+		var n int
+		db.QueryRow(`SELECT count(*) FROM outbox WHERE status = 'pending'`).Scan(&n)
+		return n
+	}
+	if !tg.WaitFor(90*time.Second, func() bool { return delivered() >= total && tg.Unconfirmed() == 0 && pending() == 0 }) {
+		t.Fatalf("only %d of %d replies delivered, %d calls pending", delivered(), total, pending())
 	}
 
 	// A graceful stop: SIGTERM, exit 0 within a few seconds.
@@ -173,11 +183,6 @@ func TestKillNineLosesNothing(t *testing.T) {
 		t.Fatal("the bot did not stop within 15s of SIGTERM")
 	}
 
-	db, err := sql.Open("postgres", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	var handled, effects, unsent int
 	db.QueryRow(`SELECT count(*) FROM inbox WHERE handled_at IS NOT NULL`).Scan(&handled)
 	db.QueryRow(`SELECT count(*) FROM outbox WHERE method = 'sendMessage'`).Scan(&effects)
@@ -191,7 +196,16 @@ func TestKillNineLosesNothing(t *testing.T) {
 	if unsent != 0 {
 		t.Errorf("%d calls not sent", unsent)
 	}
-	if duplicated > kills {
-		t.Errorf("%d replies delivered twice, want at most one per kill (%d)", duplicated, kills)
+	// Telegram has no idempotent send: a call made but not yet recorded when
+	// the process dies is made again, so each kill may double at most the
+	// calls in flight, one per chat (8 at once by default).
+	if duplicated > kills*8 {
+		t.Errorf("%d replies delivered twice, want at most %d (the calls in flight at %d kills)", duplicated, kills*8, kills)
+	}
+	var outOfOrder int
+	db.QueryRow(`SELECT count(*) FROM inbox a JOIN inbox b ON a.chat_id = b.chat_id
+		AND a.update_id < b.update_id AND a.handled_at > b.handled_at`).Scan(&outOfOrder)
+	if outOfOrder != 0 {
+		t.Errorf("%d pairs of one chat's updates were handled out of order", outOfOrder)
 	}
 }
