@@ -26,6 +26,7 @@ type Config struct {
 	Limits       SendLimits
 	SendInFlight int           // calls to Telegram at once
 	RetryBase    time.Duration // first wait before a failed update is tried again; it doubles
+	SendTimeout  time.Duration // longest wait for Telegram to answer one call
 }
 
 // Bot is a running expertbot.
@@ -60,6 +61,9 @@ func New(cfg Config, db *storage.DB, log *slog.Logger) *Bot {
 	if cfg.SendInFlight <= 0 {
 		cfg.SendInFlight = 8
 	}
+	if cfg.SendTimeout <= 0 {
+		cfg.SendTimeout = 15 * time.Second
+	}
 	if cfg.RetryBase <= 0 {
 		cfg.RetryBase = time.Second
 	}
@@ -67,7 +71,7 @@ func New(cfg Config, db *storage.DB, log *slog.Logger) *Bot {
 	b.handler = b.handle
 	b.sender = &sender{
 		db:       db,
-		client:   newClient(context.Background(), cfg.Token, cfg.Endpoint, 15*time.Second),
+		client:   newClient(context.Background(), cfg.Token, cfg.Endpoint, cfg.SendTimeout),
 		log:      log,
 		limiter:  newLimiter(cfg.Limits),
 		inFlight: cfg.SendInFlight,

@@ -37,8 +37,25 @@ func (b *Bot) handle(ctx context.Context, tx *storage.Tx, u *tgbotapi.Update) er
 		return b.handleMessage(ctx, tx, u.Message)
 	case u.CallbackQuery != nil:
 		return b.handleCallback(ctx, tx, u.CallbackQuery)
+	case u.MyChatMember != nil:
+		return b.handleMyChatMember(ctx, tx, u.MyChatMember)
 	}
 	return nil // kinds the bot does not act on yet are kept in the inbox only
+}
+
+// handleMyChatMember notes when a user blocks the bot ("kicked") or starts
+// it again, so that moderators and experts know who cannot be reached.
+func (b *Bot) handleMyChatMember(ctx context.Context, tx *storage.Tx, m *tgbotapi.ChatMemberUpdated) error {
+	if !m.Chat.IsPrivate() {
+		return nil
+	}
+	switch m.NewChatMember.Status {
+	case "kicked":
+		return tx.SetReachable(ctx, m.Chat.ID, false, "blocked the bot")
+	case "member":
+		return tx.SetReachable(ctx, m.Chat.ID, true, "")
+	}
+	return nil
 }
 
 // newReq records the user and prepares to answer them in chat.

@@ -271,6 +271,39 @@ func TestFloodStormEndsWithEverythingDelivered(t *testing.T) {
 	}
 }
 
+func TestOutageEndsWithEverythingDeliveredInOrder(t *testing.T) {
+	h := newHarness(t)
+	h.cfg.SendTimeout = 300 * time.Millisecond
+	now := time.Now()
+	// Two seconds of 502s, then two seconds in which Telegram does not answer.
+	h.tg.AddFault(telegramtest.Fault{Method: "sendMessage", Status: 502, Until: now.Add(2 * time.Second)})
+	h.tg.AddFault(telegramtest.Fault{Method: "sendMessage", Delay: time.Second, Until: now.Add(4 * time.Second)})
+	h.start()
+
+	ent := user(1601, "en")
+	h.tg.SendText(ent, "/start")
+	h.tg.SendText(ent, "/help")
+	h.tg.SendText(ent, "/language")
+	h.waitBotMessages(ent.ID, 3)
+	h.waitIdle()
+	msgs := h.tg.BotMessages(ent.ID)
+	if time.Since(now) < 2*time.Second {
+		t.Fatal("the outage did not delay anything")
+	}
+	// A call that timed out may have reached Telegram: at most one double per
+	// call that timed out, but never out of order.
+	var texts []string
+	for _, m := range msgs {
+		if len(texts) == 0 || texts[len(texts)-1] != m.Text {
+			texts = append(texts, m.Text)
+		}
+	}
+	want := []string{T("en", "choose_language"), T("en", "help"), T("en", "choose_language")}
+	if len(texts) != 3 || texts[0] != want[0] || !strings.HasPrefix(texts[1], "Commands") || texts[2] != want[2] {
+		t.Fatalf("messages arrived as %q, want the three replies in order", texts)
+	}
+}
+
 func maxInWindow(at []time.Time, d time.Duration) int {
 	best := 0
 	for i := range at {
@@ -317,3 +350,35 @@ func TestRedact(t *testing.T) {
 }
 
 func discardLog() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+func TestUserBlockingTheBotIsNoted(t *testing.T) {
+	h := newHarness(t)
+	h.start()
+	ent := user(1701, "en")
+	h.tg.SendText(ent, "/start")
+	h.waitBotMessages(ent.ID, 1)
+
+	member := func(status string) map[string]any {
+		return map[string]any{
+			"chat": map[string]any{"id": ent.ID, "type": "private", "first_name": ent.FirstName},
+			"from": ent, "date": time.Now().Unix(),
+			"old_chat_member": map[string]any{"user": telegramtest.BotUser, "status": "member"},
+			"new_chat_member": map[string]any{"user": telegramtest.BotUser, "status": status, "until_date": 0},
+		}
+	}
+	reachable := func() bool {
+		var since *time.Time
+		h.query(&since, `SELECT unreachable_since FROM users WHERE id = $1`, ent.ID)
+		return since == nil
+	}
+	h.tg.PushUpdate("my_chat_member", member("kicked"))
+	h.waitIdle()
+	if reachable() {
+		t.Fatal("a user who blocked the bot is still marked reachable")
+	}
+	h.tg.PushUpdate("my_chat_member", member("member"))
+	h.waitIdle()
+	if !reachable() {
+		t.Fatal("a user who unblocked the bot is still marked unreachable")
+	}
+}

@@ -199,13 +199,7 @@ func (db *DB) FailMessage(ctx context.Context, id int64, cause string, unreachab
 		if unreachableUser == 0 {
 			return nil
 		}
-		_, err = tx.tx.ExecContext(ctx, `
-			UPDATE users SET unreachable_since = COALESCE(unreachable_since, now()), unreachable_reason = $2, updated_at = now()
-			WHERE id = $1`, unreachableUser, cause)
-		if err != nil {
-			return fmt.Errorf("storage: mark user %d unreachable: %w", unreachableUser, dbErr(err))
-		}
-		return nil
+		return tx.SetReachable(ctx, unreachableUser, false, cause)
 	})
 }
 

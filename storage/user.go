@@ -77,6 +77,24 @@ func (tx *Tx) SetLanguage(ctx context.Context, id int64, lang string) error {
 	return nil
 }
 
+// SetReachable records whether the bot can write to a user: Telegram tells
+// the bot when a user blocks it and when they unblock it.
+func (tx *Tx) SetReachable(ctx context.Context, id int64, reachable bool, reason string) error {
+	var err error
+	if reachable {
+		_, err = tx.tx.ExecContext(ctx, `
+			UPDATE users SET unreachable_since = NULL, unreachable_reason = '', updated_at = now() WHERE id = $1`, id)
+	} else {
+		_, err = tx.tx.ExecContext(ctx, `
+			UPDATE users SET unreachable_since = COALESCE(unreachable_since, now()), unreachable_reason = $2, updated_at = now()
+			WHERE id = $1`, id, reason)
+	}
+	if err != nil {
+		return fmt.Errorf("storage: set reachability of user %d: %w", id, dbErr(err))
+	}
+	return nil
+}
+
 // EnsureModerators makes the given users moderators, creating rows for
 // those who have not started the bot yet. Admins stay admins.
 func (db *DB) EnsureModerators(ctx context.Context, ids []int64) error {

@@ -107,9 +107,6 @@ func startProcess(t *testing.T, env []string, logs *bytes.Buffer) *process {
 // while a stream of updates comes in, restarts it each time, and checks
 // that every update was handled exactly once and every reply delivered.
 func TestKillNineLosesNothing(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs real processes for about half a minute")
-	}
 	tg := telegramtest.Start(t)
 	dsn := storagetest.NewDatabase(t)
 	env := []string{
