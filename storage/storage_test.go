@@ -1,0 +1,165 @@
+package storage_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/atameken/expertbot/storage"
+	"github.com/atameken/expertbot/storage/storagetest"
+)
+
+func TestSaveUpdatesKeepsEachOnce(t *testing.T) {
+	db, _ := storagetest.NewDB(t)
+	ctx := context.Background()
+	batch := []storage.Update{
+		{ID: 1, ChatID: 10, UserID: 10, Kind: "message", Payload: []byte(`{"update_id":1}`)},
+		{ID: 2, ChatID: 10, UserID: 10, Kind: "message", Payload: []byte(`{"update_id":2}`)},
+	}
+	if n, err := db.SaveUpdates(ctx, batch); err != nil || n != 2 {
+		t.Fatalf("first save: %d new, %v; want 2", n, err)
+	}
+	batch = append(batch, storage.Update{ID: 3, ChatID: 11, Kind: "message", Payload: []byte(`{"update_id":3}`)})
+	if n, err := db.SaveUpdates(ctx, batch); err != nil || n != 1 {
+		t.Fatalf("second save: %d new, %v; want 1", n, err)
+	}
+}
+
+func TestHandleNextInOrderAndOnce(t *testing.T) {
+	db, _ := storagetest.NewDB(t)
+	ctx := context.Background()
+	db.SaveUpdates(ctx, []storage.Update{
+		{ID: 7, ChatID: 10, Kind: "message", Payload: []byte(`{}`)},
+		{ID: 5, ChatID: 10, Kind: "message", Payload: []byte(`{}`)},
+	})
+	var order []int64
+	handle := func(ctx context.Context, tx *storage.Tx, u *storage.Update) error {
+		order = append(order, u.ID)
+		return nil
+	}
+	for range 3 {
+		if _, err := db.HandleNext(ctx, 10, handle); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(order) != 2 || order[0] != 5 || order[1] != 7 {
+		t.Fatalf("handled %v, want [5 7]", order)
+	}
+
+	t.Run("FailureRollsBackAndRetriesLater", func(t *testing.T) {
+		db.SaveUpdates(ctx, []storage.Update{{ID: 9, ChatID: 12, Kind: "message", Payload: []byte(`{}`)}})
+		boom := errors.New("boom")
+		u, err := db.HandleNext(ctx, 12, func(ctx context.Context, tx *storage.Tx, u *storage.Update) error {
+			if err := tx.Enqueue(ctx, storage.Message{ChatID: 12, Method: "sendMessage", Params: storage.Params{"text": "x"}}); err != nil {
+				return err
+			}
+			return boom
+		})
+		if !errors.Is(err, boom) || u == nil || u.ID != 9 {
+			t.Fatalf("HandleNext = %v, %v; want update 9 and the handler's error", u, err)
+		}
+		if st, _ := db.OutboxStats(ctx); st.Pending != 0 {
+			t.Fatalf("a failed handler's message was kept: %+v", st)
+		}
+		parked, err := db.RecordFailure(ctx, 9, "boom", time.Hour, 2)
+		if err != nil || parked {
+			t.Fatalf("first failure: parked=%v, %v", parked, err)
+		}
+		if u, _ := db.HandleNext(ctx, 12, handle); u != nil {
+			t.Fatal("an update waiting for its retry was handled early")
+		}
+		if parked, _ := db.RecordFailure(ctx, 9, "boom", 0, 2); !parked {
+			t.Fatal("second of two allowed failures did not park the update")
+		}
+	})
+}
+
+func TestClaimMessagesTakesEachChatsOldestFirst(t *testing.T) {
+	db, _ := storagetest.NewDB(t)
+	ctx := context.Background()
+	msg := func(chat int64, prio int, text string) storage.Message {
+		return storage.Message{ChatID: chat, Method: "sendMessage", Params: storage.Params{"text": text}, Priority: prio}
+	}
+	err := db.InTx(ctx, func(tx *storage.Tx) error {
+		return tx.Enqueue(ctx,
+			msg(1, storage.PriorityBulk, "1a"), msg(1, storage.PriorityInteractive, "1b"),
+			msg(2, storage.PriorityBulk, "2a"),
+			msg(3, storage.PriorityInteractive, "3a"))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := func(c []storage.Message) []storage.Message { return c }
+	got, err := db.ClaimMessages(ctx, 10, time.Minute, all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var texts []string
+	for _, m := range got {
+		texts = append(texts, m.Params["text"])
+	}
+	// Chat 1's interactive reply waits behind its older bulk message; the
+	// interactive head of chat 3 goes first.
+	if want := []string{"3a", "1a", "2a"}; len(texts) != 3 || texts[0] != want[0] || texts[1] != want[1] || texts[2] != want[2] {
+		t.Fatalf("claimed %v, want %v", texts, want)
+	}
+	if again, _ := db.ClaimMessages(ctx, 10, time.Minute, all); len(again) != 0 {
+		t.Fatalf("claimed calls were claimed again: %d", len(again))
+	}
+	if err := db.MarkSent(ctx, got[1].ID, 42); err != nil {
+		t.Fatal(err)
+	}
+	next, _ := db.ClaimMessages(ctx, 10, time.Minute, all)
+	if len(next) != 1 || next[0].Params["text"] != "1b" {
+		t.Fatalf("after 1a was sent, claimed %v, want 1b", next)
+	}
+	if n, err := db.ReleaseClaims(ctx); err != nil || n != 3 {
+		t.Fatalf("ReleaseClaims = %d, %v; want 3", n, err)
+	}
+}
+
+func TestLockIsExclusive(t *testing.T) {
+	db, _ := storagetest.NewDB(t)
+	ctx := context.Background()
+	first, err := db.TryLock(ctx, 99)
+	if err != nil || first == nil {
+		t.Fatalf("first TryLock = %v, %v", first, err)
+	}
+	if err := first.Check(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if second, err := db.TryLock(ctx, 99); err != nil || second != nil {
+		t.Fatalf("second TryLock while held = %v, %v; want nil, nil", second, err)
+	}
+	first.Release()
+	second, err := db.TryLock(ctx, 99)
+	if err != nil || second == nil {
+		t.Fatalf("TryLock after release = %v, %v", second, err)
+	}
+	second.Release()
+}
+
+func TestDialogRoundTrip(t *testing.T) {
+	db, _ := storagetest.NewDB(t)
+	ctx := context.Background()
+	err := db.InTx(ctx, func(tx *storage.Tx) error {
+		if _, err := tx.TouchUser(ctx, storage.User{ID: 5, FirstName: "A"}); err != nil {
+			return err
+		}
+		if _, err := tx.Dialog(ctx, 5); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("Dialog before any: %v, want ErrNotFound", err)
+		}
+		if err := tx.SaveDialog(ctx, &storage.Dialog{UserID: 5, Name: "new", Step: "title", Data: []byte(`{"a":1}`)}); err != nil {
+			return err
+		}
+		d, err := tx.Dialog(ctx, 5)
+		if err != nil || d.Step != "title" || string(d.Data) != `{"a": 1}` {
+			t.Errorf("Dialog = %+v, %v", d, err)
+		}
+		return tx.EndDialog(ctx, 5)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
