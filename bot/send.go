@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"time"
 
@@ -185,6 +186,17 @@ func (s *sender) drain() {
 // send makes one call and records its outcome. The outcome is recorded even
 // when ctx is cancelled meanwhile: the call has been made.
 func (s *sender) send(ctx context.Context, m storage.Message) sendResult {
+	if m.EditOf != 0 {
+		// An edit of a message the bot sent earlier in this chat: the chat's
+		// calls go out in order, so that one has been sent or has failed.
+		if m.EditTarget == 0 {
+			s.record(ctx, s.log, func() error {
+				return s.db.FailMessage(context.WithoutCancel(ctx), m.ID, "the message to edit was never sent", 0)
+			})
+			return sendResult{chatID: m.ChatID}
+		}
+		m.Params["message_id"] = strconv.FormatInt(m.EditTarget, 10)
+	}
 	var file *tgbotapi.RequestFile
 	if m.FileField != "" {
 		file = &tgbotapi.RequestFile{Name: m.FileField, Data: tgbotapi.FileBytes{Name: m.FileName, Bytes: m.FileData}}

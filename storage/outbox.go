@@ -41,42 +41,58 @@ type Message struct {
 	FileName  string    `db:"file_name"`
 	FileData  []byte    `db:"file_data"`
 	Priority  int       `db:"priority"`
+	EditOf    int64     `db:"edit_of"` // an edit of the message this outbox row sent
 	Attempts  int       `db:"attempts"`
 	CreatedAt time.Time `db:"created_at"`
+
+	// EditTarget is the Telegram id of the message EditOf sent, 0 while it
+	// is unknown. Set by ClaimMessages.
+	EditTarget int64 `db:"edit_target"`
 }
 
 // Enqueue writes outgoing calls to the outbox in the transaction, so that
 // they are sent if and only if the change that caused them is committed.
 func (tx *Tx) Enqueue(ctx context.Context, msgs ...Message) error {
+	_, err := tx.EnqueueIDs(ctx, msgs...)
+	return err
+}
+
+// EnqueueIDs is Enqueue that returns the calls' outbox ids, in order, for
+// callers that later refer to the messages the calls create.
+func (tx *Tx) EnqueueIDs(ctx context.Context, msgs ...Message) ([]int64, error) {
 	if len(msgs) == 0 {
-		return nil
+		return nil, nil
 	}
 	n := len(msgs)
-	chats, prios := make([]int64, n), make([]int64, n)
+	// Ids are taken first so that they come back in the calls' order.
+	var ids []int64
+	if err := tx.tx.SelectContext(ctx, &ids, `SELECT nextval('outbox_id_seq') FROM generate_series(1, $1)`, n); err != nil {
+		return nil, fmt.Errorf("storage: enqueue: allocate ids: %w", dbErr(err))
+	}
+	chats, prios, edits := make([]int64, n), make([]int64, n), make([]int64, n)
 	methods, params, fields, names := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	data := make(pq.ByteaArray, n)
 	for i, m := range msgs {
 		p, err := json.Marshal(m.Params)
 		if err != nil {
-			return fmt.Errorf("storage: enqueue %s: %w", m.Method, err)
+			return nil, fmt.Errorf("storage: enqueue %s: %w", m.Method, err)
 		}
-		chats[i], methods[i], params[i], prios[i] = m.ChatID, m.Method, string(p), int64(m.Priority)
+		chats[i], methods[i], params[i], prios[i], edits[i] = m.ChatID, m.Method, string(p), int64(m.Priority), m.EditOf
 		fields[i], names[i], data[i] = m.FileField, m.FileName, m.FileData
 		if data[i] == nil {
 			data[i] = []byte{}
 		}
 	}
 	_, err := tx.tx.ExecContext(ctx, `
-		INSERT INTO outbox (chat_id, method, params, file_field, file_name, file_data, priority)
-		SELECT m.chat, m.method, m.params::jsonb, m.field, m.name, m.data, m.prio
-		FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bytea[], $7::smallint[])
-			WITH ORDINALITY AS m (chat, method, params, field, name, data, prio, n)
-		ORDER BY m.n`,
-		pq.Array(chats), pq.Array(methods), pq.Array(params), pq.Array(fields), pq.Array(names), data, pq.Array(prios))
+		INSERT INTO outbox (id, chat_id, method, params, file_field, file_name, file_data, priority, edit_of)
+		SELECT m.id, m.chat, m.method, m.params::jsonb, m.field, m.name, m.data, m.prio, NULLIF(m.edit, 0)
+		FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bytea[], $8::smallint[], $9::bigint[])
+			AS m (id, chat, method, params, field, name, data, prio, edit)`,
+		pq.Array(ids), pq.Array(chats), pq.Array(methods), pq.Array(params), pq.Array(fields), pq.Array(names), data, pq.Array(prios), pq.Array(edits))
 	if err != nil {
-		return fmt.Errorf("storage: enqueue %d calls: %w", n, dbErr(err))
+		return nil, fmt.Errorf("storage: enqueue %d calls: %w", n, dbErr(err))
 	}
-	return nil
+	return ids, nil
 }
 
 // ClaimMessages takes due outgoing calls for sending. It looks at most at
@@ -91,7 +107,8 @@ func (db *DB) ClaimMessages(ctx context.Context, limit int, lease time.Duration,
 		var cands []Message
 		err := tx.tx.SelectContext(ctx, &cands, `
 			SELECT o.id, o.chat_id, o.method, o.params, o.file_field, o.file_name, o.file_data,
-				o.priority, o.attempts, o.created_at
+				o.priority, COALESCE(o.edit_of, 0) AS edit_of, o.attempts, o.created_at,
+				COALESCE((SELECT t.message_id FROM outbox t WHERE t.id = o.edit_of), 0) AS edit_target
 			FROM outbox o
 			WHERE o.status = 'pending' AND o.not_before <= now()
 				AND (o.claimed_until IS NULL OR o.claimed_until < now())
@@ -100,7 +117,7 @@ func (db *DB) ClaimMessages(ctx context.Context, limit int, lease time.Duration,
 					WHERE p.status = 'pending' AND p.chat_id = o.chat_id AND p.id < o.id)
 			ORDER BY o.priority, o.id
 			LIMIT $1
-			FOR UPDATE SKIP LOCKED`, limit)
+			FOR UPDATE OF o SKIP LOCKED`, limit)
 		if err != nil {
 			return fmt.Errorf("storage: select due calls: %w", dbErr(err))
 		}

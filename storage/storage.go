@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -79,4 +80,13 @@ func dbErr(err error) error {
 		return fmt.Errorf("%w: %s", ErrConflict, pqErr.Message)
 	}
 	return err
+}
+
+// prefixed qualifies a list of columns with a table alias.
+func prefixed(alias, columns string) string {
+	var out []string
+	for _, c := range strings.Split(columns, ",") {
+		out = append(out, alias+strings.TrimSpace(c))
+	}
+	return strings.Join(out, ", ")
 }

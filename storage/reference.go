@@ -1,0 +1,87 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+)
+
+// Named is a row of reference data with names in the bot's three languages.
+type Named struct {
+	ID     int    `db:"id"`
+	Code   string `db:"code"`
+	NameKK string `db:"name_kk"`
+	NameRU string `db:"name_ru"`
+	NameEN string `db:"name_en"`
+}
+
+// Name returns the name in a language: kk, ru or en.
+func (n *Named) Name(lang string) string {
+	switch lang {
+	case "kk":
+		return n.NameKK
+	case "en":
+		return n.NameEN
+	}
+	return n.NameRU
+}
+
+// Sectors lists the industry sectors in use, in their display order.
+func (tx *Tx) Sectors(ctx context.Context) ([]Named, error) {
+	var out []Named
+	err := tx.tx.SelectContext(ctx, &out, `
+		SELECT id, code, name_kk, name_ru, name_en FROM sectors WHERE retired_at IS NULL ORDER BY position, id`)
+	if err != nil {
+		return nil, fmt.Errorf("storage: list sectors: %w", dbErr(err))
+	}
+	return out, nil
+}
+
+// Sector returns a sector, retired or not.
+func (tx *Tx) Sector(ctx context.Context, id int) (*Named, error) {
+	var n Named
+	if err := tx.tx.GetContext(ctx, &n, `SELECT id, code, name_kk, name_ru, name_en FROM sectors WHERE id = $1`, id); err != nil {
+		return nil, fmt.Errorf("storage: sector %d: %w", id, dbErr(err))
+	}
+	return &n, nil
+}
+
+// Regions lists the regions in their display order.
+func (tx *Tx) Regions(ctx context.Context) ([]Named, error) {
+	var out []Named
+	err := tx.tx.SelectContext(ctx, &out, `SELECT id, code, name_kk, name_ru, name_en FROM regions ORDER BY position, id`)
+	if err != nil {
+		return nil, fmt.Errorf("storage: list regions: %w", dbErr(err))
+	}
+	return out, nil
+}
+
+// Region returns a region.
+func (tx *Tx) Region(ctx context.Context, id int) (*Named, error) {
+	var n Named
+	if err := tx.tx.GetContext(ctx, &n, `SELECT id, code, name_kk, name_ru, name_en FROM regions WHERE id = $1`, id); err != nil {
+		return nil, fmt.Errorf("storage: region %d: %w", id, dbErr(err))
+	}
+	return &n, nil
+}
+
+// CentreByCode returns a competence centre in use by its code.
+func (tx *Tx) CentreByCode(ctx context.Context, code string) (*Named, error) {
+	var n Named
+	err := tx.tx.GetContext(ctx, &n, `
+		SELECT id, code, name_kk, name_ru, name_en FROM centres WHERE code = $1 AND retired_at IS NULL`, code)
+	if err != nil {
+		return nil, fmt.Errorf("storage: centre %q: %w", code, dbErr(err))
+	}
+	return &n, nil
+}
+
+// Centres lists the competence centres in use.
+func (tx *Tx) Centres(ctx context.Context) ([]Named, error) {
+	var out []Named
+	err := tx.tx.SelectContext(ctx, &out, `
+		SELECT id, code, name_kk, name_ru, name_en FROM centres WHERE retired_at IS NULL ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("storage: list centres: %w", dbErr(err))
+	}
+	return out, nil
+}
