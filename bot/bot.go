@@ -27,6 +27,12 @@ type Config struct {
 	SendInFlight int           // calls to Telegram at once
 	RetryBase    time.Duration // first wait before a failed update is tried again; it doubles
 	SendTimeout  time.Duration // longest wait for Telegram to answer one call
+
+	Premoderation       bool          // submitted problems wait for a moderator's approval
+	TakeTimeout         time.Duration // a problem nobody took is sent again after this
+	AnswerTimeout       time.Duration // a problem nobody answered goes to the moderators after this
+	ImplementationCheck time.Duration // the author is asked about a recommendation after this
+	ReminderPoll        time.Duration // how often due reminders are looked for
 }
 
 // Bot is a running expertbot.
@@ -64,6 +70,18 @@ func New(cfg Config, db *storage.DB, log *slog.Logger) *Bot {
 	if cfg.SendTimeout <= 0 {
 		cfg.SendTimeout = 15 * time.Second
 	}
+	if cfg.TakeTimeout <= 0 {
+		cfg.TakeTimeout = 24 * time.Hour
+	}
+	if cfg.AnswerTimeout <= 0 {
+		cfg.AnswerTimeout = 72 * time.Hour
+	}
+	if cfg.ImplementationCheck <= 0 {
+		cfg.ImplementationCheck = 30 * 24 * time.Hour
+	}
+	if cfg.ReminderPoll <= 0 {
+		cfg.ReminderPoll = 5 * time.Second
+	}
 	if cfg.RetryBase <= 0 {
 		cfg.RetryBase = time.Second
 	}
@@ -100,6 +118,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	})
 	wg.Go(func() { b.dispatch(ctx) })
 	wg.Go(func() { b.sender.run(ctx, b.cfg.DatabaseURL) })
+	wg.Go(func() { b.remind(ctx) })
 	wg.Wait()
 	b.log.Info("bot stopped", "updates_received", b.updatesReceived.Load(), "updates_handled", b.updatesHandled.Load(), "handler_errors", b.handlerErrors.Load())
 	return nil
@@ -127,23 +146,4 @@ func (b *Bot) start(ctx context.Context, c *client) bool {
 	return ctx.Err() == nil
 }
 
-// registerCommands queues the command menu of private chats, in each
-// language and as the default.
-func (b *Bot) registerCommands(ctx context.Context) error {
-	return b.db.InTx(ctx, func(tx *storage.Tx) error {
-		var msgs []storage.Message
-		for _, lang := range append([]string{""}, Languages...) {
-			tl := lang
-			if tl == "" {
-				tl = defaultLanguage
-			}
-			cmds := []tgbotapi.BotCommand{
-				{Command: "start", Description: T(tl, "cmd_start")},
-				{Command: "language", Description: T(tl, "cmd_language")},
-				{Command: "help", Description: T(tl, "cmd_help")},
-			}
-			msgs = append(msgs, setCommands(cmds, tgbotapi.NewBotCommandScopeAllPrivateChats(), lang))
-		}
-		return tx.Enqueue(ctx, msgs...)
-	})
-}
+func (b *Bot) now() time.Time { return time.Now() }

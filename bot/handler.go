@@ -29,18 +29,26 @@ func (r *req) send(ctx context.Context, html string, kb *tgbotapi.InlineKeyboard
 	return r.tx.Enqueue(ctx, textMessages(r.chat, html, kb, storage.PriorityInteractive)...)
 }
 
+// answer queues the answer to a button press; text, if any, is shown
+// briefly to the presser.
+func (r *req) answer(ctx context.Context, q *tgbotapi.CallbackQuery, text string) error {
+	return r.tx.Enqueue(ctx, answerCallback(r.chat, q.ID, text))
+}
+
 // handle routes an update to its handler. It runs in the transaction that
 // marks the update handled.
 func (b *Bot) handle(ctx context.Context, tx *storage.Tx, u *tgbotapi.Update) error {
 	switch {
 	case u.Message != nil:
 		return b.handleMessage(ctx, tx, u.Message)
+	case u.EditedMessage != nil:
+		return b.handleEdit(ctx, tx, u.EditedMessage)
 	case u.CallbackQuery != nil:
 		return b.handleCallback(ctx, tx, u.CallbackQuery)
 	case u.MyChatMember != nil:
 		return b.handleMyChatMember(ctx, tx, u.MyChatMember)
 	}
-	return nil // kinds the bot does not act on yet are kept in the inbox only
+	return nil // kinds the bot does not act on are kept in the inbox only
 }
 
 // handleMyChatMember notes when a user blocks the bot ("kicked") or starts
@@ -67,7 +75,7 @@ func newReq(ctx context.Context, tx *storage.Tx, from *tgbotapi.User, chat int64
 	if err != nil {
 		return nil, err
 	}
-	return &req{tx: tx, user: user, lang: languageFor(user.Language, user.TelegramLanguage), chat: chat}, nil
+	return &req{tx: tx, user: user, lang: userLang(user), chat: chat}, nil
 }
 
 func (b *Bot) handleMessage(ctx context.Context, tx *storage.Tx, m *tgbotapi.Message) error {
@@ -79,11 +87,28 @@ func (b *Bot) handleMessage(ctx context.Context, tx *storage.Tx, m *tgbotapi.Mes
 		return err
 	}
 	if m.IsCommand() {
-		return b.handleCommand(ctx, r, m.Command())
+		return b.handleCommand(ctx, r, m.Command(), m.CommandArguments())
+	}
+	// A reply to a message the bot relayed belongs to that problem's thread.
+	if reply := m.ReplyToMessage; reply != nil && reply.From != nil && reply.From.IsBot {
+		relay, err := tx.RelayAt(ctx, r.chat, int64(reply.MessageID))
+		if err == nil {
+			return b.handleReply(ctx, r, relay, m)
+		}
+		if !errors.Is(err, storage.ErrNotFound) {
+			return err
+		}
 	}
 	d, err := tx.Dialog(ctx, r.user.ID)
 	switch {
 	case errors.Is(err, storage.ErrNotFound):
+		own, err := tx.ProblemsByAuthor(ctx, r.user.ID, 1)
+		if err != nil {
+			return err
+		}
+		if len(own) > 0 {
+			return r.send(ctx, r.t("followup_need_reply"), nil)
+		}
 		return r.send(ctx, r.t("unknown"), nil)
 	case err != nil:
 		return err
@@ -91,18 +116,30 @@ func (b *Bot) handleMessage(ctx context.Context, tx *storage.Tx, m *tgbotapi.Mes
 	return b.continueDialog(ctx, r, d, m)
 }
 
-func (b *Bot) handleCommand(ctx context.Context, r *req, cmd string) error {
+func (b *Bot) handleCommand(ctx context.Context, r *req, cmd, args string) error {
 	switch cmd {
 	case "start":
 		return b.askLanguage(ctx, r, true)
 	case "language":
 		return b.askLanguage(ctx, r, false)
 	case "help":
-		help := r.t("help")
-		if r.user.IsModerator() {
-			help += r.t("help_moderator")
+		centres, err := r.tx.ExpertCentres(ctx, r.user.ID)
+		if err != nil {
+			return err
 		}
-		return r.send(ctx, help, nil)
+		return r.send(ctx, helpText(r.lang, len(centres) > 0, r.user.IsModerator()), nil)
+	case "new":
+		return b.startNew(ctx, r)
+	case "cancel":
+		return b.cancel(ctx, r)
+	case "my":
+		return b.showMine(ctx, r)
+	case "away", "back":
+		return b.setAway(ctx, r, cmd == "away")
+	case "approve", "reject":
+		return b.moderateCommand(ctx, r, cmd, args)
+	case "addexpert", "removeexpert":
+		return b.manageExpert(ctx, r, cmd == "addexpert", args)
 	case "parked":
 		return b.showParked(ctx, r)
 	}
@@ -118,6 +155,12 @@ func (b *Bot) continueDialog(ctx context.Context, r *req, d *storage.Dialog, m *
 			return err
 		}
 		return r.send(ctx, r.t("choose_language"), languageKeyboard(r.lang))
+	case dialogNew:
+		return b.newMessage(ctx, r, d, m)
+	case dialogAnswer:
+		return b.answerMessage(ctx, r, d, m)
+	case dialogRateComment, dialogImplComment:
+		return b.commentMessage(ctx, r, d, m)
 	}
 	// A dialogue this version does not know: forget it rather than trap the user.
 	if err := r.tx.EndDialog(ctx, r.user.ID); err != nil {
@@ -136,13 +179,34 @@ func (b *Bot) handleCallback(ctx context.Context, tx *storage.Tx, q *tgbotapi.Ca
 		return err
 	}
 	cb, err := parseCallback(q.Data)
-	if err == nil {
-		switch cb.action {
-		case "lang":
-			return b.chooseLanguage(ctx, r, q, cb)
-		}
+	if err != nil {
+		return r.answer(ctx, q, r.t("button_expired"))
 	}
-	return tx.Enqueue(ctx, answerCallback(chat, q.ID, r.t("button_expired")))
+	switch cb.action {
+	case "lang":
+		return b.chooseLanguage(ctx, r, q, cb)
+	case "new":
+		return b.newButton(ctx, r, q, cb)
+	case "take", "answer", "decline":
+		return b.expertButton(ctx, r, q, cb)
+	case "rec":
+		return b.markRecommendation(ctx, r, q, cb)
+	case "resolve":
+		return b.resolve(ctx, r, q, cb)
+	case "rate":
+		return b.rate(ctx, r, q, cb)
+	case "impl":
+		return b.implementation(ctx, r, q, cb)
+	case "skip":
+		return b.skipComment(ctx, r, q, cb)
+	case "approve", "reject":
+		id, err := cb.intArg(0)
+		if err != nil {
+			return r.answer(ctx, q, r.t("button_expired"))
+		}
+		return b.moderate(ctx, r, q, cb.action, id)
+	}
+	return r.answer(ctx, q, r.t("button_expired"))
 }
 
 // showParked lists the updates that could not be handled, for moderators.

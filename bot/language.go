@@ -50,7 +50,10 @@ func (b *Bot) chooseLanguage(ctx context.Context, r *req, q *tgbotapi.CallbackQu
 	if err := r.tx.SetLanguage(ctx, r.user.ID, lang); err != nil {
 		return err
 	}
-	r.lang = lang
+	r.lang, r.user.Language = lang, lang
+	if err := b.registerUserCommands(ctx, r.tx, r.user); err != nil {
+		return err
+	}
 
 	var welcome bool
 	d, err := r.tx.Dialog(ctx, r.user.ID)

@@ -10,7 +10,10 @@ import (
 // are parsed, in UTF-16 code units.
 const MaxMessageLength = 4096
 
-var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
+var (
+	htmlEscaper   = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
+	htmlUnescaper = strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">", "&quot;", `"`)
+)
 
 // Escape makes user text safe to show inside a parse_mode=HTML message.
 func Escape(s string) string { return htmlEscaper.Replace(s) }

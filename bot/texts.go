@@ -19,7 +19,22 @@ const defaultLanguage = "ru"
 // HTML (parse_mode=HTML) with fmt verbs; arguments that come from users
 // must be escaped by the caller. A test checks that every key has every
 // language with the same verbs.
-var texts = map[string]map[string]string{
+var texts = mergeTexts(baseTexts, problemTexts, expertTexts)
+
+func mergeTexts(sets ...map[string]map[string]string) map[string]map[string]string {
+	out := map[string]map[string]string{}
+	for _, set := range sets {
+		for k, v := range set {
+			if _, dup := out[k]; dup {
+				panic("bot: text " + k + " defined twice")
+			}
+			out[k] = v
+		}
+	}
+	return out
+}
+
+var baseTexts = map[string]map[string]string{
 	"choose_language": {
 		"kk": "Тілді таңдаңыз:",
 		"ru": "Выберите язык:",
@@ -35,15 +50,10 @@ var texts = map[string]map[string]string{
 		"ru": "Здравствуйте! Это сеть экспертов технологических центров компетенций Национальной палаты предпринимателей «Атамекен». Здесь можно описать актуальную технологическую проблему вашей отрасли и получить ответы экспертов.\n\n/help — что я умею.",
 		"en": "Hello! This is the expert network of the technological competence centres of Atameken, the National Chamber of Entrepreneurs of Kazakhstan. Here you can describe a pressing technological problem of your industry and get answers from experts.\n\n/help — what I can do.",
 	},
-	"help": {
-		"kk": "<b>Командалар</b>\n/start — бастау\n/language — тілді ауыстыру\n/help — осы анықтама",
-		"ru": "<b>Команды</b>\n/start — начать\n/language — сменить язык\n/help — эта справка",
-		"en": "<b>Commands</b>\n/start — start\n/language — change the language\n/help — this help",
-	},
-	"help_moderator": {
-		"kk": "\n\n<b>Модераторға</b>\n/parked — өңделмеген жаңартулар",
-		"ru": "\n\n<b>Модератору</b>\n/parked — необработанные обновления",
-		"en": "\n\n<b>For moderators</b>\n/parked — updates that could not be handled",
+	"help_title": {
+		"kk": "<b>Командалар</b>",
+		"ru": "<b>Команды</b>",
+		"en": "<b>Commands</b>",
 	},
 	"use_buttons": {
 		"kk": "Төмендегі батырмалардың бірін басыңыз.",

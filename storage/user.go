@@ -95,6 +95,15 @@ func (tx *Tx) SetReachable(ctx context.Context, id int64, reachable bool, reason
 	return nil
 }
 
+// EnsureUser makes sure a user has a row, for one named before they have
+// started the bot.
+func (tx *Tx) EnsureUser(ctx context.Context, id int64) error {
+	if _, err := tx.tx.ExecContext(ctx, `INSERT INTO users (id) VALUES ($1) ON CONFLICT DO NOTHING`, id); err != nil {
+		return fmt.Errorf("storage: ensure user %d: %w", id, dbErr(err))
+	}
+	return nil
+}
+
 // EnsureModerators makes the given users moderators, creating rows for
 // those who have not started the bot yet. Admins stay admins.
 func (db *DB) EnsureModerators(ctx context.Context, ids []int64) error {

@@ -6,6 +6,7 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
@@ -18,6 +19,11 @@ type config struct {
 	ModeratorIDs []int64
 	HTTPAddr     string
 	LogLevel     slog.Level
+
+	Premoderation       bool
+	TakeTimeout         time.Duration
+	AnswerTimeout       time.Duration
+	ImplementationCheck time.Duration
 }
 
 // parseConfig reads the configuration and names the variable at fault
@@ -59,6 +65,32 @@ func parseConfig(getenv func(string) string, needToken bool) (*config, error) {
 	}
 	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
 		return nil, fmt.Errorf("HTTP_ADDR: %q is not host:port: %v", c.HTTPAddr, err)
+	}
+	c.Premoderation = true
+	if v := getenv("PREMODERATION"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return nil, fmt.Errorf("PREMODERATION: %q is not true or false", v)
+		}
+		c.Premoderation = b
+	}
+	for _, d := range []struct {
+		name string
+		dst  *time.Duration
+		def  time.Duration
+	}{
+		{"TAKE_TIMEOUT", &c.TakeTimeout, 24 * time.Hour},
+		{"ANSWER_TIMEOUT", &c.AnswerTimeout, 72 * time.Hour},
+		{"IMPLEMENTATION_CHECK_AFTER", &c.ImplementationCheck, 30 * 24 * time.Hour},
+	} {
+		*d.dst = d.def
+		if v := getenv(d.name); v != "" {
+			dur, err := time.ParseDuration(v)
+			if err != nil || dur <= 0 {
+				return nil, fmt.Errorf("%s: %q is not a positive duration such as 24h or 90m", d.name, v)
+			}
+			*d.dst = dur
+		}
 	}
 	if lvl := getenv("LOG_LEVEL"); lvl != "" {
 		if err := c.LogLevel.UnmarshalText([]byte(lvl)); err != nil {

@@ -78,6 +78,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		Endpoint:     cfg.Endpoint,
 		DatabaseURL:  cfg.DatabaseURL,
 		ModeratorIDs: cfg.ModeratorIDs,
+
+		Premoderation:       cfg.Premoderation,
+		TakeTimeout:         cfg.TakeTimeout,
+		AnswerTimeout:       cfg.AnswerTimeout,
+		ImplementationCheck: cfg.ImplementationCheck,
 	}, db, log)
 	return b.Run(ctx)
 }

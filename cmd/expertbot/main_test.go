@@ -33,6 +33,8 @@ func TestParseConfig(t *testing.T) {
 		{"ErrEndpoint", map[string]string{"TELEGRAM_TOKEN": "1:a", "TELEGRAM_API_ENDPOINT": "http://x/"}, "TELEGRAM_API_ENDPOINT"},
 		{"ErrHTTPAddr", map[string]string{"TELEGRAM_TOKEN": "1:a", "HTTP_ADDR": "8080"}, "HTTP_ADDR"},
 		{"ErrLogLevel", map[string]string{"TELEGRAM_TOKEN": "1:a", "LOG_LEVEL": "loud"}, "LOG_LEVEL"},
+		{"ErrPremoderation", map[string]string{"TELEGRAM_TOKEN": "1:a", "PREMODERATION": "maybe"}, "PREMODERATION"},
+		{"ErrTakeTimeout", map[string]string{"TELEGRAM_TOKEN": "1:a", "TAKE_TIMEOUT": "1 day"}, "TAKE_TIMEOUT"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -48,7 +50,8 @@ func TestParseConfig(t *testing.T) {
 	c, err := parseConfig(func(k string) string {
 		return map[string]string{"TELEGRAM_TOKEN": "1:a", "MODERATOR_IDS": " 5, 6 ,"}[k]
 	}, true)
-	if err != nil || len(c.ModeratorIDs) != 2 || c.ModeratorIDs[1] != 6 || c.HTTPAddr != ":8080" {
+	if err != nil || len(c.ModeratorIDs) != 2 || c.ModeratorIDs[1] != 6 || c.HTTPAddr != ":8080" ||
+		!c.Premoderation || c.TakeTimeout != 24*time.Hour || c.AnswerTimeout != 72*time.Hour {
 		t.Fatalf("parseConfig = %+v, %v", c, err)
 	}
 }

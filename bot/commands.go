@@ -1,0 +1,85 @@
+package bot
+
+import (
+	"context"
+	"strings"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/atameken/expertbot/storage"
+)
+
+// Commands by role: everyone's, then what experts and moderators add.
+var (
+	commonCommands    = []string{"new", "my", "language", "help", "cancel", "start"}
+	expertCommands    = []string{"away", "back"}
+	moderatorCommands = []string{"approve", "reject", "addexpert", "removeexpert", "parked"}
+)
+
+func commandMenu(lang string, expert, moderator bool) []tgbotapi.BotCommand {
+	names := append([]string(nil), commonCommands...)
+	if expert {
+		names = append(names, expertCommands...)
+	}
+	if moderator {
+		names = append(names, moderatorCommands...)
+	}
+	var cmds []tgbotapi.BotCommand
+	for _, n := range names {
+		cmds = append(cmds, tgbotapi.BotCommand{Command: n, Description: stripTags(T(lang, "cmd_"+n))})
+	}
+	return cmds
+}
+
+// registerCommands queues the command menu of private chats, in each
+// language and as the default, and each moderator's own menu.
+func (b *Bot) registerCommands(ctx context.Context) error {
+	return b.db.InTx(ctx, func(tx *storage.Tx) error {
+		var msgs []storage.Message
+		for _, lang := range append([]string{""}, Languages...) {
+			tl := lang
+			if tl == "" {
+				tl = defaultLanguage
+			}
+			msgs = append(msgs, setCommands(commandMenu(tl, false, false), tgbotapi.NewBotCommandScopeAllPrivateChats(), lang))
+		}
+		if err := tx.Enqueue(ctx, msgs...); err != nil {
+			return err
+		}
+		mods, err := tx.Moderators(ctx)
+		if err != nil {
+			return err
+		}
+		for _, m := range mods {
+			if err := b.registerUserCommands(ctx, tx, &m); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// registerUserCommands sets the menu of one user's chat, in the language
+// they chose, with the commands of their roles. Called when their language
+// or roles change.
+func (b *Bot) registerUserCommands(ctx context.Context, tx *storage.Tx, u *storage.User) error {
+	centres, err := tx.ExpertCentres(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	expert, moderator := len(centres) > 0, u.IsModerator()
+	if !expert && !moderator {
+		return nil // the menu of all private chats serves them
+	}
+	return tx.Enqueue(ctx, setCommands(commandMenu(userLang(u), expert, moderator), tgbotapi.NewBotCommandScopeChat(u.ID), ""))
+}
+
+// helpText lists the commands a user has.
+func helpText(lang string, expert, moderator bool) string {
+	var b strings.Builder
+	b.WriteString(T(lang, "help_title"))
+	for _, c := range commandMenu(lang, expert, moderator) {
+		b.WriteString("\n/" + c.Command + " — " + Escape(c.Description))
+	}
+	return b.String()
+}

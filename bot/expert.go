@@ -1,0 +1,199 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/atameken/expertbot/storage"
+)
+
+const dialogAnswer = "answer"
+
+// answerDialog is what the answer dialogue remembers.
+type answerDialog struct {
+	Problem int64 `json:"problem"`
+}
+
+// mayAnswer reports whether a user may act on a problem as an expert: they
+// serve its sector through a centre, and it was sent to them and they did
+// not decline it, or they took it.
+func mayAnswer(ctx context.Context, tx *storage.Tx, userID int64, p *storage.Problem) (bool, error) {
+	if _, err := tx.ExpertCentreFor(ctx, userID, p.SectorID); err != nil {
+		if errors.Is(err, storage.ErrNotFound) {
+			return false, nil
+		}
+		return false, err
+	}
+	if p.OwnerID != nil && *p.OwnerID == userID {
+		return true, nil
+	}
+	a, err := tx.Assignment(ctx, p.ID, userID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return a.DeclinedAt == nil, nil
+}
+
+// expertButton handles Take, Answer and Not my area. The problem number in
+// the button is not trusted: the problem is loaded and the presser's right
+// to act on it checked.
+func (b *Bot) expertButton(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, cb callback) error {
+	id, err := cb.intArg(0)
+	if err != nil {
+		return r.answer(ctx, q, r.t("button_expired"))
+	}
+	p, err := r.tx.Problem(ctx, id)
+	if errors.Is(err, storage.ErrNotFound) {
+		return r.answer(ctx, q, r.t("not_allowed"))
+	}
+	if err != nil {
+		return err
+	}
+	ok, err := mayAnswer(ctx, r.tx, r.user.ID, p)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return r.answer(ctx, q, r.t("not_allowed"))
+	}
+	if p.Closed() || p.Status == storage.StatusPendingModeration {
+		return r.answer(ctx, q, stripTags(r.t("problem_closed", p.ID)))
+	}
+	switch cb.action {
+	case "take":
+		return b.take(ctx, r, q, p)
+	case "answer":
+		data, _ := json.Marshal(answerDialog{Problem: p.ID})
+		if err := r.tx.SaveDialog(ctx, &storage.Dialog{UserID: r.user.ID, Name: dialogAnswer, Step: "text", Data: data}); err != nil {
+			return err
+		}
+		if err := r.answer(ctx, q, ""); err != nil {
+			return err
+		}
+		return r.send(ctx, r.t("answer_prompt", p.ID), nil)
+	case "decline":
+		return b.decline(ctx, r, q, p)
+	}
+	return r.answer(ctx, q, r.t("button_expired"))
+}
+
+func (b *Bot) take(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, p *storage.Problem) error {
+	took, err := r.tx.TakeProblem(ctx, p.ID, r.user.ID)
+	if err != nil {
+		return err
+	}
+	if !took {
+		owner := r.t("anonymous")
+		if p.OwnerID != nil {
+			if u, err := r.tx.User(ctx, *p.OwnerID); err == nil {
+				owner = displayName(u)
+			}
+		}
+		text := r.t("already_taken", p.ID, Escape(owner))
+		if err := r.answer(ctx, q, stripTags(text)); err != nil {
+			return err
+		}
+		return r.send(ctx, text, nil)
+	}
+	if err := r.answer(ctx, q, ""); err != nil {
+		return err
+	}
+	if err := r.send(ctx, r.t("took", p.ID), nil); err != nil {
+		return err
+	}
+	author, err := r.tx.User(ctx, p.AuthorID)
+	if err != nil {
+		return err
+	}
+	lang := userLang(author)
+	who, err := expertName(ctx, r.tx, r.user, p.SectorID, lang)
+	if err != nil {
+		return err
+	}
+	return r.tx.Enqueue(ctx, textMessages(author.ID, T(lang, "taken_author", p.ID, who), nil, storage.PriorityInteractive)...)
+}
+
+// expertName names an expert with the centre through which they serve a
+// sector, as HTML.
+func expertName(ctx context.Context, tx *storage.Tx, u *storage.User, sectorID int, lang string) (string, error) {
+	name := "<b>" + Escape(displayName(u)) + "</b>"
+	centre, err := tx.ExpertCentreFor(ctx, u.ID, sectorID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return name, nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return name + ", " + Escape(centre.Name(lang)), nil
+}
+
+func (b *Bot) decline(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, p *storage.Problem) error {
+	if err := r.tx.Decline(ctx, p.ID, r.user.ID); err != nil {
+		return err
+	}
+	if err := r.tx.ReleaseProblem(ctx, p.ID, r.user.ID); err != nil {
+		return err
+	}
+	if err := r.answer(ctx, q, ""); err != nil {
+		return err
+	}
+	if err := r.send(ctx, r.t("declined", p.ID), nil); err != nil {
+		return err
+	}
+	as, err := r.tx.Assignments(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	for _, a := range as {
+		if a.DeclinedAt == nil && a.ExpertID != r.user.ID {
+			return nil // someone is still on it
+		}
+	}
+	return b.tellModerators(ctx, r.tx, func(lang string) string { return T(lang, "mod_nobody_left", p.ID) })
+}
+
+// setAway turns an expert's new problems off or on.
+func (b *Bot) setAway(ctx context.Context, r *req, away bool) error {
+	centres, err := r.tx.ExpertCentres(ctx, r.user.ID)
+	if err != nil {
+		return err
+	}
+	if len(centres) == 0 {
+		return r.send(ctx, r.t("experts_only"), nil)
+	}
+	if err := r.tx.SetAway(ctx, r.user.ID, away); err != nil {
+		return err
+	}
+	if away {
+		return r.send(ctx, r.t("away_set"), nil)
+	}
+	return r.send(ctx, r.t("back_set"), nil)
+}
+
+// stripTags turns a one-line HTML text into plain text, for the short
+// notices of answerCallbackQuery.
+func stripTags(s string) string {
+	var out []rune
+	in := false
+	for _, c := range s {
+		switch {
+		case c == '<':
+			in = true
+		case c == '>':
+			in = false
+		case !in:
+			out = append(out, c)
+		}
+	}
+	return unescape(string(out))
+}
+
+func unescape(s string) string {
+	return htmlUnescaper.Replace(s)
+}

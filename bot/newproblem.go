@@ -1,0 +1,434 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/atameken/expertbot/storage"
+)
+
+// The /new dialogue: kind, sector, region, title, description, files,
+// company and BIN, anonymity, then a summary to submit, edit or cancel.
+const dialogNew = "new"
+
+// Steps of the /new dialogue.
+const (
+	stepKind      = "kind"
+	stepSector    = "sector"
+	stepRegion    = "region"
+	stepTitle     = "title"
+	stepBody      = "body"
+	stepFiles     = "files"
+	stepCompany   = "company"
+	stepBIN       = "bin"
+	stepAnonymous = "anonymous"
+	stepSummary   = "summary"
+	stepEditMenu  = "editmenu"
+)
+
+// Limits of what an entrepreneur enters.
+const (
+	minTitle   = 5
+	maxTitle   = 150
+	minBody    = 20
+	maxBody    = 3000
+	maxFiles   = 10
+	maxCompany = 200
+)
+
+// draft is what the /new dialogue remembers between messages.
+type draft struct {
+	Kind      string               `json:"kind,omitempty"`
+	SectorID  int                  `json:"sector,omitempty"`
+	RegionID  int                  `json:"region,omitempty"`
+	Title     string               `json:"title,omitempty"`
+	Body      string               `json:"body,omitempty"`
+	Files     []storage.Attachment `json:"files,omitempty"`
+	Company   string               `json:"company,omitempty"`
+	BIN       string               `json:"bin,omitempty"`
+	Anonymous bool                 `json:"anonymous,omitempty"`
+	Editing   bool                 `json:"editing,omitempty"` // back to the summary after this step
+}
+
+// next returns the step after s in a first pass through the dialogue.
+func nextStep(s string, d *draft) string {
+	if d.Editing && s != stepCompany {
+		return stepSummary
+	}
+	switch s {
+	case stepKind:
+		return stepSector
+	case stepSector:
+		return stepRegion
+	case stepRegion:
+		return stepTitle
+	case stepTitle:
+		return stepBody
+	case stepBody:
+		return stepFiles
+	case stepFiles:
+		return stepCompany
+	case stepCompany:
+		if d.Company == "" {
+			if d.Editing {
+				return stepSummary
+			}
+			return stepAnonymous
+		}
+		return stepBIN
+	case stepBIN:
+		return stepAnonymous
+	}
+	return stepSummary
+}
+
+func (b *Bot) startNew(ctx context.Context, r *req) error {
+	return b.goTo(ctx, r, &draft{}, stepKind)
+}
+
+// goTo saves the dialogue at a step and asks its question.
+func (b *Bot) goTo(ctx context.Context, r *req, d *draft, step string) error {
+	if step == stepSummary {
+		d.Editing = false
+	}
+	data, err := json.Marshal(d)
+	if err != nil {
+		return err
+	}
+	if err := r.tx.SaveDialog(ctx, &storage.Dialog{UserID: r.user.ID, Name: dialogNew, Step: step, Data: data}); err != nil {
+		return err
+	}
+	return b.ask(ctx, r, d, step)
+}
+
+// ask sends the question of a step.
+func (b *Bot) ask(ctx context.Context, r *req, d *draft, step string) error {
+	btn := func(key, value string) tgbotapi.InlineKeyboardButton {
+		return tgbotapi.NewInlineKeyboardButtonData(r.t(key), callbackData("new", step, value))
+	}
+	switch step {
+	case stepKind:
+		return r.send(ctx, r.t("new_kind"), keyboard(1, btn("kind_problem", "problem"), btn("kind_appraisal", "appraisal")))
+	case stepSector, stepRegion:
+		list, err := r.tx.Sectors(ctx)
+		question := "new_sector"
+		if step == stepRegion {
+			list, err = r.tx.Regions(ctx)
+			question = "new_region"
+		}
+		if err != nil {
+			return err
+		}
+		var buttons []tgbotapi.InlineKeyboardButton
+		for _, n := range list {
+			buttons = append(buttons, tgbotapi.NewInlineKeyboardButtonData(n.Name(r.lang), callbackData("new", step, strconv.Itoa(n.ID))))
+		}
+		return r.send(ctx, r.t(question), keyboard(2, buttons...))
+	case stepTitle:
+		return r.send(ctx, r.t("new_title", maxTitle), nil)
+	case stepBody:
+		return r.send(ctx, r.t("new_body", maxBody), nil)
+	case stepFiles:
+		return r.send(ctx, r.t("new_files", maxFiles), keyboard(1, btn("btn_done", "done")))
+	case stepCompany:
+		return r.send(ctx, r.t("new_company"), keyboard(1, btn("btn_skip", "skip")))
+	case stepBIN:
+		return r.send(ctx, r.t("new_bin"), keyboard(1, btn("btn_skip", "skip")))
+	case stepAnonymous:
+		return r.send(ctx, r.t("new_anonymous"), keyboard(2, btn("anon_no", "no"), btn("anon_yes", "yes")))
+	case stepSummary:
+		text, err := b.summary(ctx, r, d)
+		if err != nil {
+			return err
+		}
+		return r.send(ctx, text, keyboard(3, btn("btn_submit", "submit"), btn("btn_edit", "edit"), btn("btn_cancel", "cancel")))
+	case stepEditMenu:
+		var buttons []tgbotapi.InlineKeyboardButton
+		for _, f := range []string{stepKind, stepSector, stepRegion, stepTitle, stepBody, stepFiles, stepCompany, stepAnonymous} {
+			buttons = append(buttons, btn("field_"+f, f))
+		}
+		return r.send(ctx, r.t("edit_which"), keyboard(2, buttons...))
+	}
+	return nil
+}
+
+func (b *Bot) summary(ctx context.Context, r *req, d *draft) (string, error) {
+	sector, err := r.tx.Sector(ctx, d.SectorID)
+	if err != nil {
+		return "", err
+	}
+	region, err := r.tx.Region(ctx, d.RegionID)
+	if err != nil {
+		return "", err
+	}
+	orNone := func(s string) string {
+		if s == "" {
+			return r.t("none")
+		}
+		return Escape(s)
+	}
+	shown := r.t("shown")
+	if d.Anonymous {
+		shown = r.t("hidden")
+	}
+	return r.t("summary", r.t("kind_"+d.Kind), sector.Name(r.lang), region.Name(r.lang), Escape(d.Title), Escape(d.Body),
+		len(d.Files), orNone(d.Company), orNone(d.BIN), shown), nil
+}
+
+// newMessage takes a message as the answer to the current step.
+func (b *Bot) newMessage(ctx context.Context, r *req, dlg *storage.Dialog, m *tgbotapi.Message) error {
+	var d draft
+	if err := json.Unmarshal(dlg.Data, &d); err != nil {
+		return err
+	}
+	retry := func(key string, args ...any) error {
+		if err := r.send(ctx, r.t(key, args...), nil); err != nil {
+			return err
+		}
+		return b.ask(ctx, r, &d, dlg.Step)
+	}
+	switch dlg.Step {
+	case stepTitle, stepBody, stepCompany:
+		text, files := messageContent(m)
+		if dlg.Step == stepBody && text != "" && len(files) > 0 && len(d.Files)+len(files) <= maxFiles {
+			d.Files = append(d.Files, files...) // a photo with the description as its caption
+		} else if m.Text == "" {
+			return retry("err_need_text")
+		}
+		min, max := minTitle, maxTitle
+		switch dlg.Step {
+		case stepBody:
+			min, max = minBody, maxBody
+		case stepCompany:
+			min, max = 1, maxCompany
+		}
+		text = strings.TrimSpace(text)
+		if n := utf8.RuneCountInString(text); n < min {
+			return retry("err_too_short", min)
+		} else if n > max {
+			return retry("err_too_long", n, max)
+		}
+		switch dlg.Step {
+		case stepTitle:
+			d.Title = text
+		case stepBody:
+			d.Body = text
+		case stepCompany:
+			d.Company = text
+		}
+		return b.goTo(ctx, r, &d, nextStep(dlg.Step, &d))
+	case stepFiles:
+		_, files := messageContent(m)
+		if len(files) == 0 {
+			return retry("err_files_only")
+		}
+		if len(d.Files)+len(files) > maxFiles {
+			return retry("err_too_many_files", maxFiles)
+		}
+		first := m.MediaGroupID == "" || len(d.Files) == 0 || d.Files[len(d.Files)-1].MediaGroupID != m.MediaGroupID
+		d.Files = append(d.Files, files...)
+		if err := b.saveDraft(ctx, r, dlg.Step, &d); err != nil {
+			return err
+		}
+		if !first {
+			return nil // one answer per album, not one per photo
+		}
+		return r.send(ctx, r.t("new_file_added", len(d.Files)), keyboard(1,
+			tgbotapi.NewInlineKeyboardButtonData(r.t("btn_done"), callbackData("new", stepFiles, "done"))))
+	case stepBIN:
+		if m.Text == "" {
+			return retry("err_need_text")
+		}
+		bin, problem := checkBIN(m.Text)
+		if problem != "" {
+			if err := r.send(ctx, r.t("err_bin", r.t(problem)), nil); err != nil {
+				return err
+			}
+			return b.ask(ctx, r, &d, dlg.Step)
+		}
+		d.BIN = bin
+		return b.goTo(ctx, r, &d, nextStep(dlg.Step, &d))
+	}
+	// Steps answered with buttons.
+	return retry("use_buttons")
+}
+
+func (b *Bot) saveDraft(ctx context.Context, r *req, step string, d *draft) error {
+	data, err := json.Marshal(d)
+	if err != nil {
+		return err
+	}
+	return r.tx.SaveDialog(ctx, &storage.Dialog{UserID: r.user.ID, Name: dialogNew, Step: step, Data: data})
+}
+
+// newButton takes a button pressed in the /new dialogue. A button of
+// another step than the current one is stale and refused.
+func (b *Bot) newButton(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, cb callback) error {
+	step, value := cb.arg(0), cb.arg(1)
+	dlg, err := r.tx.Dialog(ctx, r.user.ID)
+	if err != nil || dlg.Name != dialogNew || dlg.Step != step {
+		return r.answer(ctx, q, r.t("button_expired"))
+	}
+	var d draft
+	if err := json.Unmarshal(dlg.Data, &d); err != nil {
+		return err
+	}
+	chosen := func(label string) error {
+		// Leave the choice in the chat, and take the buttons away.
+		if q.Message != nil {
+			text := Escape(q.Message.Text) + "\n→ <b>" + Escape(label) + "</b>"
+			if err := r.tx.Enqueue(ctx, editText(r.chat, int64(q.Message.MessageID), text, nil)); err != nil {
+				return err
+			}
+		}
+		return r.answer(ctx, q, "")
+	}
+	next := ""
+	switch step {
+	case stepKind:
+		if value != "problem" && value != "appraisal" {
+			return r.answer(ctx, q, r.t("button_expired"))
+		}
+		d.Kind = value
+		if err := chosen(r.t("kind_" + value)); err != nil {
+			return err
+		}
+	case stepSector, stepRegion:
+		id, err := strconv.Atoi(value)
+		var n *storage.Named
+		if err == nil && step == stepSector {
+			n, err = r.tx.Sector(ctx, id)
+			d.SectorID = id
+		} else if err == nil {
+			n, err = r.tx.Region(ctx, id)
+			d.RegionID = id
+		}
+		if err != nil {
+			return r.answer(ctx, q, r.t("button_expired"))
+		}
+		if err := chosen(n.Name(r.lang)); err != nil {
+			return err
+		}
+	case stepFiles, stepCompany, stepBIN:
+		if step == stepCompany && value == "skip" {
+			d.Company, d.BIN = "", ""
+		}
+		if err := chosen(r.t(map[string]string{"done": "btn_done", "skip": "btn_skip"}[value])); err != nil {
+			return err
+		}
+	case stepAnonymous:
+		d.Anonymous = value == "yes"
+		if err := chosen(r.t("anon_" + map[bool]string{true: "yes", false: "no"}[d.Anonymous])); err != nil {
+			return err
+		}
+	case stepSummary:
+		switch value {
+		case "submit":
+			if err := chosen(r.t("btn_submit")); err != nil {
+				return err
+			}
+			return b.submit(ctx, r, &d)
+		case "edit":
+			next = stepEditMenu
+		case "cancel":
+			if err := chosen(r.t("btn_cancel")); err != nil {
+				return err
+			}
+			return b.cancel(ctx, r)
+		}
+		if err := r.answer(ctx, q, ""); err != nil {
+			return err
+		}
+	case stepEditMenu:
+		d.Editing = true
+		next = value
+		if err := chosen(r.t("field_" + value)); err != nil {
+			return err
+		}
+	}
+	if next == "" {
+		next = nextStep(step, &d)
+	}
+	return b.goTo(ctx, r, &d, next)
+}
+
+// submit stores the problem and sends it on: to the moderators first when
+// pre-moderation is on, else straight to the experts.
+func (b *Bot) submit(ctx context.Context, r *req, d *draft) error {
+	if d.Kind == "" || d.SectorID == 0 || d.RegionID == 0 || d.Title == "" || d.Body == "" {
+		return b.goTo(ctx, r, d, stepKind) // a draft from an older version: start over
+	}
+	p := &storage.Problem{
+		AuthorID: r.user.ID, Kind: d.Kind, SectorID: d.SectorID, RegionID: d.RegionID,
+		Title: d.Title, Body: d.Body, Company: d.Company, BIN: d.BIN, Anonymous: d.Anonymous,
+	}
+	status := storage.StatusOpen
+	if b.cfg.Premoderation {
+		status = storage.StatusPendingModeration
+	}
+	id, err := r.tx.CreateProblem(ctx, p, d.Files, status)
+	if err != nil {
+		return err
+	}
+	p.ID, p.Status = id, status
+	if err := r.tx.EndDialog(ctx, r.user.ID); err != nil {
+		return err
+	}
+	if b.cfg.Premoderation {
+		if err := b.sendForModeration(ctx, r.tx, p); err != nil {
+			return err
+		}
+		return r.send(ctx, r.t("submitted_moderation", id), nil)
+	}
+	n, err := b.route(ctx, r.tx, p)
+	if err != nil {
+		return err
+	}
+	return b.tellRouted(ctx, r.tx, p, n)
+}
+
+// cancel ends any dialogue.
+func (b *Bot) cancel(ctx context.Context, r *req) error {
+	_, err := r.tx.Dialog(ctx, r.user.ID)
+	if err != nil {
+		return r.send(ctx, r.t("nothing_to_cancel"), nil)
+	}
+	if err := r.tx.EndDialog(ctx, r.user.ID); err != nil {
+		return err
+	}
+	return r.send(ctx, r.t("cancelled"), nil)
+}
+
+// messageContent returns a message's text (or caption) and its files.
+func messageContent(m *tgbotapi.Message) (string, []storage.Attachment) {
+	text := m.Text
+	if text == "" {
+		text = m.Caption
+	}
+	var files []storage.Attachment
+	if len(m.Photo) > 0 {
+		biggest := m.Photo[len(m.Photo)-1]
+		files = append(files, storage.Attachment{Kind: "photo", FileID: biggest.FileID, MediaGroupID: m.MediaGroupID})
+	}
+	if m.Document != nil {
+		files = append(files, storage.Attachment{Kind: "document", FileID: m.Document.FileID, FileName: m.Document.FileName, MediaGroupID: m.MediaGroupID})
+	}
+	return text, files
+}
+
+// keyboard lays buttons out in rows of perRow.
+func keyboard(perRow int, buttons ...tgbotapi.InlineKeyboardButton) *tgbotapi.InlineKeyboardMarkup {
+	var rows [][]tgbotapi.InlineKeyboardButton
+	for len(buttons) > 0 {
+		n := min(perRow, len(buttons))
+		rows = append(rows, buttons[:n])
+		buttons = buttons[n:]
+	}
+	kb := tgbotapi.NewInlineKeyboardMarkup(rows...)
+	return &kb
+}

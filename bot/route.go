@@ -1,0 +1,235 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/atameken/expertbot/storage"
+)
+
+// route sends an open problem to the available experts of the centres that
+// serve its sector, and sets its timers. With nobody available it goes to
+// the moderators with a warning. It returns how many experts got it.
+func (b *Bot) route(ctx context.Context, tx *storage.Tx, p *storage.Problem) (int, error) {
+	experts, err := tx.RoutingExperts(ctx, p.SectorID, p.AuthorID)
+	if err != nil {
+		return 0, err
+	}
+	if len(experts) == 0 {
+		sector, err := tx.Sector(ctx, p.SectorID)
+		if err != nil {
+			return 0, err
+		}
+		return 0, b.tellModerators(ctx, tx, func(lang string) string {
+			return T(lang, "mod_no_experts", p.ID, sector.Name(lang))
+		})
+	}
+	for _, e := range experts {
+		if err := b.sendCard(ctx, tx, p, &e, ""); err != nil {
+			return 0, err
+		}
+	}
+	now := time.Now()
+	if err := tx.AddReminder(ctx, storage.ReminderUntaken, p.ID, nil, now.Add(b.cfg.TakeTimeout)); err != nil {
+		return 0, err
+	}
+	if err := tx.AddReminder(ctx, storage.ReminderUnanswered, p.ID, nil, now.Add(b.cfg.AnswerTimeout)); err != nil {
+		return 0, err
+	}
+	return len(experts), nil
+}
+
+// tellRouted tells the author where their problem went.
+func (b *Bot) tellRouted(ctx context.Context, tx *storage.Tx, p *storage.Problem, experts int) error {
+	author, err := tx.User(ctx, p.AuthorID)
+	if err != nil {
+		return err
+	}
+	lang := userLang(author)
+	text := T(lang, "routed", p.ID, experts)
+	if experts == 0 {
+		text = T(lang, "routed_to_moderators", p.ID)
+	}
+	return tx.Enqueue(ctx, textMessages(author.ID, text, nil, storage.PriorityInteractive)...)
+}
+
+// sendCard sends a problem's card to an expert: its files, then its text
+// with the buttons Take, Answer and Not my area. Every part is recorded, so
+// that a reply to any of them reaches the problem.
+func (b *Bot) sendCard(ctx context.Context, tx *storage.Tx, p *storage.Problem, expert *storage.User, note string) error {
+	lang := userLang(expert)
+	text, atts, err := b.cardText(ctx, tx, p, lang)
+	if err != nil {
+		return err
+	}
+	if note != "" {
+		text = note + "\n\n" + text
+	}
+	id := strconv.FormatInt(p.ID, 10)
+	kb := keyboard(2,
+		tgbotapi.NewInlineKeyboardButtonData(T(lang, "btn_take"), callbackData("take", id)),
+		tgbotapi.NewInlineKeyboardButtonData(T(lang, "btn_answer"), callbackData("answer", id)),
+		tgbotapi.NewInlineKeyboardButtonData(T(lang, "btn_decline"), callbackData("decline", id)))
+	msgs := append(mediaMessages(expert.ID, atts, storage.PriorityBulk), textMessages(expert.ID, text, kb, storage.PriorityBulk)...)
+	ids, err := tx.EnqueueIDs(ctx, msgs...)
+	if err != nil {
+		return err
+	}
+	if err := tx.Assign(ctx, p.ID, expert.ID, ids[len(ids)-1]); err != nil {
+		return err
+	}
+	return tx.AddRelays(ctx, p.ID, nil, expert.ID, ids)
+}
+
+// cardText describes a problem for an expert in their language.
+func (b *Bot) cardText(ctx context.Context, tx *storage.Tx, p *storage.Problem, lang string) (string, []storage.Attachment, error) {
+	sector, err := tx.Sector(ctx, p.SectorID)
+	if err != nil {
+		return "", nil, err
+	}
+	region, err := tx.Region(ctx, p.RegionID)
+	if err != nil {
+		return "", nil, err
+	}
+	atts, err := tx.Attachments(ctx, p.ID)
+	if err != nil {
+		return "", nil, err
+	}
+	from := T(lang, "anonymous")
+	if !p.Anonymous {
+		author, err := tx.User(ctx, p.AuthorID)
+		if err != nil {
+			return "", nil, err
+		}
+		from = Escape(displayName(author))
+		if p.Company != "" {
+			from += ", " + Escape(p.Company)
+		}
+	}
+	return T(lang, "card", p.ID, T(lang, "kind_"+p.Kind), sector.Name(lang), region.Name(lang),
+		Escape(p.Title), Escape(p.Body), from, len(atts)), atts, nil
+}
+
+// mediaMessages sends files by file_id: photos together and documents
+// together (Telegram does not mix them in an album), in albums of up to 10.
+func mediaMessages(chatID int64, atts []storage.Attachment, priority int) []storage.Message {
+	var msgs []storage.Message
+	for _, kind := range []string{"photo", "document"} {
+		var group []storage.Attachment
+		for _, a := range atts {
+			if a.Kind == kind {
+				group = append(group, a)
+			}
+		}
+		for len(group) > 0 {
+			n := min(10, len(group))
+			part := group[:n]
+			group = group[n:]
+			p := tgbotapi.Params{}
+			p.AddNonZero64("chat_id", chatID)
+			method := "sendMediaGroup"
+			switch {
+			case len(part) == 1 && kind == "photo":
+				method, p["photo"] = "sendPhoto", part[0].FileID
+			case len(part) == 1:
+				method, p["document"] = "sendDocument", part[0].FileID
+			default:
+				media := make([]map[string]string, len(part))
+				for i, a := range part {
+					media[i] = map[string]string{"type": kind, "media": a.FileID}
+				}
+				b, _ := json.Marshal(media)
+				p["media"] = string(b)
+			}
+			msgs = append(msgs, storage.Message{ChatID: chatID, Method: method, Params: storage.Params(p), Priority: priority})
+		}
+	}
+	return msgs
+}
+
+// sendForModeration shows a submitted problem to every moderator with the
+// buttons Approve and Reject.
+func (b *Bot) sendForModeration(ctx context.Context, tx *storage.Tx, p *storage.Problem) error {
+	mods, err := tx.Moderators(ctx)
+	if err != nil {
+		return err
+	}
+	author, err := tx.User(ctx, p.AuthorID)
+	if err != nil {
+		return err
+	}
+	sector, err := tx.Sector(ctx, p.SectorID)
+	if err != nil {
+		return err
+	}
+	region, err := tx.Region(ctx, p.RegionID)
+	if err != nil {
+		return err
+	}
+	atts, err := tx.Attachments(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	id := strconv.FormatInt(p.ID, 10)
+	for _, m := range mods {
+		lang := userLang(&m)
+		anon := ""
+		if p.Anonymous {
+			anon = T(lang, "mod_anonymous_mark")
+		}
+		text := T(lang, "mod_card", p.ID, T(lang, "kind_"+p.Kind), sector.Name(lang), region.Name(lang),
+			Escape(p.Title), Escape(p.Body), Escape(displayName(author)), author.ID, anon,
+			orDash(lang, p.Company), orDash(lang, p.BIN), len(atts))
+		kb := keyboard(2,
+			tgbotapi.NewInlineKeyboardButtonData(T(lang, "btn_approve"), callbackData("approve", id)),
+			tgbotapi.NewInlineKeyboardButtonData(T(lang, "btn_reject"), callbackData("reject", id)))
+		msgs := append(mediaMessages(m.ID, atts, storage.PriorityBulk), textMessages(m.ID, text, kb, storage.PriorityBulk)...)
+		if err := tx.Enqueue(ctx, msgs...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// tellModerators sends every moderator a text made in their language.
+func (b *Bot) tellModerators(ctx context.Context, tx *storage.Tx, text func(lang string) string) error {
+	mods, err := tx.Moderators(ctx)
+	if err != nil {
+		return err
+	}
+	for _, m := range mods {
+		if err := tx.Enqueue(ctx, textMessages(m.ID, text(userLang(&m)), nil, storage.PriorityBulk)...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// userLang is the language to speak to a user in.
+func userLang(u *storage.User) string { return languageFor(u.Language, u.TelegramLanguage) }
+
+// displayName is how a user is named to others.
+func displayName(u *storage.User) string {
+	name := u.FirstName
+	if u.LastName != "" {
+		name += " " + u.LastName
+	}
+	if name == "" && u.Username != "" {
+		name = "@" + u.Username
+	}
+	if name == "" {
+		name = "id " + strconv.FormatInt(u.ID, 10)
+	}
+	return name
+}
+
+func orDash(lang, s string) string {
+	if s == "" {
+		return T(lang, "none")
+	}
+	return Escape(s)
+}

@@ -1,0 +1,375 @@
+package bot
+
+// problemTexts are the texts of posting a problem and following it.
+var problemTexts = map[string]map[string]string{
+	"new_kind": {
+		"kk": "Жаңа өтініш. Қандай өтініш?",
+		"ru": "Новое обращение. Что вы хотите?",
+		"en": "New request. What kind is it?",
+	},
+	"kind_problem": {
+		"kk": "Технологиялық мәселе",
+		"ru": "Технологическая проблема",
+		"en": "Technological problem",
+	},
+	"kind_appraisal": {
+		"kk": "Жобаны сараптау",
+		"ru": "Экспертиза проекта",
+		"en": "Project appraisal",
+	},
+	"new_sector": {
+		"kk": "Салаңызды таңдаңыз:",
+		"ru": "Выберите отрасль:",
+		"en": "Choose the industry sector:",
+	},
+	"new_region": {
+		"kk": "Өңірді таңдаңыз:",
+		"ru": "Выберите регион:",
+		"en": "Choose the region:",
+	},
+	"new_title": {
+		"kk": "Мәселенің қысқа атауын жазыңыз (%d таңбаға дейін):",
+		"ru": "Напишите короткий заголовок проблемы (до %d символов):",
+		"en": "Write a short title for the problem (up to %d characters):",
+	},
+	"new_body": {
+		"kk": "Мәселені толық сипаттаңыз: не болып жатыр, не істеп көрдіңіз, қандай нәтиже керек (%d таңбаға дейін).",
+		"ru": "Опишите проблему подробно: что происходит, что уже пробовали, какой нужен результат (до %d символов).",
+		"en": "Describe the problem in full: what happens, what you have tried, what result you need (up to %d characters).",
+	},
+	"new_files": {
+		"kk": "Фото немесе құжаттарды жіберіңіз (%d дейін, альбом да болады). Болған соң «Дайын» батырмасын басыңыз.",
+		"ru": "Пришлите фото или документы (до %d, можно альбомом). Когда закончите, нажмите «Готово».",
+		"en": "Send photos or documents (up to %d, an album is fine). Press Done when you have finished.",
+	},
+	"new_file_added": {
+		"kk": "Қосылды: %d файл. Тағы жіберіңіз немесе «Дайын» басыңыз.",
+		"ru": "Добавлено файлов: %d. Пришлите ещё или нажмите «Готово».",
+		"en": "Files added: %d. Send more or press Done.",
+	},
+	"new_company": {
+		"kk": "Компанияңыздың атауы (міндетті емес):",
+		"ru": "Название вашей компании (необязательно):",
+		"en": "Your company's name (optional):",
+	},
+	"new_bin": {
+		"kk": "Компанияның БСН-і (12 сан, міндетті емес):",
+		"ru": "БИН компании (12 цифр, необязательно):",
+		"en": "The company's BIN (12 digits, optional):",
+	},
+	"new_anonymous": {
+		"kk": "Сарапшыларға атыңызды көрсетейік пе? Модераторлар әрқашан көреді.",
+		"ru": "Показывать экспертам ваше имя? Модераторы видят его всегда.",
+		"en": "Show your name to the experts? Moderators always see it.",
+	},
+	"anon_no": {
+		"kk": "Иә, көрсету",
+		"ru": "Да, показывать",
+		"en": "Yes, show it",
+	},
+	"anon_yes": {
+		"kk": "Жоқ, анонимді",
+		"ru": "Нет, анонимно",
+		"en": "No, stay anonymous",
+	},
+	"btn_done": {
+		"kk": "Дайын",
+		"ru": "Готово",
+		"en": "Done",
+	},
+	"btn_skip": {
+		"kk": "Өткізу",
+		"ru": "Пропустить",
+		"en": "Skip",
+	},
+	"btn_submit": {
+		"kk": "✅ Жіберу",
+		"ru": "✅ Отправить",
+		"en": "✅ Submit",
+	},
+	"btn_edit": {
+		"kk": "✏️ Өзгерту",
+		"ru": "✏️ Изменить",
+		"en": "✏️ Edit",
+	},
+	"btn_cancel": {
+		"kk": "✖️ Болдырмау",
+		"ru": "✖️ Отменить",
+		"en": "✖️ Cancel",
+	},
+	"summary": {
+		"kk": "<b>Тексеріңіз</b>\n\nТүрі: %s\nСала: %s\nӨңір: %s\nАтауы: <b>%s</b>\nСипаттама:\n%s\n\nФайлдар: %d\nКомпания: %s\nБСН: %s\nСарапшыларға атыңыз: %s",
+		"ru": "<b>Проверьте</b>\n\nВид: %s\nОтрасль: %s\nРегион: %s\nЗаголовок: <b>%s</b>\nОписание:\n%s\n\nФайлов: %d\nКомпания: %s\nБИН: %s\nИмя экспертам: %s",
+		"en": "<b>Please check</b>\n\nKind: %s\nSector: %s\nRegion: %s\nTitle: <b>%s</b>\nDescription:\n%s\n\nFiles: %d\nCompany: %s\nBIN: %s\nName shown to experts: %s",
+	},
+	"none": {
+		"kk": "—",
+		"ru": "—",
+		"en": "—",
+	},
+	"shown": {
+		"kk": "көрсетіледі",
+		"ru": "показывается",
+		"en": "shown",
+	},
+	"hidden": {
+		"kk": "жасырылады",
+		"ru": "скрыто",
+		"en": "hidden",
+	},
+	"edit_which": {
+		"kk": "Нені өзгертеміз?",
+		"ru": "Что изменить?",
+		"en": "What would you like to change?",
+	},
+	"field_kind": {
+		"kk": "Түрі",
+		"ru": "Вид",
+		"en": "Kind",
+	},
+	"field_sector": {
+		"kk": "Сала",
+		"ru": "Отрасль",
+		"en": "Sector",
+	},
+	"field_region": {
+		"kk": "Өңір",
+		"ru": "Регион",
+		"en": "Region",
+	},
+	"field_title": {
+		"kk": "Атауы",
+		"ru": "Заголовок",
+		"en": "Title",
+	},
+	"field_body": {
+		"kk": "Сипаттама",
+		"ru": "Описание",
+		"en": "Description",
+	},
+	"field_files": {
+		"kk": "Файлдар",
+		"ru": "Файлы",
+		"en": "Files",
+	},
+	"field_company": {
+		"kk": "Компания мен БСН",
+		"ru": "Компания и БИН",
+		"en": "Company and BIN",
+	},
+	"field_anonymous": {
+		"kk": "Аты көрсетілуі",
+		"ru": "Показ имени",
+		"en": "Name shown",
+	},
+	"cancelled": {
+		"kk": "Болдырылмады. /new — жаңа өтініш.",
+		"ru": "Отменено. /new — новое обращение.",
+		"en": "Cancelled. /new starts a new request.",
+	},
+	"nothing_to_cancel": {
+		"kk": "Болдырмайтын ештеңе жоқ.",
+		"ru": "Отменять нечего.",
+		"en": "There is nothing to cancel.",
+	},
+	"err_need_text": {
+		"kk": "Мұнда мәтін керек. Қайталап көріңіз.",
+		"ru": "Здесь нужен текст. Попробуйте ещё раз.",
+		"en": "I need text here. Please try again.",
+	},
+	"err_too_short": {
+		"kk": "Тым қысқа: кемінде %d таңба керек.",
+		"ru": "Слишком коротко: нужно хотя бы %d символов.",
+		"en": "Too short: at least %d characters, please.",
+	},
+	"err_too_long": {
+		"kk": "Тым ұзын: %d таңба, ең көбі %d.",
+		"ru": "Слишком длинно: %d символов, можно не больше %d.",
+		"en": "Too long: %d characters, at most %d.",
+	},
+	"err_files_only": {
+		"kk": "Мұнда тек фото немесе құжат қабылданады. Болған соң «Дайын» басыңыз.",
+		"ru": "Здесь принимаются только фото и документы. Когда закончите, нажмите «Готово».",
+		"en": "Only photos and documents are taken here. Press Done when you have finished.",
+	},
+	"err_too_many_files": {
+		"kk": "Ең көбі %d файл. Артығы қосылмады.",
+		"ru": "Не больше %d файлов. Лишние не добавлены.",
+		"en": "At most %d files. The extra ones were not added.",
+	},
+	"err_bin": {
+		"kk": "Бұл БСН жарамсыз: %s. 12 санды тексеріп, қайта жіберіңіз немесе «Өткізу» басыңыз.",
+		"ru": "Этот БИН неверен: %s. Проверьте 12 цифр и пришлите снова или нажмите «Пропустить».",
+		"en": "This BIN is not valid: %s. Check the 12 digits and send it again, or press Skip.",
+	},
+	"bin_not_12": {
+		"kk": "12 сан болуы керек",
+		"ru": "должно быть 12 цифр",
+		"en": "it must be 12 digits",
+	},
+	"bin_check": {
+		"kk": "бақылау саны сәйкес келмейді",
+		"ru": "не сходится контрольная цифра",
+		"en": "the check digit does not match",
+	},
+	"submitted_moderation": {
+		"kk": "Өтініш <b>#%d</b> жіберілді. Модератор тексерген соң ол сарапшыларға жетеді.",
+		"ru": "Обращение <b>#%d</b> отправлено. После проверки модератором оно уйдёт экспертам.",
+		"en": "Request <b>#%d</b> is submitted. A moderator will check it, then it goes to the experts.",
+	},
+	"routed": {
+		"kk": "Өтініш <b>#%d</b> сарапшыларға жіберілді (%d). Жауаптар осы чатқа келеді.",
+		"ru": "Обращение <b>#%d</b> отправлено экспертам (%d). Ответы придут в этот чат.",
+		"en": "Request <b>#%d</b> went to %d experts. Their answers will come to this chat.",
+	},
+	"routed_to_moderators": {
+		"kk": "Өтініш <b>#%d</b> қабылданды. Қазір бұл салада бос сарапшы жоқ: модераторлар лайықты сарапшыны табады.",
+		"ru": "Обращение <b>#%d</b> принято. Сейчас в этой отрасли нет свободных экспертов: модераторы подберут эксперта.",
+		"en": "Request <b>#%d</b> is accepted. No expert of this sector is available now: the moderators will find one.",
+	},
+	"rejected_author": {
+		"kk": "Өкінішке орай, өтініш <b>#%d</b> модерациядан өтпеді.",
+		"ru": "К сожалению, обращение <b>#%d</b> не прошло модерацию.",
+		"en": "Sorry, request <b>#%d</b> did not pass moderation.",
+	},
+	"taken_author": {
+		"kk": "Өтініш <b>#%d</b> бойынша сарапшы жұмысқа кірісті: %s.",
+		"ru": "Над обращением <b>#%d</b> работает эксперт: %s.",
+		"en": "An expert is working on request <b>#%d</b>: %s.",
+	},
+	"answer_to_author": {
+		"kk": "💬 <b>#%d</b> «%s» бойынша жауап — %s:",
+		"ru": "💬 Ответ по <b>#%d</b> «%s» — %s:",
+		"en": "💬 Answer on <b>#%d</b> “%s” from %s:",
+	},
+	"reply_hint_author": {
+		"kk": "Сұрақ қою үшін осы хабарламаға жауап беріңіз.",
+		"ru": "Чтобы задать уточняющий вопрос, ответьте на это сообщение.",
+		"en": "To ask a follow-up, reply to this message.",
+	},
+	"recommendation_to_author": {
+		"kk": "Сарапшы <b>#%d</b> бойынша жауабын ұсыным деп белгіледі: %s.",
+		"ru": "Эксперт отметил свой ответ по <b>#%d</b> как рекомендацию: %s.",
+		"en": "The expert marked their answer on <b>#%d</b> as a recommendation: %s.",
+	},
+	"btn_resolved": {
+		"kk": "✅ Мәселе шешілді",
+		"ru": "✅ Проблема решена",
+		"en": "✅ Problem solved",
+	},
+	"resolved_author": {
+		"kk": "Өтініш <b>#%d</b> шешілді деп белгіленді. Рақмет!",
+		"ru": "Обращение <b>#%d</b> отмечено решённым. Спасибо!",
+		"en": "Request <b>#%d</b> is marked solved. Thank you!",
+	},
+	"rate_expert": {
+		"kk": "%s жауаптарын бағалаңыз (<b>#%d</b>):",
+		"ru": "Оцените ответы эксперта %s (<b>#%d</b>):",
+		"en": "Please rate the answers of %s (<b>#%d</b>):",
+	},
+	"rate_comment": {
+		"kk": "Рақмет! Пікір жазыңыз немесе «Өткізу» басыңыз.",
+		"ru": "Спасибо! Напишите комментарий или нажмите «Пропустить».",
+		"en": "Thank you! Write a comment or press Skip.",
+	},
+	"rate_saved": {
+		"kk": "Бағаңыз сақталды.",
+		"ru": "Оценка сохранена.",
+		"en": "Your rating is saved.",
+	},
+	"followup_need_reply": {
+		"kk": "Сарапшыға жазу үшін оның жауабына жауап беріңіз (хабарламаны солға сырғытыңыз). /new — жаңа өтініш, /my — өтініштеріңіз.",
+		"ru": "Чтобы написать эксперту, ответьте на его сообщение (смахните его влево). /new — новое обращение, /my — ваши обращения.",
+		"en": "To write to an expert, reply to their message (swipe it left). /new starts a new request, /my lists yours.",
+	},
+	"problem_closed": {
+		"kk": "Өтініш <b>#%d</b> жабық, хабарлама жіберілмеді.",
+		"ru": "Обращение <b>#%d</b> закрыто, сообщение не отправлено.",
+		"en": "Request <b>#%d</b> is closed; the message was not sent.",
+	},
+	"sent": {
+		"kk": "Жіберілді.",
+		"ru": "Отправлено.",
+		"en": "Sent.",
+	},
+	"edited_note": {
+		"kk": "✏️ <b>#%d</b> бойынша хабарлама өзгертілді:\n%s",
+		"ru": "✏️ Сообщение по <b>#%d</b> изменено:\n%s",
+		"en": "✏️ A message on <b>#%d</b> was edited:\n%s",
+	},
+	"my_none": {
+		"kk": "Сізде өтініш жоқ. /new — жаңа өтініш.",
+		"ru": "У вас нет обращений. /new — новое обращение.",
+		"en": "You have no requests. /new starts one.",
+	},
+	"my_title": {
+		"kk": "<b>Сіздің өтініштеріңіз</b>",
+		"ru": "<b>Ваши обращения</b>",
+		"en": "<b>Your requests</b>",
+	},
+	"impl_question": {
+		"kk": "<b>#%d</b> бойынша ұсыным (%s) енгізілді ме?\n\n%s",
+		"ru": "Внедрена ли рекомендация по <b>#%d</b> (%s)?\n\n%s",
+		"en": "Was the recommendation on <b>#%d</b> (%s) implemented?\n\n%s",
+	},
+	"impl_implemented": {
+		"kk": "Енгізілді",
+		"ru": "Внедрена",
+		"en": "Implemented",
+	},
+	"impl_in_progress": {
+		"kk": "Енгізілуде",
+		"ru": "Внедряется",
+		"en": "In progress",
+	},
+	"impl_not_implemented": {
+		"kk": "Енгізілмеді",
+		"ru": "Не внедрена",
+		"en": "Not implemented",
+	},
+	"impl_comment": {
+		"kk": "Рақмет! Қысқа пікір жазыңыз немесе «Өткізу» басыңыз.",
+		"ru": "Спасибо! Напишите короткий комментарий или нажмите «Пропустить».",
+		"en": "Thank you! Write a short comment or press Skip.",
+	},
+	"status_draft": {
+		"kk": "жоба",
+		"ru": "черновик",
+		"en": "draft",
+	},
+	"status_pending_moderation": {
+		"kk": "модерацияда",
+		"ru": "на модерации",
+		"en": "in moderation",
+	},
+	"status_open": {
+		"kk": "сарапшыларда",
+		"ru": "у экспертов",
+		"en": "with the experts",
+	},
+	"status_taken": {
+		"kk": "жұмыста",
+		"ru": "в работе",
+		"en": "taken",
+	},
+	"status_answered": {
+		"kk": "жауап бар",
+		"ru": "есть ответ",
+		"en": "answered",
+	},
+	"status_resolved": {
+		"kk": "шешілді",
+		"ru": "решено",
+		"en": "solved",
+	},
+	"status_closed": {
+		"kk": "жабық",
+		"ru": "закрыто",
+		"en": "closed",
+	},
+	"status_rejected": {
+		"kk": "қабылданбады",
+		"ru": "отклонено",
+		"en": "rejected",
+	},
+}

@@ -1,0 +1,255 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strconv"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/atameken/expertbot/storage"
+)
+
+// recommendationTypes are the kinds of recommendation, after the tasks of
+// the competence centres.
+var recommendationTypes = []string{"technology", "partner", "standard", "training", "appraisal", "scenario"}
+
+// handleReply takes a Telegram reply to a message the bot relayed (a card,
+// an answer, a follow-up) as a message of that problem's thread. The
+// mapping from every relayed message to its problem and author is in the
+// database: forward_from cannot be trusted, users can hide it.
+func (b *Bot) handleReply(ctx context.Context, r *req, relay *storage.Relay, m *tgbotapi.Message) error {
+	p, err := r.tx.Problem(ctx, relay.ProblemID)
+	if err != nil {
+		return err
+	}
+	var target *storage.ThreadMessage
+	if relay.MessageID != nil {
+		if target, err = r.tx.ThreadMessage(ctx, *relay.MessageID); err != nil {
+			return err
+		}
+	}
+	if r.user.ID == p.AuthorID {
+		if target == nil || target.AuthorRole != "expert" {
+			return r.send(ctx, r.t("followup_need_reply"), nil)
+		}
+		return b.postToThread(ctx, r, p, m, "entrepreneur", target.AuthorID, target)
+	}
+	allowed := target != nil && target.RecipientID != nil && *target.RecipientID == r.user.ID
+	if !allowed {
+		if allowed, err = mayAnswer(ctx, r.tx, r.user.ID, p); err != nil {
+			return err
+		}
+	}
+	if !allowed {
+		return r.send(ctx, r.t("not_allowed"), nil)
+	}
+	return b.postToThread(ctx, r, p, m, "expert", p.AuthorID, target)
+}
+
+// answerMessage takes the message that follows the Answer button.
+func (b *Bot) answerMessage(ctx context.Context, r *req, dlg *storage.Dialog, m *tgbotapi.Message) error {
+	var d answerDialog
+	if err := json.Unmarshal(dlg.Data, &d); err != nil {
+		return err
+	}
+	p, err := r.tx.Problem(ctx, d.Problem)
+	if err != nil {
+		return err
+	}
+	ok, err := mayAnswer(ctx, r.tx, r.user.ID, p)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		if err := r.tx.EndDialog(ctx, r.user.ID); err != nil {
+			return err
+		}
+		return r.send(ctx, r.t("not_allowed"), nil)
+	}
+	if text, files := messageContent(m); text == "" && len(files) == 0 {
+		return r.send(ctx, r.t("err_answer_content"), nil) // the dialogue stays: another try
+	}
+	if err := r.tx.EndDialog(ctx, r.user.ID); err != nil {
+		return err
+	}
+	return b.postToThread(ctx, r, p, m, "expert", p.AuthorID, nil)
+}
+
+// postToThread stores a message of a thread and relays it to its
+// recipient: an expert's answer to the author, or the author's follow-up
+// to an expert.
+func (b *Bot) postToThread(ctx context.Context, r *req, p *storage.Problem, m *tgbotapi.Message, role string, recipientID int64, replyTo *storage.ThreadMessage) error {
+	if p.Closed() {
+		return r.send(ctx, r.t("problem_closed", p.ID), nil)
+	}
+	text, files := messageContent(m)
+	if text == "" && len(files) == 0 {
+		return r.send(ctx, r.t("err_answer_content"), nil)
+	}
+	tm := &storage.ThreadMessage{
+		ProblemID: p.ID, AuthorID: r.user.ID, AuthorRole: role, RecipientID: &recipientID,
+		Text: text, ChatID: r.chat, TgMessageID: int64(m.MessageID),
+	}
+	if replyTo != nil {
+		tm.ReplyTo = &replyTo.ID
+	}
+	if _, err := r.tx.AddMessage(ctx, tm); err != nil {
+		return err
+	}
+	if err := r.tx.AddAttachments(ctx, p.ID, &tm.ID, files); err != nil {
+		return err
+	}
+
+	recipient, err := r.tx.User(ctx, recipientID)
+	if err != nil {
+		return err
+	}
+	lang := userLang(recipient)
+	var header, hint string
+	var kb *tgbotapi.InlineKeyboardMarkup
+	if role == "expert" {
+		who, err := expertName(ctx, r.tx, r.user, p.SectorID, lang)
+		if err != nil {
+			return err
+		}
+		header, hint = T(lang, "answer_to_author", p.ID, Escape(p.Title), who), T(lang, "reply_hint_author")
+		kb = keyboard(1, tgbotapi.NewInlineKeyboardButtonData(T(lang, "btn_resolved"), callbackData("resolve", strconv.FormatInt(p.ID, 10))))
+	} else {
+		header, hint = T(lang, "followup_to_expert", p.ID, Escape(p.Title)), T(lang, "reply_hint_expert")
+	}
+	var msgs []storage.Message
+	if len(files) > 0 {
+		// The file goes as a copy, with the author's caption, after the header.
+		msgs = append(textMessages(recipientID, header, nil, storage.PriorityInteractive), copyMessage(recipientID, r.chat, int64(m.MessageID), kb))
+	} else {
+		msgs = textMessages(recipientID, header+"\n\n"+Escape(text)+"\n\n<i>"+hint+"</i>", kb, storage.PriorityInteractive)
+	}
+	if replyTo != nil && replyTo.AuthorID == recipientID {
+		// Thread the relay under the recipient's own message it answers.
+		replyParams(&msgs[0], replyTo.TgMessageID)
+	}
+	ids, err := r.tx.EnqueueIDs(ctx, msgs...)
+	if err != nil {
+		return err
+	}
+	if err := r.tx.AddRelays(ctx, p.ID, &tm.ID, recipientID, ids); err != nil {
+		return err
+	}
+
+	if role != "expert" {
+		return r.send(ctx, r.t("sent"), nil)
+	}
+	if err := r.tx.MarkAnswered(ctx, p.ID, r.user.ID); err != nil {
+		return err
+	}
+	var buttons []tgbotapi.InlineKeyboardButton
+	for _, t := range recommendationTypes {
+		buttons = append(buttons, tgbotapi.NewInlineKeyboardButtonData(r.t("rec_"+t), callbackData("rec", strconv.FormatInt(tm.ID, 10), t)))
+	}
+	return r.send(ctx, r.t("answer_sent", p.ID), keyboard(1, buttons...))
+}
+
+// markRecommendation records the type of recommendation an expert gives
+// an answer of theirs, and schedules the question about its implementation.
+func (b *Bot) markRecommendation(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, cb callback) error {
+	msgID, err := cb.intArg(0)
+	typ := cb.arg(1)
+	if err != nil || !validRecommendation(typ) {
+		return r.answer(ctx, q, r.t("button_expired"))
+	}
+	tm, err := r.tx.ThreadMessage(ctx, msgID)
+	if errors.Is(err, storage.ErrNotFound) || (err == nil && (tm.AuthorID != r.user.ID || tm.AuthorRole != "expert")) {
+		return r.answer(ctx, q, r.t("not_allowed"))
+	}
+	if err != nil {
+		return err
+	}
+	p, err := r.tx.Problem(ctx, tm.ProblemID)
+	if err != nil {
+		return err
+	}
+	recID, isNew, err := r.tx.Recommend(ctx, tm.ID, p.ID, typ)
+	if err != nil {
+		return err
+	}
+	if isNew {
+		if err := r.tx.AddReminder(ctx, storage.ReminderImplementation, p.ID, &recID, b.now().Add(b.cfg.ImplementationCheck)); err != nil {
+			return err
+		}
+	}
+	saved := r.t("recommendation_saved", r.t("rec_"+typ))
+	if err := r.answer(ctx, q, saved); err != nil {
+		return err
+	}
+	if q.Message != nil {
+		if err := r.tx.Enqueue(ctx, editText(r.chat, int64(q.Message.MessageID), Escape(q.Message.Text)+"\n→ <b>"+Escape(r.t("rec_"+typ))+"</b>", nil)); err != nil {
+			return err
+		}
+	}
+	author, err := r.tx.User(ctx, p.AuthorID)
+	if err != nil {
+		return err
+	}
+	lang := userLang(author)
+	return r.tx.Enqueue(ctx, textMessages(author.ID, T(lang, "recommendation_to_author", p.ID, T(lang, "rec_"+typ)), nil, storage.PriorityInteractive)...)
+}
+
+func validRecommendation(t string) bool {
+	for _, v := range recommendationTypes {
+		if v == t {
+			return true
+		}
+	}
+	return false
+}
+
+// handleEdit passes an edit of a thread message on to whoever got it, as
+// a note; the first text is kept in the database.
+func (b *Bot) handleEdit(ctx context.Context, tx *storage.Tx, m *tgbotapi.Message) error {
+	if m.From == nil || !m.Chat.IsPrivate() {
+		return nil
+	}
+	tm, err := tx.MessageByTelegram(ctx, m.Chat.ID, int64(m.MessageID))
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil // not part of a thread
+	}
+	if err != nil {
+		return err
+	}
+	text, _ := messageContent(m)
+	if tm.AuthorID != m.From.ID || text == tm.Text {
+		return nil
+	}
+	if err := tx.EditMessage(ctx, tm.ID, text); err != nil {
+		return err
+	}
+	if tm.RecipientID == nil {
+		return nil
+	}
+	recipient, err := tx.User(ctx, *tm.RecipientID)
+	if err != nil {
+		return err
+	}
+	note := T(userLang(recipient), "edited_note", tm.ProblemID, Escape(text))
+	return tx.Enqueue(ctx, textMessages(recipient.ID, note, nil, storage.PriorityInteractive)...)
+}
+
+// copyMessage builds a copyMessage call, which sends a message's content
+// (a photo or document with its caption) without "forwarded from".
+func copyMessage(chatID, fromChat, messageID int64, kb *tgbotapi.InlineKeyboardMarkup) storage.Message {
+	p := tgbotapi.Params{}
+	p.AddNonZero64("chat_id", chatID)
+	p.AddNonZero64("from_chat_id", fromChat)
+	p.AddNonZero64("message_id", messageID)
+	p.AddInterface("reply_markup", kb)
+	return storage.Message{ChatID: chatID, Method: "copyMessage", Params: storage.Params(p), Priority: storage.PriorityInteractive}
+}
+
+// replyParams makes a call a reply to a message of its chat, and still
+// sends it if that message is gone.
+func replyParams(m *storage.Message, messageID int64) {
+	b, _ := json.Marshal(map[string]any{"message_id": messageID, "allow_sending_without_reply": true})
+	m.Params["reply_parameters"] = string(b)
+}
