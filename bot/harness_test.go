@@ -28,8 +28,12 @@ type harness struct {
 	done   chan error
 }
 
+// newHarness makes a harness. Its test runs in parallel with the others:
+// each has a database and a fake Telegram of its own, and most of their
+// time is spent waiting on Telegram's rate limits.
 func newHarness(t *testing.T, moderators ...int64) *harness {
 	t.Helper()
+	t.Parallel()
 	db, dsn := storagetest.NewDB(t)
 	tg := telegramtest.Start(t)
 	h := &harness{t: t, tg: tg, db: db, dsn: dsn, logs: &syncBuffer{}}

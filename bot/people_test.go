@@ -1,0 +1,119 @@
+package bot
+
+import (
+	"strings"
+	"time"
+
+	"github.com/atameken/expertbot/bot/telegramtest"
+)
+
+// person is a Telegram user in an end-to-end test, speaking to the bot in
+// their own steps: sending messages and pressing buttons, and expecting
+// answers.
+type person struct {
+	h    *harness
+	u    telegramtest.User
+	lang string         // the language the person chose
+	seen map[int64]bool // bot messages already expected, by id
+}
+
+func (h *harness) person(id int64, name, lang string) *person {
+	return &person{h: h, u: telegramtest.User{ID: id, FirstName: name, LanguageCode: lang}, lang: lang, seen: map[int64]bool{}}
+}
+
+func (p *person) send(text string) *telegramtest.Message { return p.h.tg.SendText(p.u, text) }
+
+func (p *person) sendMessage(m telegramtest.Message) *telegramtest.Message {
+	return p.h.tg.Send(p.u, m)
+}
+
+// reply sends text as a Telegram reply to a message.
+func (p *person) reply(to telegramtest.Message, text string) *telegramtest.Message {
+	return p.h.tg.Send(p.u, telegramtest.Message{Text: text, ReplyToMessage: &to})
+}
+
+// expect waits for the oldest bot message not expected before that
+// contains want (in its text or caption) and returns it.
+func (p *person) expect(want string) telegramtest.Message {
+	p.h.t.Helper()
+	var found *telegramtest.Message
+	p.h.waitFor("a message to "+p.u.FirstName+" containing "+strings.Split(want, "\n")[0], 20*time.Second, func() bool {
+		msgs := p.h.tg.BotMessages(p.u.ID)
+		for i := range msgs {
+			m := &msgs[i]
+			if !p.seen[m.MessageID] && (strings.Contains(m.Text, want) || strings.Contains(m.Caption, want)) {
+				found, p.seen[m.MessageID] = m, true
+				return true
+			}
+		}
+		return false
+	})
+	return *found
+}
+
+// expectT waits for a text of the bot, in the person's language.
+func (p *person) expectT(key string, args ...any) telegramtest.Message {
+	p.h.t.Helper()
+	return p.expect(plain(T(p.lang, key, args...)))
+}
+
+// press presses the button labelled label under a message and waits for
+// the bot to answer the press.
+func (p *person) press(m telegramtest.Message, label string) string {
+	p.h.t.Helper()
+	data, ok := m.Button(label)
+	if !ok {
+		p.h.t.Fatalf("%s: no button %q under %q (buttons %q)", p.u.FirstName, label, m.Text, m.Buttons())
+	}
+	return p.pressData(m, data)
+}
+
+// pressData presses a button with the given callback data, which a
+// forger may make up.
+func (p *person) pressData(m telegramtest.Message, data string) string {
+	p.h.t.Helper()
+	id := p.h.tg.Press(p.u, &m, data)
+	p.h.waitFor("the answer to a button", 20*time.Second, func() bool {
+		_, ok := p.h.tg.CallbackAnswer(id)
+		return ok
+	})
+	return id
+}
+
+// pressT presses the button labelled with a text key in the person's language.
+func (p *person) pressT(m telegramtest.Message, key string) string {
+	p.h.t.Helper()
+	return p.press(m, T(p.lang, key))
+}
+
+// noMessageContaining checks that the person got no message containing s.
+func (p *person) noMessageContaining(s string) {
+	p.h.t.Helper()
+	for _, m := range p.h.tg.BotMessages(p.u.ID) {
+		if strings.Contains(m.Text, s) || strings.Contains(m.Caption, s) {
+			p.h.t.Fatalf("%s got %q, want nothing containing %q", p.u.FirstName, m.Text, s)
+		}
+	}
+}
+
+// startIn does /start and picks a language.
+func (p *person) startIn(label string) {
+	p.h.t.Helper()
+	p.send("/start")
+	ask := p.expect(plain(T(p.u.LanguageCode, "choose_language")))
+	p.press(ask, label)
+	p.lang = langOf(label)
+	p.expect(strings.SplitN(plain(T(p.lang, "welcome")), "\n", 2)[0])
+}
+
+func langOf(label string) string {
+	for code, name := range languageNames {
+		if name == label {
+			return code
+		}
+	}
+	return defaultLanguage
+}
+
+// plain is an HTML text as the user sees it.
+func plain(html string) string { return stripTags(html) }
