@@ -33,12 +33,9 @@ func (b *Bot) resolve(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, cb
 	if err != nil {
 		return r.answer(ctx, q, r.t("button_expired"))
 	}
-	p, err := r.tx.Problem(ctx, id)
-	if errors.Is(err, storage.ErrNotFound) || (err == nil && p.AuthorID != r.user.ID) {
-		return r.answer(ctx, q, r.t("not_allowed"))
-	}
-	if err != nil {
-		return err
+	p, err := authoredProblem(ctx, r, id)
+	if err != nil || p == nil {
+		return refuse(ctx, r, q, err)
 	}
 	if p.Closed() {
 		return r.answer(ctx, q, r.t("status_"+p.Status))
@@ -88,12 +85,9 @@ func (b *Bot) rate(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, cb ca
 	if err1 != nil || err2 != nil || err3 != nil || score < 1 || score > 5 {
 		return r.answer(ctx, q, r.t("button_expired"))
 	}
-	p, err := r.tx.Problem(ctx, id)
-	if errors.Is(err, storage.ErrNotFound) || (err == nil && p.AuthorID != r.user.ID) {
-		return r.answer(ctx, q, r.t("not_allowed"))
-	}
-	if err != nil {
-		return err
+	p, err := authoredProblem(ctx, r, id)
+	if err != nil || p == nil {
+		return refuse(ctx, r, q, err)
 	}
 	answerers, err := r.tx.Answerers(ctx, p.ID)
 	if err != nil {
@@ -139,12 +133,8 @@ func (b *Bot) implementation(ctx context.Context, r *req, q *tgbotapi.CallbackQu
 	if err != nil {
 		return err
 	}
-	p, err := r.tx.Problem(ctx, rec.ProblemID)
-	if err != nil {
-		return err
-	}
-	if p.AuthorID != r.user.ID {
-		return r.answer(ctx, q, r.t("not_allowed"))
+	if p, err := authoredProblem(ctx, r, rec.ProblemID); err != nil || p == nil {
+		return refuse(ctx, r, q, err)
 	}
 	if err := r.tx.SetImplementation(ctx, rec.ID, status, ""); err != nil {
 		return err
@@ -259,6 +249,25 @@ func (b *Bot) showMine(ctx context.Context, r *req) error {
 		text = r.t("my_none")
 	}
 	return r.send(ctx, strings.TrimSpace(text), nil)
+}
+
+// authoredProblem loads a problem the user wrote, or returns nil when there
+// is no such problem or it is someone else's.
+func authoredProblem(ctx context.Context, r *req, id int64) (*storage.Problem, error) {
+	p, err := r.tx.Problem(ctx, id)
+	if errors.Is(err, storage.ErrNotFound) || (err == nil && p.AuthorID != r.user.ID) {
+		return nil, nil
+	}
+	return p, err
+}
+
+// refuse answers a button the user may not press, unless err says that
+// something else went wrong.
+func refuse(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, err error) error {
+	if err != nil {
+		return err
+	}
+	return r.answer(ctx, q, r.t("not_allowed"))
 }
 
 func containsID(ids []int64, id int64) bool {

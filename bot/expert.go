@@ -40,6 +40,23 @@ func mayAnswer(ctx context.Context, tx *storage.Tx, userID int64, p *storage.Pro
 	return a.DeclinedAt == nil, nil
 }
 
+// answerableProblem loads a problem the user may act on as an expert, or
+// returns nil when there is no such problem or they may not.
+func answerableProblem(ctx context.Context, r *req, id int64) (*storage.Problem, error) {
+	p, err := r.tx.Problem(ctx, id)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	ok, err := mayAnswer(ctx, r.tx, r.user.ID, p)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return p, nil
+}
+
 // expertButton handles Take, Answer and Not my area. The problem number in
 // the button is not trusted: the problem is loaded and the presser's right
 // to act on it checked.
@@ -48,19 +65,9 @@ func (b *Bot) expertButton(ctx context.Context, r *req, q *tgbotapi.CallbackQuer
 	if err != nil {
 		return r.answer(ctx, q, r.t("button_expired"))
 	}
-	p, err := r.tx.Problem(ctx, id)
-	if errors.Is(err, storage.ErrNotFound) {
-		return r.answer(ctx, q, r.t("not_allowed"))
-	}
-	if err != nil {
-		return err
-	}
-	ok, err := mayAnswer(ctx, r.tx, r.user.ID, p)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return r.answer(ctx, q, r.t("not_allowed"))
+	p, err := answerableProblem(ctx, r, id)
+	if err != nil || p == nil {
+		return refuse(ctx, r, q, err)
 	}
 	if p.Closed() || p.Status == storage.StatusPendingModeration {
 		return r.answer(ctx, q, stripTags(r.t("problem_closed", p.ID)))

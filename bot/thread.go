@@ -54,15 +54,11 @@ func (b *Bot) answerMessage(ctx context.Context, r *req, dlg *storage.Dialog, m 
 	if err := json.Unmarshal(dlg.Data, &d); err != nil {
 		return err
 	}
-	p, err := r.tx.Problem(ctx, d.Problem)
+	p, err := answerableProblem(ctx, r, d.Problem)
 	if err != nil {
 		return err
 	}
-	ok, err := mayAnswer(ctx, r.tx, r.user.ID, p)
-	if err != nil {
-		return err
-	}
-	if !ok {
+	if p == nil {
 		if err := r.tx.EndDialog(ctx, r.user.ID); err != nil {
 			return err
 		}
