@@ -29,6 +29,9 @@ type Config struct {
 	SendTimeout  time.Duration // longest wait for Telegram to answer one call
 
 	Premoderation       bool          // submitted problems wait for a moderator's approval
+	ModeratorChatID     int64         // the moderators' group, if they have one
+	FloodLimit          int           // messages a user may send in FloodWindow before being slowed down
+	FloodWindow         time.Duration //
 	TakeTimeout         time.Duration // a problem nobody took is sent again after this
 	AnswerTimeout       time.Duration // a problem nobody answered goes to the moderators after this
 	ImplementationCheck time.Duration // the author is asked about a recommendation after this
@@ -79,6 +82,12 @@ func New(cfg Config, db *storage.DB, log *slog.Logger) *Bot {
 	if cfg.ImplementationCheck <= 0 {
 		cfg.ImplementationCheck = 30 * 24 * time.Hour
 	}
+	if cfg.FloodLimit <= 0 {
+		cfg.FloodLimit = 40 // an album is up to 10 updates at once
+	}
+	if cfg.FloodWindow <= 0 {
+		cfg.FloodWindow = time.Minute
+	}
 	if cfg.ReminderPoll <= 0 {
 		cfg.ReminderPoll = 5 * time.Second
 	}
@@ -96,6 +105,7 @@ func New(cfg Config, db *storage.DB, log *slog.Logger) *Bot {
 		wake:     make(chan struct{}, 1),
 		results:  make(chan sendResult, cfg.SendInFlight),
 		busy:     map[int64]bool{},
+		blocked:  b.noteUndelivered,
 	}
 	return b
 }
@@ -107,6 +117,9 @@ func (b *Bot) Run(ctx context.Context) error {
 		return err
 	}
 	if err := b.registerCommands(ctx); err != nil {
+		return err
+	}
+	if err := b.db.EnsureDigest(ctx, nextDigest(b.now())); err != nil {
 		return err
 	}
 	var wg sync.WaitGroup

@@ -13,7 +13,8 @@ import (
 var (
 	commonCommands    = []string{"new", "my", "language", "help", "cancel", "start"}
 	expertCommands    = []string{"away", "back"}
-	moderatorCommands = []string{"approve", "reject", "addexpert", "removeexpert", "parked"}
+	moderatorCommands = []string{"queue", "thread", "approve", "reject", "stats", "export", "experts", "addexpert",
+		"removeexpert", "addmoderator", "removemoderator", "ban", "unban", "merge", "centres", "audit", "parked"}
 )
 
 func commandMenu(lang string, expert, moderator bool) []tgbotapi.BotCommand {

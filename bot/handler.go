@@ -79,15 +79,25 @@ func newReq(ctx context.Context, tx *storage.Tx, from *tgbotapi.User, chat int64
 }
 
 func (b *Bot) handleMessage(ctx context.Context, tx *storage.Tx, m *tgbotapi.Message) error {
-	if m.From == nil || m.From.IsBot || !m.Chat.IsPrivate() {
-		return nil // groups and channels: nothing to answer yet
+	if m.From == nil || m.From.IsBot {
+		return nil
+	}
+	modGroup := b.cfg.ModeratorChatID != 0 && m.Chat.ID == b.cfg.ModeratorChatID
+	if !m.Chat.IsPrivate() && !(modGroup && m.IsCommand()) {
+		return nil // other groups, and talk in the moderators' group, are not for the bot
 	}
 	r, err := newReq(ctx, tx, m.From, m.Chat.ID)
 	if err != nil {
 		return err
 	}
+	if stop, err := b.restrained(ctx, r, nil); stop || err != nil {
+		return err
+	}
 	if m.IsCommand() {
 		return b.handleCommand(ctx, r, m.Command(), m.CommandArguments())
+	}
+	if r.user.IsModerator() && (m.ForwardFrom != nil || m.ForwardSenderName != "") {
+		return b.forwarded(ctx, r, m)
 	}
 	// A reply to a message the bot relayed belongs to that problem's thread.
 	if reply := m.ReplyToMessage; reply != nil && reply.From != nil && reply.From.IsBot {
@@ -142,6 +152,26 @@ func (b *Bot) handleCommand(ctx context.Context, r *req, cmd, args string) error
 		return b.manageExpert(ctx, r, cmd == "addexpert", args)
 	case "parked":
 		return b.showParked(ctx, r)
+	case "queue":
+		return b.showQueue(ctx, r)
+	case "thread":
+		return b.showThread(ctx, r, args)
+	case "stats":
+		return b.showStats(ctx, r, args)
+	case "export":
+		return b.export(ctx, r, args)
+	case "experts":
+		return b.showExperts(ctx, r, args)
+	case "addmoderator", "removemoderator":
+		return b.manageModerator(ctx, r, cmd == "addmoderator", args)
+	case "ban", "unban":
+		return b.manageBan(ctx, r, cmd == "ban", args)
+	case "merge":
+		return b.merge(ctx, r, args)
+	case "centres":
+		return b.manageCentres(ctx, r, args)
+	case "audit":
+		return b.showAudit(ctx, r)
 	}
 	return r.send(ctx, r.t("unknown"), nil)
 }
@@ -178,6 +208,9 @@ func (b *Bot) handleCallback(ctx context.Context, tx *storage.Tx, q *tgbotapi.Ca
 	if err != nil {
 		return err
 	}
+	if stop, err := b.restrained(ctx, r, q); stop || err != nil {
+		return err
+	}
 	cb, err := parseCallback(q.Data)
 	if err != nil {
 		return r.answer(ctx, q, r.t("button_expired"))
@@ -199,12 +232,14 @@ func (b *Bot) handleCallback(ctx context.Context, tx *storage.Tx, q *tgbotapi.Ca
 		return b.implementation(ctx, r, q, cb)
 	case "skip":
 		return b.skipComment(ctx, r, q, cb)
-	case "approve", "reject":
-		id, err := cb.intArg(0)
-		if err != nil {
-			return r.answer(ctx, q, r.t("button_expired"))
-		}
-		return b.moderate(ctx, r, q, cb.action, id)
+	case "approve", "reject", "rejr", "modsec", "modback", "setsec", "ban":
+		return b.modButton(ctx, r, q, cb)
+	case "thr", "close", "reopen", "reassign", "assignto":
+		return b.threadButton(ctx, r, q, cb)
+	case "addexp":
+		return b.addExpertButton(ctx, r, q, cb)
+	case "noop":
+		return r.answer(ctx, q, "")
 	}
 	return r.answer(ctx, q, r.t("button_expired"))
 }

@@ -96,8 +96,10 @@ func TestProblemJourney(t *testing.T) {
 	// The moderator approves; the two agro experts get the card with the
 	// album, the digital expert does not.
 	card := n.mod.expect(fmt.Sprintf("Moderation: #%d", id))
-	n.mod.pressT(card, "btn_approve")
-	n.mod.expectT("mod_approved", id, 2)
+	q := n.mod.pressT(card, "btn_approve")
+	if got, _ := h.tg.CallbackAnswer(q); got != plain(T("en", "mod_approved", id, 2)) {
+		t.Errorf("approving answered %q", got)
+	}
 	ent.expectT("routed", id, 2)
 
 	card1 := n.agro1.expect(fmt.Sprintf("#%d", id))
@@ -146,7 +148,7 @@ func TestProblemJourney(t *testing.T) {
 	// The owner answers by replying to the card, and marks it a recommendation.
 	winner.reply(winnerCard, "Тамшылатып суару мен топырақ ылғалы датчиктерін орнатыңыз.")
 	prompt := winner.expectT("answer_sent", id)
-	q := winner.pressT(prompt, "rec_technology")
+	q = winner.pressT(prompt, "rec_technology")
 	if got, _ := h.tg.CallbackAnswer(q); got != T(winner.lang, "recommendation_saved", T(winner.lang, "rec_technology")) {
 		t.Errorf("marking the recommendation answered %q", got)
 	}

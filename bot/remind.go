@@ -30,7 +30,13 @@ func (b *Bot) remind(ctx context.Context) {
 }
 
 func (b *Bot) fireReminder(ctx context.Context, tx *storage.Tx, rm *storage.Reminder) error {
-	p, err := tx.Problem(ctx, rm.ProblemID)
+	if rm.Kind == storage.ReminderDigest {
+		return b.sendDigest(ctx, tx)
+	}
+	if rm.ProblemID == nil {
+		return fmt.Errorf("%s reminder without a problem", rm.Kind)
+	}
+	p, err := tx.Problem(ctx, *rm.ProblemID)
 	if err != nil {
 		return err
 	}
@@ -114,4 +120,9 @@ func clipText(s string, n int) string {
 		return s
 	}
 	return string(r[:n-1]) + "…"
+}
+
+// durationOf turns seconds into a duration rounded to the minute.
+func durationOf(seconds float64) time.Duration {
+	return (time.Duration(seconds) * time.Second).Round(time.Minute)
 }

@@ -34,10 +34,10 @@ func (b *Bot) route(ctx context.Context, tx *storage.Tx, p *storage.Problem) (in
 		}
 	}
 	now := time.Now()
-	if err := tx.AddReminder(ctx, storage.ReminderUntaken, p.ID, nil, now.Add(b.cfg.TakeTimeout)); err != nil {
+	if err := tx.AddReminder(ctx, storage.ReminderUntaken, &p.ID, nil, now.Add(b.cfg.TakeTimeout)); err != nil {
 		return 0, err
 	}
-	if err := tx.AddReminder(ctx, storage.ReminderUnanswered, p.ID, nil, now.Add(b.cfg.AnswerTimeout)); err != nil {
+	if err := tx.AddReminder(ctx, storage.ReminderUnanswered, &p.ID, nil, now.Add(b.cfg.AnswerTimeout)); err != nil {
 		return 0, err
 	}
 	return len(experts), nil
@@ -151,58 +151,15 @@ func mediaMessages(chatID int64, atts []storage.Attachment, priority int) []stor
 	return msgs
 }
 
-// sendForModeration shows a submitted problem to every moderator with the
-// buttons Approve and Reject.
-func (b *Bot) sendForModeration(ctx context.Context, tx *storage.Tx, p *storage.Problem) error {
-	mods, err := tx.Moderators(ctx)
-	if err != nil {
-		return err
-	}
-	author, err := tx.User(ctx, p.AuthorID)
-	if err != nil {
-		return err
-	}
-	sector, err := tx.Sector(ctx, p.SectorID)
-	if err != nil {
-		return err
-	}
-	region, err := tx.Region(ctx, p.RegionID)
-	if err != nil {
-		return err
-	}
-	atts, err := tx.Attachments(ctx, p.ID)
-	if err != nil {
-		return err
-	}
-	id := strconv.FormatInt(p.ID, 10)
-	for _, m := range mods {
-		lang := userLang(&m)
-		anon := ""
-		if p.Anonymous {
-			anon = T(lang, "mod_anonymous_mark")
-		}
-		text := T(lang, "mod_card", p.ID, T(lang, "kind_"+p.Kind), sector.Name(lang), region.Name(lang),
-			Escape(p.Title), Escape(p.Body), Escape(displayName(author)), author.ID, anon,
-			orDash(lang, p.Company), orDash(lang, p.BIN), len(atts))
-		kb := keyboard(2,
-			tgbotapi.NewInlineKeyboardButtonData(T(lang, "btn_approve"), callbackData("approve", id)),
-			tgbotapi.NewInlineKeyboardButtonData(T(lang, "btn_reject"), callbackData("reject", id)))
-		msgs := append(mediaMessages(m.ID, atts, storage.PriorityBulk), textMessages(m.ID, text, kb, storage.PriorityBulk)...)
-		if err := tx.Enqueue(ctx, msgs...); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// tellModerators sends every moderator a text made in their language.
+// tellModerators sends the moderators a text made in their language: to
+// their group when they have one, else to each of them.
 func (b *Bot) tellModerators(ctx context.Context, tx *storage.Tx, text func(lang string) string) error {
-	mods, err := tx.Moderators(ctx)
+	targets, err := b.moderationTargets(ctx, tx)
 	if err != nil {
 		return err
 	}
-	for _, m := range mods {
-		if err := tx.Enqueue(ctx, textMessages(m.ID, text(userLang(&m)), nil, storage.PriorityBulk)...); err != nil {
+	for _, t := range targets {
+		if err := tx.Enqueue(ctx, textMessages(t.chat, text(t.lang), nil, storage.PriorityBulk)...); err != nil {
 			return err
 		}
 	}

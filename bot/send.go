@@ -39,6 +39,10 @@ type sender struct {
 	wake     chan struct{}
 	results  chan sendResult
 	busy     map[int64]bool // chats with a call in flight
+
+	// blocked is told of a call Telegram refused because the user blocked
+	// the bot, after it is recorded.
+	blocked func(ctx context.Context, outboxID int64)
 }
 
 type sendResult struct {
@@ -225,6 +229,9 @@ func (s *sender) send(ctx context.Context, m storage.Message) sendResult {
 		}
 		log.Warn("sender: refused", "err", err)
 		s.record(ctx, log, func() error { return s.db.FailMessage(ctx, m.ID, err.Error(), unreachable) })
+		if unreachable != 0 && s.blocked != nil {
+			s.blocked(ctx, m.ID)
+		}
 	case time.Since(m.CreatedAt) > maxSendAge:
 		log.Error("sender: giving up", "attempts", m.Attempts, "err", err)
 		s.record(ctx, log, func() error { return s.db.FailMessage(ctx, m.ID, "gave up: "+err.Error(), 0) })

@@ -171,7 +171,7 @@ func (b *Bot) markRecommendation(ctx context.Context, r *req, q *tgbotapi.Callba
 		return err
 	}
 	if isNew {
-		if err := r.tx.AddReminder(ctx, storage.ReminderImplementation, p.ID, &recID, b.now().Add(b.cfg.ImplementationCheck)); err != nil {
+		if err := r.tx.AddReminder(ctx, storage.ReminderImplementation, &p.ID, &recID, b.now().Add(b.cfg.ImplementationCheck)); err != nil {
 			return err
 		}
 	}

@@ -144,3 +144,19 @@ func (tx *Tx) Decline(ctx context.Context, problemID, expertID int64) error {
 	}
 	return nil
 }
+
+// SectorExperts lists every expert of the centres in use that serve a
+// sector, away or not.
+func (tx *Tx) SectorExperts(ctx context.Context, sectorID int) ([]User, error) {
+	var out []User
+	err := tx.tx.SelectContext(ctx, &out, `
+		SELECT DISTINCT `+prefixed("u.", userColumns)+` FROM users u
+		JOIN experts e ON e.user_id = u.id
+		JOIN centres c ON c.id = e.centre_id AND c.retired_at IS NULL
+		JOIN centre_sectors cs ON cs.centre_id = c.id AND cs.sector_id = $1
+		ORDER BY u.id`, sectorID)
+	if err != nil {
+		return nil, fmt.Errorf("storage: all experts of sector %d: %w", sectorID, dbErr(err))
+	}
+	return out, nil
+}

@@ -35,6 +35,8 @@ type Problem struct {
 	CreatedAt     time.Time  `db:"created_at"`
 	RoutedAt      *time.Time `db:"routed_at"`
 	FirstAnswerAt *time.Time `db:"first_answer_at"`
+	MergedInto    *int64     `db:"merged_into"`
+	RejectReason  string     `db:"reject_reason"`
 }
 
 // Closed reports whether the problem takes no more answers.
@@ -47,7 +49,7 @@ func (p *Problem) Closed() bool {
 }
 
 const problemColumns = `id, author_id, kind, sector_id, region_id, title, body, company, bin, anonymous,
-	status, owner_id, created_at, routed_at, first_answer_at`
+	status, owner_id, created_at, routed_at, first_answer_at, merged_into, reject_reason`
 
 // Attachment is a photo or document kept by Telegram's file_id.
 type Attachment struct {
@@ -98,7 +100,8 @@ func (tx *Tx) SetStatus(ctx context.Context, id int64, status string, actor *int
 	var from string
 	err := tx.tx.GetContext(ctx, &from, `
 		UPDATE problems p SET status = $2, updated_at = now(),
-			routed_at = CASE WHEN $2 = 'open' THEN COALESCE(p.routed_at, now()) ELSE p.routed_at END
+			routed_at = CASE WHEN $2 = 'open' THEN COALESCE(p.routed_at, now()) ELSE p.routed_at END,
+			resolved_at = CASE WHEN $2 = 'resolved' THEN now() ELSE p.resolved_at END
 		FROM problems old WHERE p.id = $1 AND old.id = p.id
 		RETURNING old.status`, id, status)
 	if err != nil {

@@ -11,24 +11,25 @@ const (
 	ReminderUntaken        = "untaken"        // nobody took the problem in time
 	ReminderUnanswered     = "unanswered"     // nobody answered it in time
 	ReminderImplementation = "implementation" // ask whether a recommendation was implemented
+	ReminderDigest         = "digest"         // send the moderators the weekly digest
 )
 
 // Reminder is a timer kept in the database, so that it survives restarts.
 type Reminder struct {
 	ID               int64     `db:"id"`
 	Kind             string    `db:"kind"`
-	ProblemID        int64     `db:"problem_id"`
+	ProblemID        *int64    `db:"problem_id"` // nil for the digest
 	RecommendationID *int64    `db:"recommendation_id"`
 	DueAt            time.Time `db:"due_at"`
 }
 
 // AddReminder sets a timer.
-func (tx *Tx) AddReminder(ctx context.Context, kind string, problemID int64, recommendationID *int64, due time.Time) error {
+func (tx *Tx) AddReminder(ctx context.Context, kind string, problemID *int64, recommendationID *int64, due time.Time) error {
 	_, err := tx.tx.ExecContext(ctx, `
 		INSERT INTO reminders (kind, problem_id, recommendation_id, due_at) VALUES ($1, $2, $3, $4)`,
 		kind, problemID, recommendationID, due)
 	if err != nil {
-		return fmt.Errorf("storage: add %s reminder of problem %d: %w", kind, problemID, dbErr(err))
+		return fmt.Errorf("storage: add %s reminder: %w", kind, dbErr(err))
 	}
 	return nil
 }
@@ -52,7 +53,7 @@ func (db *DB) FireReminder(ctx context.Context, fn func(ctx context.Context, tx 
 		}
 		fired = r.ID
 		if err := fn(ctx, tx, &r); err != nil {
-			return fmt.Errorf("reminder %d (%s of problem %d): %w", r.ID, r.Kind, r.ProblemID, err)
+			return fmt.Errorf("reminder %d (%s): %w", r.ID, r.Kind, err)
 		}
 		if _, err := tx.tx.ExecContext(ctx, `UPDATE reminders SET done_at = now() WHERE id = $1`, r.ID); err != nil {
 			return fmt.Errorf("storage: mark reminder %d done: %w", r.ID, dbErr(err))
@@ -67,4 +68,15 @@ func (db *DB) FireReminder(ctx context.Context, fn func(ctx context.Context, tx 
 		}
 	}
 	return fired != 0, err
+}
+
+// EnsureDigest sets the digest timer at due unless one is set.
+func (db *DB) EnsureDigest(ctx context.Context, due time.Time) error {
+	_, err := db.db.ExecContext(ctx, `
+		INSERT INTO reminders (kind, due_at)
+		SELECT 'digest', $1 WHERE NOT EXISTS (SELECT 1 FROM reminders WHERE kind = 'digest' AND done_at IS NULL)`, due)
+	if err != nil {
+		return fmt.Errorf("storage: set digest timer: %w", dbErr(err))
+	}
+	return nil
 }

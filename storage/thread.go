@@ -211,3 +211,21 @@ func (tx *Tx) CommentRating(ctx context.Context, problemID, expertID int64, comm
 	}
 	return nil
 }
+
+// Rating is an author's rating of an expert on a problem.
+type Rating struct {
+	ExpertID int64  `db:"expert_id"`
+	Score    int    `db:"score"`
+	Comment  string `db:"comment"`
+}
+
+// Ratings lists a problem's ratings.
+func (tx *Tx) Ratings(ctx context.Context, problemID int64) ([]Rating, error) {
+	var out []Rating
+	err := tx.tx.SelectContext(ctx, &out, `
+		SELECT expert_id, score, comment FROM ratings WHERE problem_id = $1 ORDER BY created_at`, problemID)
+	if err != nil {
+		return nil, fmt.Errorf("storage: ratings of problem %d: %w", problemID, dbErr(err))
+	}
+	return out, nil
+}

@@ -27,13 +27,15 @@ type User struct {
 	Role              string     `db:"role"`
 	UnreachableSince  *time.Time `db:"unreachable_since"`
 	UnreachableReason string     `db:"unreachable_reason"`
+	BannedAt          *time.Time `db:"banned_at"`
+	BanReason         string     `db:"ban_reason"`
 }
 
 // IsModerator reports whether the user may moderate.
 func (u *User) IsModerator() bool { return u.Role == RoleModerator || u.Role == RoleAdmin }
 
 const userColumns = `id, username, first_name, last_name, telegram_language, language, role,
-	unreachable_since, unreachable_reason`
+	unreachable_since, unreachable_reason, banned_at, ban_reason`
 
 // TouchUser records a user as Telegram describes them now and returns the
 // whole row. A user who writes to the bot can be reached again, so any mark

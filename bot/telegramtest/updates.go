@@ -82,6 +82,8 @@ type Message struct {
 	Date           int64                 `json:"date"`
 	EditDate       int64                 `json:"edit_date,omitempty"`
 	MediaGroupID   string                `json:"media_group_id,omitempty"`
+	ForwardFrom    *User                 `json:"forward_from,omitempty"`
+	ForwardDate    int64                 `json:"forward_date,omitempty"`
 	ReplyToMessage *Message              `json:"reply_to_message,omitempty"`
 	Text           string                `json:"text,omitempty"`
 	Entities       []MessageEntity       `json:"entities,omitempty"`

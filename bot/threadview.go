@@ -1,0 +1,373 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/atameken/expertbot/storage"
+)
+
+// threadPage is how many messages of a thread one page of /thread shows.
+const threadPage = 8
+
+// showThread is /thread N: a problem's whole thread for a moderator, in
+// pages, with buttons to close, reopen, reassign or change its sector.
+func (b *Bot) showThread(ctx context.Context, r *req, args string) error {
+	if !r.user.IsModerator() {
+		return r.send(ctx, r.t("moderators_only"), nil)
+	}
+	id, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(args), "#"), 10, 64)
+	if err != nil || id <= 0 {
+		return r.send(ctx, r.t("usage", "/thread N"), nil)
+	}
+	text, kb, err := b.threadPage(ctx, r, id, 0)
+	if err != nil || text == "" {
+		return err
+	}
+	return r.send(ctx, text, kb)
+}
+
+// threadPage renders one page of a thread; "" when there is no problem
+// (having said so).
+func (b *Bot) threadPage(ctx context.Context, r *req, id int64, page int) (string, *tgbotapi.InlineKeyboardMarkup, error) {
+	p, err := r.tx.Problem(ctx, id)
+	if errors.Is(err, storage.ErrNotFound) {
+		return "", nil, r.send(ctx, r.t("not_found", id), nil)
+	}
+	if err != nil {
+		return "", nil, err
+	}
+	author, err := r.tx.User(ctx, p.AuthorID)
+	if err != nil {
+		return "", nil, err
+	}
+	sector, err := r.tx.Sector(ctx, p.SectorID)
+	if err != nil {
+		return "", nil, err
+	}
+	region, err := r.tx.Region(ctx, p.RegionID)
+	if err != nil {
+		return "", nil, err
+	}
+	owner := r.t("none")
+	if p.OwnerID != nil {
+		if o, err := r.tx.User(ctx, *p.OwnerID); err == nil {
+			owner = Escape(displayName(o))
+		}
+	}
+	anon := ""
+	if p.Anonymous {
+		anon = r.t("mod_anonymous_mark")
+	}
+	var t strings.Builder
+	t.WriteString(r.t("thread_title", p.ID, r.t("kind_"+p.Kind), r.t("status_"+p.Status), sector.Name(r.lang), region.Name(r.lang),
+		Escape(p.Title), Escape(clipText(p.Body, 1000)), Escape(displayName(author)), author.ID, anon,
+		orDash(r.lang, p.Company), orDash(r.lang, p.BIN), owner))
+	if author.Unreachable() {
+		t.WriteString("\n" + r.t("thread_unreachable"))
+	}
+	if p.MergedInto != nil {
+		t.WriteString(fmt.Sprintf("\n→ #%d", *p.MergedInto))
+	}
+
+	names := map[int64]string{}
+	name := func(id *int64) string {
+		if id == nil {
+			return "bot"
+		}
+		if n, ok := names[*id]; ok {
+			return n
+		}
+		n := strconv.FormatInt(*id, 10)
+		if u, err := r.tx.User(ctx, *id); err == nil {
+			n = displayName(u)
+		}
+		names[*id] = n
+		return n
+	}
+	if page == 0 {
+		events, err := r.tx.Events(ctx, p.ID)
+		if err != nil {
+			return "", nil, err
+		}
+		t.WriteString("\n\n" + r.t("thread_history"))
+		for _, e := range events {
+			note := ""
+			if e.Note != "" {
+				note = " (" + Escape(e.Note) + ")"
+			}
+			fmt.Fprintf(&t, "\n%s · %s · %s%s", e.At.In(kzTime).Format("01-02 15:04"), Escape(name(e.ActorID)), r.t("status_"+e.To), note)
+		}
+		ratings, err := r.tx.Ratings(ctx, p.ID)
+		if err != nil {
+			return "", nil, err
+		}
+		if len(ratings) > 0 {
+			t.WriteString("\n\n" + r.t("thread_ratings"))
+			for _, rt := range ratings {
+				fmt.Fprintf(&t, "\n%s: %d/5 %s", Escape(name(&rt.ExpertID)), rt.Score, Escape(rt.Comment))
+			}
+		}
+	}
+	msgs, err := r.tx.ThreadMessages(ctx, p.ID)
+	if err != nil {
+		return "", nil, err
+	}
+	pages := max(1, (len(msgs)+threadPage-1)/threadPage)
+	page = min(max(page, 0), pages-1)
+	if len(msgs) > 0 {
+		first, last := page*threadPage, min((page+1)*threadPage, len(msgs))
+		t.WriteString("\n\n" + r.t("thread_messages", first+1, last, len(msgs)))
+		for _, m := range msgs[first:last] {
+			edited := ""
+			if m.OriginalText != nil {
+				edited = " ✏️"
+			}
+			fmt.Fprintf(&t, "\n\n<b>%s</b> (%s) · %s%s\n%s", Escape(name(&m.AuthorID)), m.AuthorRole,
+				m.CreatedAt.In(kzTime).Format("2006-01-02 15:04"), edited, Escape(clipText(m.Text, 1500)))
+		}
+	}
+
+	s := strconv.FormatInt(p.ID, 10)
+	var nav, actions []tgbotapi.InlineKeyboardButton
+	if page > 0 {
+		nav = append(nav, tgbotapi.NewInlineKeyboardButtonData(r.t("btn_prev"), callbackData("thr", s, strconv.Itoa(page-1))))
+	}
+	if page < pages-1 {
+		nav = append(nav, tgbotapi.NewInlineKeyboardButtonData(r.t("btn_next"), callbackData("thr", s, strconv.Itoa(page+1))))
+	}
+	if p.Closed() {
+		actions = append(actions, tgbotapi.NewInlineKeyboardButtonData(r.t("btn_reopen"), callbackData("reopen", s)))
+	} else if p.Status != storage.StatusPendingModeration {
+		actions = append(actions,
+			tgbotapi.NewInlineKeyboardButtonData(r.t("btn_close"), callbackData("close", s)),
+			tgbotapi.NewInlineKeyboardButtonData(r.t("btn_reassign"), callbackData("reassign", s)),
+			tgbotapi.NewInlineKeyboardButtonData(r.t("btn_change_sector"), callbackData("modsec", s)))
+	}
+	rows := [][]tgbotapi.InlineKeyboardButton{}
+	if len(nav) > 0 {
+		rows = append(rows, nav)
+	}
+	for len(actions) > 0 {
+		n := min(2, len(actions))
+		rows = append(rows, actions[:n])
+		actions = actions[n:]
+	}
+	var kb *tgbotapi.InlineKeyboardMarkup
+	if len(rows) > 0 {
+		k := tgbotapi.NewInlineKeyboardMarkup(rows...)
+		kb = &k
+	}
+	// A page is one message: long texts are cut rather than split, so that
+	// the buttons stay under the page they turn.
+	return clipHTMLPage(t.String()), kb, nil
+}
+
+// clipHTMLPage keeps the first part of a long page.
+func clipHTMLPage(html string) string {
+	parts := SplitMessage(html, MaxMessageLength-10)
+	if len(parts) <= 1 {
+		return html
+	}
+	return parts[0] + "\n…"
+}
+
+// threadButton handles the buttons under /thread: turning pages, close,
+// reopen and reassign. Only moderators may press them.
+func (b *Bot) threadButton(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, cb callback) error {
+	if !r.user.IsModerator() {
+		return r.answer(ctx, q, r.t("not_allowed"))
+	}
+	id, err := cb.intArg(0)
+	if err != nil {
+		return r.answer(ctx, q, r.t("button_expired"))
+	}
+	p, err := r.tx.Problem(ctx, id)
+	if errors.Is(err, storage.ErrNotFound) {
+		return r.answer(ctx, q, stripTags(r.t("not_found", id)))
+	}
+	if err != nil {
+		return err
+	}
+	switch cb.action {
+	case "thr":
+		page, _ := strconv.Atoi(cb.arg(1))
+		text, kb, err := b.threadPage(ctx, r, id, page)
+		if err != nil || text == "" {
+			return err
+		}
+		if err := r.answer(ctx, q, ""); err != nil {
+			return err
+		}
+		if q.Message == nil {
+			return r.send(ctx, text, kb)
+		}
+		return r.tx.Enqueue(ctx, editText(r.chat, int64(q.Message.MessageID), text, kb))
+	case "close":
+		return b.closeProblem(ctx, r, q, p)
+	case "reopen":
+		return b.reopenProblem(ctx, r, q, p)
+	case "reassign":
+		experts, err := r.tx.SectorExperts(ctx, p.SectorID)
+		if err != nil {
+			return err
+		}
+		if len(experts) == 0 {
+			return r.answer(ctx, q, r.t("no_experts_to_assign"))
+		}
+		var buttons []tgbotapi.InlineKeyboardButton
+		for _, e := range experts {
+			buttons = append(buttons, tgbotapi.NewInlineKeyboardButtonData(displayName(&e), callbackData("assignto", strconv.FormatInt(p.ID, 10), strconv.FormatInt(e.ID, 10))))
+		}
+		if err := r.answer(ctx, q, ""); err != nil {
+			return err
+		}
+		return r.send(ctx, r.t("reassign_whom", p.ID), keyboard(2, buttons...))
+	case "assignto":
+		eid, err := cb.intArg(1)
+		if err != nil {
+			return r.answer(ctx, q, r.t("button_expired"))
+		}
+		return b.reassign(ctx, r, q, p, eid)
+	}
+	return r.answer(ctx, q, r.t("button_expired"))
+}
+
+func (b *Bot) closeProblem(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, p *storage.Problem) error {
+	if p.Closed() || p.Status == storage.StatusPendingModeration {
+		return b.notPending(ctx, r, q, p)
+	}
+	if err := r.tx.SetStatus(ctx, p.ID, storage.StatusClosed, &r.user.ID, ""); err != nil {
+		return err
+	}
+	if err := r.tx.Audit(ctx, r.user.ID, "close", &p.ID, "", ""); err != nil {
+		return err
+	}
+	if err := b.tellAuthor(ctx, r.tx, p, "closed_author", p.ID); err != nil {
+		return err
+	}
+	return b.done(ctx, r, q, r.t("mod_closed", p.ID))
+}
+
+func (b *Bot) reopenProblem(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, p *storage.Problem) error {
+	if !p.Closed() {
+		return b.notPending(ctx, r, q, p)
+	}
+	if err := r.tx.SetStatus(ctx, p.ID, storage.StatusOpen, &r.user.ID, "reopened"); err != nil {
+		return err
+	}
+	p.Status = storage.StatusOpen
+	if p.OwnerID != nil {
+		if err := r.tx.ReleaseProblem(ctx, p.ID, *p.OwnerID); err != nil {
+			return err
+		}
+		p.OwnerID = nil
+	}
+	n, err := b.route(ctx, r.tx, p)
+	if err != nil {
+		return err
+	}
+	if err := r.tx.Audit(ctx, r.user.ID, "reopen", &p.ID, "", ""); err != nil {
+		return err
+	}
+	if err := b.tellAuthor(ctx, r.tx, p, "reopened_author", p.ID); err != nil {
+		return err
+	}
+	return b.done(ctx, r, q, r.t("mod_reopened", p.ID, n))
+}
+
+// reassign gives a problem to an expert of its sector, who gets its card.
+func (b *Bot) reassign(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, p *storage.Problem, expertID int64) error {
+	if p.Closed() {
+		return b.notPending(ctx, r, q, p)
+	}
+	expert, err := r.tx.User(ctx, expertID)
+	if err != nil {
+		return r.answer(ctx, q, r.t("button_expired"))
+	}
+	if _, err := r.tx.ExpertCentreFor(ctx, expertID, p.SectorID); err != nil {
+		return refuse(ctx, r, q, ignoreNotFound(err))
+	}
+	if p.OwnerID != nil {
+		if err := r.tx.ReleaseProblem(ctx, p.ID, *p.OwnerID); err != nil {
+			return err
+		}
+	}
+	if p.Status == storage.StatusTaken {
+		p.Status = storage.StatusOpen
+	}
+	if _, err := r.tx.TakeProblem(ctx, p.ID, expertID); err != nil {
+		return err
+	}
+	if err := b.sendCard(ctx, r.tx, p, expert, T(userLang(expert), "assigned_expert", p.ID)); err != nil {
+		return err
+	}
+	if err := r.tx.Audit(ctx, r.user.ID, "reassign", &p.ID, strconv.FormatInt(expertID, 10), ""); err != nil {
+		return err
+	}
+	return b.done(ctx, r, q, r.t("mod_reassigned", p.ID, Escape(displayName(expert))))
+}
+
+// merge is /merge N M: problem N duplicates the earlier M; N is closed and
+// its author told where the answers are.
+func (b *Bot) merge(ctx context.Context, r *req, args string) error {
+	if !r.user.IsModerator() {
+		return r.send(ctx, r.t("moderators_only"), nil)
+	}
+	f := strings.Fields(strings.ReplaceAll(args, "#", ""))
+	var ids [2]int64
+	var err error
+	if len(f) == 2 {
+		if ids[0], err = strconv.ParseInt(f[0], 10, 64); err == nil {
+			ids[1], err = strconv.ParseInt(f[1], 10, 64)
+		}
+	}
+	if len(f) != 2 || err != nil || ids[0] == ids[1] {
+		return r.send(ctx, r.t("usage", "/merge N M"), nil)
+	}
+	var ps [2]*storage.Problem
+	for i, id := range ids {
+		if ps[i], err = r.tx.Problem(ctx, id); errors.Is(err, storage.ErrNotFound) {
+			return r.send(ctx, r.t("not_found", id), nil)
+		} else if err != nil {
+			return err
+		}
+	}
+	dup, into := ps[0], ps[1]
+	if err := r.tx.Merge(ctx, dup.ID, into.ID); err != nil {
+		return err
+	}
+	if !dup.Closed() {
+		if err := r.tx.SetStatus(ctx, dup.ID, storage.StatusClosed, &r.user.ID, fmt.Sprintf("merged into #%d", into.ID)); err != nil {
+			return err
+		}
+	}
+	if err := r.tx.Audit(ctx, r.user.ID, "merge", &dup.ID, "#"+strconv.FormatInt(into.ID, 10), ""); err != nil {
+		return err
+	}
+	if err := b.tellAuthor(ctx, r.tx, dup, "merged_author", dup.ID, into.ID); err != nil {
+		return err
+	}
+	return r.send(ctx, r.t("mod_merged", dup.ID, into.ID), nil)
+}
+
+// tellAuthor sends a problem's author a text in their language.
+func (b *Bot) tellAuthor(ctx context.Context, tx *storage.Tx, p *storage.Problem, key string, args ...any) error {
+	author, err := tx.User(ctx, p.AuthorID)
+	if err != nil {
+		return err
+	}
+	return tx.Enqueue(ctx, textMessages(author.ID, T(userLang(author), key, args...), nil, storage.PriorityInteractive)...)
+}
+
+func ignoreNotFound(err error) error {
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil
+	}
+	return err
+}
