@@ -21,6 +21,7 @@ type Config struct {
 	Endpoint     string // go-telegram-bot-api's endpoint format: "https://api.telegram.org/bot%s/%s"
 	DatabaseURL  string // for LISTEN/NOTIFY; "-" turns notifications off
 	ModeratorIDs []int64
+	AdminIDs     []int64
 	Workers      int           // chats handled at once
 	PollTimeout  time.Duration // long-polling timeout
 	Limits       SendLimits
@@ -113,7 +114,10 @@ func New(cfg Config, db *storage.DB, log *slog.Logger) *Bot {
 // Run serves until ctx is cancelled, then stops polling, lets the handlers
 // in flight finish and the sender finish its calls, and returns.
 func (b *Bot) Run(ctx context.Context) error {
-	if err := b.db.EnsureModerators(ctx, b.cfg.ModeratorIDs); err != nil {
+	if err := b.db.EnsureRole(ctx, b.cfg.ModeratorIDs, storage.RoleModerator); err != nil {
+		return err
+	}
+	if err := b.db.EnsureRole(ctx, b.cfg.AdminIDs, storage.RoleAdmin); err != nil {
 		return err
 	}
 	if err := b.registerCommands(ctx); err != nil {

@@ -66,8 +66,9 @@ func (b *Bot) handleMyChatMember(ctx context.Context, tx *storage.Tx, m *tgbotap
 	return nil
 }
 
-// newReq records the user and prepares to answer them in chat.
-func newReq(ctx context.Context, tx *storage.Tx, from *tgbotapi.User, chat int64) (*req, error) {
+// newReq records the user and prepares to answer them in chat: in their
+// language, or in the moderators' group in the group's.
+func (b *Bot) newReq(ctx context.Context, tx *storage.Tx, from *tgbotapi.User, chat int64) (*req, error) {
 	user, err := tx.TouchUser(ctx, storage.User{
 		ID: from.ID, Username: from.UserName, FirstName: from.FirstName, LastName: from.LastName,
 		TelegramLanguage: from.LanguageCode,
@@ -75,7 +76,11 @@ func newReq(ctx context.Context, tx *storage.Tx, from *tgbotapi.User, chat int64
 	if err != nil {
 		return nil, err
 	}
-	return &req{tx: tx, user: user, lang: userLang(user), chat: chat}, nil
+	r := &req{tx: tx, user: user, lang: userLang(user), chat: chat}
+	if chat != 0 && chat == b.cfg.ModeratorChatID {
+		r.lang = defaultLanguage
+	}
+	return r, nil
 }
 
 func (b *Bot) handleMessage(ctx context.Context, tx *storage.Tx, m *tgbotapi.Message) error {
@@ -86,7 +91,7 @@ func (b *Bot) handleMessage(ctx context.Context, tx *storage.Tx, m *tgbotapi.Mes
 	if !m.Chat.IsPrivate() && !(modGroup && m.IsCommand()) {
 		return nil // other groups, and talk in the moderators' group, are not for the bot
 	}
-	r, err := newReq(ctx, tx, m.From, m.Chat.ID)
+	r, err := b.newReq(ctx, tx, m.From, m.Chat.ID)
 	if err != nil {
 		return err
 	}
@@ -204,7 +209,7 @@ func (b *Bot) handleCallback(ctx context.Context, tx *storage.Tx, q *tgbotapi.Ca
 	if q.Message != nil {
 		chat = q.Message.Chat.ID
 	}
-	r, err := newReq(ctx, tx, q.From, chat)
+	r, err := b.newReq(ctx, tx, q.From, chat)
 	if err != nil {
 		return err
 	}

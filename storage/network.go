@@ -129,3 +129,31 @@ func (tx *Tx) CentreExperts(ctx context.Context, centreID int) ([]ExpertLoad, er
 
 // Unreachable reports whether the bot cannot write to a user.
 func (u *User) Unreachable() bool { return u.UnreachableSince != nil }
+
+// RosterEntry is an expert to import.
+type RosterEntry struct {
+	Name      string
+	Who       string // as the roster gave it
+	UserID    int64
+	CentreIDs []int
+}
+
+// ImportRoster makes each entry an expert of its centres, creating users
+// who have not started the bot yet with the roster's name.
+func (tx *Tx) ImportRoster(ctx context.Context, entries []RosterEntry) error {
+	for _, e := range entries {
+		_, err := tx.tx.ExecContext(ctx, `
+			INSERT INTO users (id, first_name) VALUES ($1, $2)
+			ON CONFLICT (id) DO UPDATE SET first_name = CASE WHEN users.first_name = '' THEN EXCLUDED.first_name ELSE users.first_name END`,
+			e.UserID, e.Name)
+		if err != nil {
+			return fmt.Errorf("storage: import user %d: %w", e.UserID, dbErr(err))
+		}
+		for _, c := range e.CentreIDs {
+			if err := tx.AddExpert(ctx, e.UserID, c); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -106,18 +106,19 @@ func (tx *Tx) EnsureUser(ctx context.Context, id int64) error {
 	return nil
 }
 
-// EnsureModerators makes the given users moderators, creating rows for
-// those who have not started the bot yet. Admins stay admins.
-func (db *DB) EnsureModerators(ctx context.Context, ids []int64) error {
+// EnsureRole gives the users at least a role, creating rows for those
+// who have not started the bot yet: moderators stay admins, entrepreneurs
+// become moderators, anyone named an admin becomes one.
+func (db *DB) EnsureRole(ctx context.Context, ids []int64, role string) error {
 	if len(ids) == 0 {
 		return nil
 	}
 	_, err := db.db.ExecContext(ctx, `
-		INSERT INTO users (id, role) SELECT unnest($1::bigint[]), 'moderator'
-		ON CONFLICT (id) DO UPDATE SET role = 'moderator', updated_at = now()
-		WHERE users.role = 'entrepreneur'`, pq.Array(ids))
+		INSERT INTO users (id, role) SELECT unnest($1::bigint[]), $2
+		ON CONFLICT (id) DO UPDATE SET role = $2, updated_at = now()
+		WHERE users.role = 'entrepreneur' OR $2 = 'admin'`, pq.Array(ids), role)
 	if err != nil {
-		return fmt.Errorf("storage: ensure moderators: %w", dbErr(err))
+		return fmt.Errorf("storage: ensure %ss: %w", role, dbErr(err))
 	}
 	return nil
 }

@@ -101,7 +101,7 @@ type Message struct {
 }
 
 // Button returns the callback data of the button labelled label.
-func (m *Message) Button(label string) (string, bool) {
+func (m Message) Button(label string) (string, bool) {
 	if m.ReplyMarkup == nil {
 		return "", false
 	}
@@ -116,7 +116,7 @@ func (m *Message) Button(label string) (string, bool) {
 }
 
 // Buttons lists the labels of the message's buttons.
-func (m *Message) Buttons() []string {
+func (m Message) Buttons() []string {
 	var out []string
 	if m.ReplyMarkup != nil {
 		for _, row := range m.ReplyMarkup.InlineKeyboard {

@@ -20,6 +20,10 @@ type config struct {
 	HTTPAddr     string
 	LogLevel     slog.Level
 
+	AdminIDs            []int64
+	ModeratorChatID     int64
+	FloodLimit          int
+	FloodWindow         time.Duration
 	Premoderation       bool
 	TakeTimeout         time.Duration
 	AnswerTimeout       time.Duration
@@ -50,15 +54,23 @@ func parseConfig(getenv func(string) string, needToken bool) (*config, error) {
 	if strings.Count(c.Endpoint, "%s") != 2 {
 		return nil, fmt.Errorf("TELEGRAM_API_ENDPOINT must contain %%s twice, for the token and the method, like %s", tgbotapi.APIEndpoint)
 	}
-	for _, f := range strings.Split(getenv("MODERATOR_IDS"), ",") {
-		if f = strings.TrimSpace(f); f == "" {
-			continue
+	var err error
+	if c.ModeratorIDs, err = parseIDs(getenv, "MODERATOR_IDS"); err != nil {
+		return nil, err
+	}
+	if c.AdminIDs, err = parseIDs(getenv, "ADMIN_IDS"); err != nil {
+		return nil, err
+	}
+	if v := getenv("MODERATOR_CHAT_ID"); v != "" {
+		if c.ModeratorChatID, err = strconv.ParseInt(v, 10, 64); err != nil || c.ModeratorChatID >= 0 {
+			return nil, fmt.Errorf("MODERATOR_CHAT_ID: %q is not a group's chat id (a negative number, such as -1001234567890)", v)
 		}
-		id, err := strconv.ParseInt(f, 10, 64)
-		if err != nil || id <= 0 {
-			return nil, fmt.Errorf("MODERATOR_IDS: %q is not a Telegram user id (a positive number)", f)
+	}
+	c.FloodLimit = 40
+	if v := getenv("FLOOD_LIMIT"); v != "" {
+		if c.FloodLimit, err = strconv.Atoi(v); err != nil || c.FloodLimit < 1 {
+			return nil, fmt.Errorf("FLOOD_LIMIT: %q is not a positive number of messages", v)
 		}
-		c.ModeratorIDs = append(c.ModeratorIDs, id)
 	}
 	if c.HTTPAddr == "" {
 		c.HTTPAddr = ":8080"
@@ -82,6 +94,7 @@ func parseConfig(getenv func(string) string, needToken bool) (*config, error) {
 		{"TAKE_TIMEOUT", &c.TakeTimeout, 24 * time.Hour},
 		{"ANSWER_TIMEOUT", &c.AnswerTimeout, 72 * time.Hour},
 		{"IMPLEMENTATION_CHECK_AFTER", &c.ImplementationCheck, 30 * 24 * time.Hour},
+		{"FLOOD_WINDOW", &c.FloodWindow, time.Minute},
 	} {
 		*d.dst = d.def
 		if v := getenv(d.name); v != "" {
@@ -98,6 +111,22 @@ func parseConfig(getenv func(string) string, needToken bool) (*config, error) {
 		}
 	}
 	return c, nil
+}
+
+// parseIDs reads a comma-separated list of Telegram user ids.
+func parseIDs(getenv func(string) string, name string) ([]int64, error) {
+	var ids []int64
+	for _, f := range strings.Split(getenv(name), ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		id, err := strconv.ParseInt(f, 10, 64)
+		if err != nil || id <= 0 {
+			return nil, fmt.Errorf("%s: %q is not a Telegram user id (a positive number)", name, f)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
 }
 
 func isDigits(s string) bool {

@@ -1,7 +1,9 @@
 // Command expertbot runs the Telegram bot of the Atameken expert network.
 //
-//	expertbot [run]    apply migrations, then serve (the default)
-//	expertbot migrate  apply migrations and exit
+//	expertbot [run]                      apply migrations, then serve (the default)
+//	expertbot migrate                    apply migrations and exit
+//	expertbot export --from --to --out   write the problems of a period as CSV
+//	expertbot experts import FILE.csv    load a roster of experts
 //
 // Configuration comes from the environment; see the README.
 package main
@@ -24,6 +26,12 @@ import (
 	"github.com/atameken/expertbot/storage"
 )
 
+const usage = `usage:
+  expertbot [run]                                   apply migrations, then serve
+  expertbot migrate                                 apply migrations and exit
+  expertbot export --from DATE --to DATE --out FILE write problems of a period as CSV
+  expertbot experts import FILE.csv                 load a roster of experts`
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -39,12 +47,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		cmd = args[1]
 	}
 	switch cmd {
-	case "run", "migrate":
+	case "run", "migrate", "export", "experts":
 	case "help", "-h", "--help":
-		fmt.Fprintln(stderr, "usage: expertbot [run|migrate]")
+		fmt.Fprintln(stderr, usage)
 		return nil
 	default:
-		return fmt.Errorf("unknown command %q; usage: expertbot [run|migrate]", cmd)
+		return fmt.Errorf("unknown command %q\n%s", cmd, usage)
 	}
 
 	cfg, err := parseConfig(getenv, cmd == "run")
@@ -63,8 +71,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		return err
 	}
 	log.Info("database ready", "version", migrations.Latest(), "applied", applied)
-	if cmd == "migrate" {
+	switch cmd {
+	case "migrate":
 		return nil
+	case "export":
+		return exportCommand(ctx, db, args[2:], stderr)
+	case "experts":
+		return expertsCommand(ctx, db, args[2:], stderr)
 	}
 
 	srv, err := serveHTTP(cfg.HTTPAddr, log)
@@ -78,8 +91,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		Endpoint:     cfg.Endpoint,
 		DatabaseURL:  cfg.DatabaseURL,
 		ModeratorIDs: cfg.ModeratorIDs,
+		AdminIDs:     cfg.AdminIDs,
 
 		Premoderation:       cfg.Premoderation,
+		ModeratorChatID:     cfg.ModeratorChatID,
+		FloodLimit:          cfg.FloodLimit,
+		FloodWindow:         cfg.FloodWindow,
 		TakeTimeout:         cfg.TakeTimeout,
 		AnswerTimeout:       cfg.AnswerTimeout,
 		ImplementationCheck: cfg.ImplementationCheck,
