@@ -35,6 +35,10 @@ func TestApproveAndRejectAtOnce(t *testing.T) {
 	id := n.post(ent, "Құс фабрикасы")
 	card1 := n.mod.expect(fmt.Sprintf("Moderation: #%d", id))
 	card2 := mod2.expect(fmt.Sprintf("Moderation: #%d", id))
+	n.mod.send("/queue")
+	if queue := n.mod.expect(plain(T("en", "queue_title", 1))); !strings.Contains(queue.Text, fmt.Sprintf("#%d", id)) {
+		t.Errorf("/queue shows %q", queue.Text)
+	}
 
 	// The second moderator opens the reasons, then both act at once.
 	mod2.pressT(card2, "btn_reject")
