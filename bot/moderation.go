@@ -135,21 +135,11 @@ func (b *Bot) showOutcome(ctx context.Context, tx *storage.Tx, p *storage.Proble
 // modButton handles the buttons of moderation cards. Only moderators may
 // press them; the database says who they are.
 func (b *Bot) modButton(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, cb callback) error {
-	if !r.user.IsModerator() {
-		return r.answer(ctx, q, r.t("not_allowed"))
-	}
-	id, err := cb.intArg(0)
-	if err != nil {
-		return r.answer(ctx, q, r.t("button_expired"))
-	}
-	p, err := r.tx.Problem(ctx, id)
-	if errors.Is(err, storage.ErrNotFound) {
-		return r.answer(ctx, q, stripTags(r.t("not_found", id)))
-	}
-	if err != nil {
+	p, err := moderatedProblem(ctx, r, q, cb)
+	if err != nil || p == nil {
 		return err
 	}
-	s := strconv.FormatInt(id, 10)
+	s := strconv.FormatInt(p.ID, 10)
 	switch cb.action {
 	case "reject", "modsec", "modback":
 		// Show the reasons, the sectors, or the card's buttons again.
@@ -208,6 +198,24 @@ func (b *Bot) modButton(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, 
 	return r.answer(ctx, q, r.t("button_expired"))
 }
 
+// moderatedProblem loads the problem a moderator's button names, or
+// returns nil having answered a press that is not a moderator's or names
+// no problem.
+func moderatedProblem(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, cb callback) (*storage.Problem, error) {
+	if !r.user.IsModerator() {
+		return nil, r.answer(ctx, q, r.t("not_allowed"))
+	}
+	id, err := cb.intArg(0)
+	if err != nil {
+		return nil, r.answer(ctx, q, r.t("button_expired"))
+	}
+	p, err := r.tx.Problem(ctx, id)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, r.answer(ctx, q, stripTags(r.t("not_found", id)))
+	}
+	return p, err
+}
+
 // notPending answers a moderator who acts on a problem already handled.
 func (b *Bot) notPending(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, p *storage.Problem) error {
 	text := r.t("mod_not_pending", p.ID, r.t("status_"+p.Status))
@@ -233,11 +241,8 @@ func (b *Bot) approve(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, p 
 		return err
 	}
 	p.Status = storage.StatusOpen
-	n, err := b.route(ctx, r.tx, p)
+	n, err := b.sendOn(ctx, r.tx, p)
 	if err != nil {
-		return err
-	}
-	if err := b.tellRouted(ctx, r.tx, p, n); err != nil {
 		return err
 	}
 	if err := r.tx.Audit(ctx, r.user.ID, "approve", &p.ID, "", ""); err != nil {
@@ -322,11 +327,8 @@ func (b *Bot) changeSector(ctx context.Context, r *req, q *tgbotapi.CallbackQuer
 		}
 		p.Status = storage.StatusOpen
 	}
-	n, err := b.route(ctx, r.tx, p)
+	n, err := b.sendOn(ctx, r.tx, p)
 	if err != nil {
-		return err
-	}
-	if err := b.tellRouted(ctx, r.tx, p, n); err != nil {
 		return err
 	}
 	if err := r.tx.Audit(ctx, r.user.ID, "change_sector", &p.ID, sector.Code, ""); err != nil {

@@ -385,11 +385,8 @@ func (b *Bot) submit(ctx context.Context, r *req, d *draft) error {
 		}
 		return r.send(ctx, r.t("submitted_moderation", id), nil)
 	}
-	n, err := b.route(ctx, r.tx, p)
-	if err != nil {
-		return err
-	}
-	return b.tellRouted(ctx, r.tx, p, n)
+	_, err = b.sendOn(ctx, r.tx, p)
+	return err
 }
 
 // cancel ends any dialogue.

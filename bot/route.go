@@ -43,6 +43,15 @@ func (b *Bot) route(ctx context.Context, tx *storage.Tx, p *storage.Problem) (in
 	return len(experts), nil
 }
 
+// sendOn routes an open problem and tells its author where it went.
+func (b *Bot) sendOn(ctx context.Context, tx *storage.Tx, p *storage.Problem) (int, error) {
+	n, err := b.route(ctx, tx, p)
+	if err != nil {
+		return 0, err
+	}
+	return n, b.tellRouted(ctx, tx, p, n)
+}
+
 // tellRouted tells the author where their problem went.
 func (b *Bot) tellRouted(ctx context.Context, tx *storage.Tx, p *storage.Problem, experts int) error {
 	author, err := tx.User(ctx, p.AuthorID)

@@ -180,20 +180,11 @@ func clipHTMLPage(html string) string {
 // threadButton handles the buttons under /thread: turning pages, close,
 // reopen and reassign. Only moderators may press them.
 func (b *Bot) threadButton(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, cb callback) error {
-	if !r.user.IsModerator() {
-		return r.answer(ctx, q, r.t("not_allowed"))
-	}
-	id, err := cb.intArg(0)
-	if err != nil {
-		return r.answer(ctx, q, r.t("button_expired"))
-	}
-	p, err := r.tx.Problem(ctx, id)
-	if errors.Is(err, storage.ErrNotFound) {
-		return r.answer(ctx, q, stripTags(r.t("not_found", id)))
-	}
-	if err != nil {
+	p, err := moderatedProblem(ctx, r, q, cb)
+	if err != nil || p == nil {
 		return err
 	}
+	id := p.ID
 	switch cb.action {
 	case "thr":
 		page, _ := strconv.Atoi(cb.arg(1))

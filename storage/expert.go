@@ -65,14 +65,24 @@ func (tx *Tx) SetAway(ctx context.Context, userID int64, away bool) error {
 // of the centres in use that serve the sector, who are not away and can be
 // reached, except the problem's author.
 func (tx *Tx) RoutingExperts(ctx context.Context, sectorID int, authorID int64) ([]User, error) {
+	return tx.sectorExperts(ctx, sectorID, `NOT u.away AND u.unreachable_since IS NULL AND u.id <> $2`, authorID)
+}
+
+// SectorExperts lists every expert of the centres in use that serve a
+// sector, away or not.
+func (tx *Tx) SectorExperts(ctx context.Context, sectorID int) ([]User, error) {
+	return tx.sectorExperts(ctx, sectorID, `$2::bigint IS NOT NULL`, 0)
+}
+
+func (tx *Tx) sectorExperts(ctx context.Context, sectorID int, where string, arg int64) ([]User, error) {
 	var out []User
 	err := tx.tx.SelectContext(ctx, &out, `
 		SELECT DISTINCT `+prefixed("u.", userColumns)+` FROM users u
 		JOIN experts e ON e.user_id = u.id
 		JOIN centres c ON c.id = e.centre_id AND c.retired_at IS NULL
 		JOIN centre_sectors cs ON cs.centre_id = c.id AND cs.sector_id = $1
-		WHERE NOT u.away AND u.unreachable_since IS NULL AND u.id <> $2
-		ORDER BY u.id`, sectorID, authorID)
+		WHERE `+where+`
+		ORDER BY u.id`, sectorID, arg)
 	if err != nil {
 		return nil, fmt.Errorf("storage: experts of sector %d: %w", sectorID, dbErr(err))
 	}
@@ -143,20 +153,4 @@ func (tx *Tx) Decline(ctx context.Context, problemID, expertID int64) error {
 		return fmt.Errorf("storage: decline problem %d by %d: %w", problemID, expertID, dbErr(err))
 	}
 	return nil
-}
-
-// SectorExperts lists every expert of the centres in use that serve a
-// sector, away or not.
-func (tx *Tx) SectorExperts(ctx context.Context, sectorID int) ([]User, error) {
-	var out []User
-	err := tx.tx.SelectContext(ctx, &out, `
-		SELECT DISTINCT `+prefixed("u.", userColumns)+` FROM users u
-		JOIN experts e ON e.user_id = u.id
-		JOIN centres c ON c.id = e.centre_id AND c.retired_at IS NULL
-		JOIN centre_sectors cs ON cs.centre_id = c.id AND cs.sector_id = $1
-		ORDER BY u.id`, sectorID)
-	if err != nil {
-		return nil, fmt.Errorf("storage: all experts of sector %d: %w", sectorID, dbErr(err))
-	}
-	return out, nil
 }
