@@ -55,7 +55,7 @@ start_postgres() {
 			{ cat "$dir/initdb.log" >&2; return 1; }
 	fi
 	as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 \
-		-o "-c listen_addresses='' -k $dir -c fsync=${PG_FSYNC:-on}" start >/dev/null ||
+		-o "-c listen_addresses='' -k $dir -c fsync=${PG_FSYNC:-on} -c max_connections=${PG_MAX_CONNECTIONS:-100}" start >/dev/null ||
 		{ cat "$dir/postgres.log" >&2; return 1; }
 	echo "host=$dir port=5432 user=postgres dbname=postgres sslmode=disable"
 }
