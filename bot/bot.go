@@ -37,6 +37,12 @@ type Config struct {
 	AnswerTimeout       time.Duration // a problem nobody answered goes to the moderators after this
 	ImplementationCheck time.Duration // the author is asked about a recommendation after this
 	ReminderPoll        time.Duration // how often due reminders are looked for
+
+	// Webhook mode, when WebhookURL is set: Telegram posts updates to
+	// WebhookHandler, which any number of replicas may serve.
+	WebhookURL            string
+	WebhookSecret         string
+	WebhookMaxConnections int
 }
 
 // Bot is a running expertbot.
@@ -47,6 +53,8 @@ type Bot struct {
 
 	dispatchWake chan struct{}
 	sender       *sender
+	metrics      *metrics
+	telegramOK   atomic.Bool // Telegram answered the last call that tells
 	handler      func(ctx context.Context, tx *storage.Tx, u *tgbotapi.Update) error
 
 	updatesReceived atomic.Int64
@@ -69,7 +77,7 @@ func New(cfg Config, db *storage.DB, log *slog.Logger) *Bot {
 		cfg.Limits = TelegramSendLimits
 	}
 	if cfg.SendInFlight <= 0 {
-		cfg.SendInFlight = 8
+		cfg.SendInFlight = 4
 	}
 	if cfg.SendTimeout <= 0 {
 		cfg.SendTimeout = 15 * time.Second
@@ -92,10 +100,13 @@ func New(cfg Config, db *storage.DB, log *slog.Logger) *Bot {
 	if cfg.ReminderPoll <= 0 {
 		cfg.ReminderPoll = 5 * time.Second
 	}
+	if cfg.WebhookMaxConnections <= 0 {
+		cfg.WebhookMaxConnections = 40
+	}
 	if cfg.RetryBase <= 0 {
 		cfg.RetryBase = time.Second
 	}
-	b := &Bot{cfg: cfg, db: db, log: log, dispatchWake: make(chan struct{}, 1)}
+	b := &Bot{cfg: cfg, db: db, log: log, dispatchWake: make(chan struct{}, 1), metrics: newMetrics(db)}
 	b.handler = b.handle
 	b.sender = &sender{
 		db:       db,
@@ -107,6 +118,8 @@ func New(cfg Config, db *storage.DB, log *slog.Logger) *Bot {
 		results:  make(chan sendResult, cfg.SendInFlight),
 		busy:     map[int64]bool{},
 		blocked:  b.noteUndelivered,
+		metrics:  b.metrics,
+		ok:       &b.telegramOK,
 	}
 	return b
 }
@@ -129,6 +142,12 @@ func (b *Bot) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		c := newClient(ctx, b.cfg.Token, b.cfg.Endpoint, b.cfg.PollTimeout+10*time.Second)
+		if b.cfg.WebhookURL != "" {
+			if b.setWebhook(ctx, c) {
+				b.watchTelegram(ctx, c, 30*time.Second)
+			}
+			return
+		}
 		if b.start(ctx, c) {
 			b.poll(ctx, c)
 		}

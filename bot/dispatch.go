@@ -95,8 +95,11 @@ func (b *Bot) drainChat(ctx context.Context, chatID int64) {
 			return
 		}
 		if err == nil {
+			took := time.Since(start)
 			b.updatesHandled.Add(1)
-			b.log.Debug("handled update", "update_id", u.ID, "chat_id", chatID, "kind", u.Kind, "took", time.Since(start))
+			b.metrics.handled.WithLabelValues(u.Kind).Inc()
+			b.metrics.latency.Observe(took.Seconds())
+			b.log.Debug("handled update", "update_id", u.ID, "chat_id", chatID, "kind", u.Kind, "took", took)
 			continue
 		}
 		if u == nil {
@@ -105,6 +108,7 @@ func (b *Bot) drainChat(ctx context.Context, chatID int64) {
 			return
 		}
 		b.handlerErrors.Add(1)
+		b.metrics.errors.Inc()
 		b.fail(context.WithoutCancel(ctx), u, err)
 		return
 	}

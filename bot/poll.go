@@ -34,6 +34,7 @@ func (b *Bot) poll(ctx context.Context, c *client) {
 			failures++
 			wait := backoff(failures)
 			var apiErr *APIError
+			b.telegramOK.Store(errors.As(err, &apiErr) && apiErr.Code < 500)
 			if errors.As(err, &apiErr) && apiErr.Code == 409 {
 				b.log.Error("poll: another instance is taking updates, or a webhook is set", "err", err, "retry_in", wait)
 			} else {
@@ -43,6 +44,7 @@ func (b *Bot) poll(ctx context.Context, c *client) {
 			continue
 		}
 		failures = 0
+		b.telegramOK.Store(true)
 		if len(raw) == 0 {
 			continue
 		}
@@ -65,9 +67,17 @@ func (b *Bot) poll(ctx context.Context, c *client) {
 		for _, u := range updates {
 			offset = max(offset, int(u.ID)+1)
 		}
-		b.updatesReceived.Add(int64(len(updates)))
-		b.pokeDispatcher()
+		b.received(updates)
 	}
+}
+
+// received counts updates newly kept and wakes the dispatcher.
+func (b *Bot) received(updates []storage.Update) {
+	for _, u := range updates {
+		b.metrics.received.WithLabelValues(u.Kind).Inc()
+	}
+	b.updatesReceived.Add(int64(len(updates)))
+	b.pokeDispatcher()
 }
 
 // getUpdates makes one long-polling call and returns the updates' JSON.

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -43,6 +44,8 @@ type sender struct {
 	// blocked is told of a call Telegram refused because the user blocked
 	// the bot, after it is recorded.
 	blocked func(ctx context.Context, outboxID int64)
+	metrics *metrics
+	ok      *atomic.Bool // set when Telegram answers, cleared when it cannot be reached
 }
 
 type sendResult struct {
@@ -211,12 +214,17 @@ func (s *sender) send(ctx context.Context, m storage.Message) sendResult {
 	log := s.log.With("outbox_id", m.ID, "chat_id", m.ChatID, "method", m.Method)
 
 	var apiErr *APIError
+	var netErr *NetError
+	s.ok.Store(!errors.As(err, &netErr) && !(errors.As(err, &apiErr) && apiErr.Code >= 500))
 	switch {
 	case err == nil:
+		s.metrics.sent.WithLabelValues(m.Method).Inc()
 		s.record(ctx, log, func() error { return s.db.MarkSent(ctx, m.ID, messageID(raw)) })
 	case errors.As(err, &apiErr) && apiErr.Code == 429:
 		wait := max(apiErr.RetryAfter, time.Second)
 		res.pauseUntil = time.Now().Add(wait)
+		s.metrics.tooMany.Inc()
+		s.metrics.retryWait.Add(wait.Seconds())
 		log.Warn("sender: flood limit", "retry_after", wait)
 		s.record(ctx, log, func() error { return s.db.RetryMessage(ctx, m.ID, res.pauseUntil, err.Error()) })
 	case errors.As(err, &apiErr) && apiErr.Code == 400 && strings.Contains(apiErr.Description, "message is not modified"):

@@ -238,3 +238,37 @@ func (db *DB) OutboxStats(ctx context.Context) (OutboxStats, error) {
 	}
 	return s, nil
 }
+
+// Gauges are figures read at each metrics scrape.
+type Gauges struct {
+	OutboxPending int
+	OutboxOldest  time.Duration
+	Problems      map[string]int
+}
+
+// Gauges reads the outbox's depth and age and the problems by status.
+func (db *DB) Gauges(ctx context.Context) (Gauges, error) {
+	g := Gauges{Problems: map[string]int{}}
+	var oldest float64
+	err := db.db.QueryRowContext(ctx, `
+		SELECT count(*), COALESCE(extract(epoch FROM now() - min(created_at)), 0)
+		FROM outbox WHERE status = 'pending'`).Scan(&g.OutboxPending, &oldest)
+	if err != nil {
+		return g, fmt.Errorf("storage: outbox gauges: %w", dbErr(err))
+	}
+	g.OutboxOldest = time.Duration(oldest * float64(time.Second))
+	rows, err := db.db.QueryContext(ctx, `SELECT status, count(*) FROM problems GROUP BY status`)
+	if err != nil {
+		return g, fmt.Errorf("storage: problem gauges: %w", dbErr(err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s string
+		var n int
+		if err := rows.Scan(&s, &n); err != nil {
+			return g, err
+		}
+		g.Problems[s] = n
+	}
+	return g, rows.Err()
+}

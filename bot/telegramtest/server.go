@@ -36,6 +36,9 @@ type Server struct {
 	allowed    []string       // allowed_updates of the last getUpdates
 	pollGen    int            // bumped by each getUpdates; an older poll still waiting gets 409
 	webhook    string
+	secret     string        // the webhook's secret_token
+	hookGen    int           // bumped by setWebhook and deleteWebhook; stops older deliverers
+	closed     chan struct{} // closed by Close
 	chats      map[int64]*chatState
 	callbacks  map[string]*callbackState
 	requests   []Request
@@ -71,6 +74,8 @@ type Stats struct {
 	Sent        int // calls that created or changed a message and succeeded
 	RateLimited int // 429s for going over a limit
 	Injected    int // failures the test asked for
+	Posts       int // webhook requests made
+	PostsFailed int // webhook requests not answered 200
 	MaxPerChat  int // most message calls one chat had in any GlobalWindow
 }
 
@@ -106,6 +111,7 @@ func New(token string, limits Limits) *Server {
 		chats:      map[int64]*chatState{},
 		callbacks:  map[string]*callbackState{},
 		commands:   map[string][]BotCommand{},
+		closed:     make(chan struct{}),
 	}
 	s.http = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
 	return s
@@ -128,6 +134,13 @@ func Start(tb testing.TB) *Server {
 
 // Close shuts the server down.
 func (s *Server) Close() {
+	s.mu.Lock()
+	select {
+	case <-s.closed:
+	default:
+		close(s.closed)
+	}
+	s.mu.Unlock()
 	s.http.CloseClientConnections()
 	s.http.Close()
 }
@@ -270,12 +283,19 @@ func (s *Server) call(r *http.Request, method string, params map[string]string, 
 		return s.getUpdates(r, params)
 	case "setWebhook":
 		s.mu.Lock()
-		s.webhook = params["url"]
+		s.webhook, s.secret = params["url"], params["secret_token"]
+		if a, ok := params["allowed_updates"]; ok {
+			s.allowed = nil
+			json.Unmarshal([]byte(a), &s.allowed)
+		}
+		s.hookGen++
+		go s.deliver(s.hookGen, s.webhook, s.secret)
 		s.mu.Unlock()
 		return true, nil
 	case "deleteWebhook":
 		s.mu.Lock()
 		s.webhook = ""
+		s.hookGen++
 		if params["drop_pending_updates"] == "true" {
 			s.queue = nil
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -19,6 +20,14 @@ type config struct {
 	ModeratorIDs []int64
 	HTTPAddr     string
 	LogLevel     slog.Level
+	LogJSON      bool
+
+	WebhookURL            string
+	WebhookSecret         string
+	WebhookMaxConnections int
+
+	SendRate        float64 // messages per second overall
+	SendConcurrency int     // calls to Telegram at once
 
 	AdminIDs            []int64
 	ModeratorChatID     int64
@@ -105,6 +114,40 @@ func parseConfig(getenv func(string) string, needToken bool) (*config, error) {
 			*d.dst = dur
 		}
 	}
+	c.SendRate, c.SendConcurrency = 29, 4
+	if v := getenv("SEND_RATE"); v != "" {
+		if c.SendRate, err = strconv.ParseFloat(v, 64); err != nil || c.SendRate <= 0 {
+			return nil, fmt.Errorf("SEND_RATE: %q is not a positive number of messages per second", v)
+		}
+	}
+	if v := getenv("SEND_CONCURRENCY"); v != "" {
+		if c.SendConcurrency, err = strconv.Atoi(v); err != nil || c.SendConcurrency < 1 || c.SendConcurrency > 64 {
+			return nil, fmt.Errorf("SEND_CONCURRENCY: %q is not a number from 1 to 64", v)
+		}
+	}
+	switch f := getenv("LOG_FORMAT"); f {
+	case "", "text":
+	case "json":
+		c.LogJSON = true
+	default:
+		return nil, fmt.Errorf("LOG_FORMAT: %q is not text or json", f)
+	}
+	if c.WebhookURL = getenv("WEBHOOK_URL"); c.WebhookURL != "" {
+		u, err := url.Parse(c.WebhookURL)
+		if err != nil || u.Scheme != "https" && u.Scheme != "http" || u.Host == "" {
+			return nil, fmt.Errorf("WEBHOOK_URL: %q is not an https:// address", c.WebhookURL)
+		}
+		c.WebhookSecret = getenv("WEBHOOK_SECRET")
+		if !validSecret(c.WebhookSecret) {
+			return nil, fmt.Errorf("WEBHOOK_SECRET: must be 1 to 256 characters of A-Z, a-z, 0-9, _ and - when WEBHOOK_URL is set")
+		}
+		c.WebhookMaxConnections = 40
+		if v := getenv("WEBHOOK_MAX_CONNECTIONS"); v != "" {
+			if c.WebhookMaxConnections, err = strconv.Atoi(v); err != nil || c.WebhookMaxConnections < 1 || c.WebhookMaxConnections > 100 {
+				return nil, fmt.Errorf("WEBHOOK_MAX_CONNECTIONS: %q is not a number from 1 to 100", v)
+			}
+		}
+	}
 	if lvl := getenv("LOG_LEVEL"); lvl != "" {
 		if err := c.LogLevel.UnmarshalText([]byte(lvl)); err != nil {
 			return nil, fmt.Errorf("LOG_LEVEL: %q is not one of debug, info, warn, error", lvl)
@@ -127,6 +170,19 @@ func parseIDs(getenv func(string) string, name string) ([]int64, error) {
 		ids = append(ids, id)
 	}
 	return ids, nil
+}
+
+// validSecret checks a webhook secret as Telegram does.
+func validSecret(s string) bool {
+	if len(s) < 1 || len(s) > 256 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 func isDigits(s string) bool {

@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"syscall"
@@ -59,7 +60,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if err != nil {
 		return err
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	var handler slog.Handler = slog.NewTextHandler(stderr, opts)
+	if cfg.LogJSON {
+		handler = slog.NewJSONHandler(stderr, opts)
+	}
+	log := slog.New(handler)
 
 	db, err := storage.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
@@ -80,12 +86,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		return expertsCommand(ctx, db, args[2:], stderr)
 	}
 
-	srv, err := serveHTTP(cfg.HTTPAddr, log)
-	if err != nil {
-		return err
-	}
-	defer srv.Close()
-
+	limits := bot.TelegramSendLimits
+	limits.Global = cfg.SendRate
 	b := bot.New(bot.Config{
 		Token:        cfg.Token,
 		Endpoint:     cfg.Endpoint,
@@ -100,20 +102,62 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		TakeTimeout:         cfg.TakeTimeout,
 		AnswerTimeout:       cfg.AnswerTimeout,
 		ImplementationCheck: cfg.ImplementationCheck,
+
+		WebhookURL:            cfg.WebhookURL,
+		WebhookSecret:         cfg.WebhookSecret,
+		WebhookMaxConnections: cfg.WebhookMaxConnections,
+
+		Limits:       limits,
+		SendInFlight: cfg.SendConcurrency,
 	}, db, log)
+	srv, err := serveHTTP(cfg, b, db, log)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
 	return b.Run(ctx)
 }
 
-// serveHTTP serves /healthz on addr.
-func serveHTTP(addr string, log *slog.Logger) (*http.Server, error) {
+// serveHTTP serves /healthz, /readyz, /metrics and, in webhook mode, the
+// webhook at its URL's path.
+func serveHTTP(cfg *config, b *bot.Bot, db *storage.DB, log *slog.Logger) (*http.Server, error) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")
 	})
-	ln, err := net.Listen("tcp", addr)
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+		defer cancel()
+		var problems []string
+		if v, err := migrations.Current(ctx, db.SQL()); err != nil {
+			problems = append(problems, "database: "+err.Error())
+		} else if v != migrations.Latest() {
+			problems = append(problems, fmt.Sprintf("database: at version %d, this binary needs %d", v, migrations.Latest()))
+		}
+		if !b.TelegramReachable() {
+			problems = append(problems, "telegram: not reachable at the last check")
+		}
+		if len(problems) > 0 {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			for _, p := range problems {
+				fmt.Fprintln(w, p)
+			}
+			return
+		}
+		fmt.Fprintln(w, "ok")
+	})
+	mux.Handle("GET /metrics", b.Metrics())
+	if cfg.WebhookURL != "" {
+		u, _ := url.Parse(cfg.WebhookURL)
+		path := u.Path
+		if path == "" {
+			path = "/"
+		}
+		mux.Handle(path, b.WebhookHandler())
+	}
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
-		return nil, fmt.Errorf("HTTP_ADDR: listen on %s: %w", addr, err)
+		return nil, fmt.Errorf("HTTP_ADDR: listen on %s: %w", cfg.HTTPAddr, err)
 	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go func() {
