@@ -102,7 +102,9 @@ func (b *Bot) drainChat(ctx context.Context, chatID int64) {
 			b.log.Debug("handled update", "update_id", u.ID, "chat_id", chatID, "kind", u.Kind, "took", took)
 			continue
 		}
-		if u == nil {
+		if u == nil || storage.IsUnavailable(err) {
+			// Not the update's fault: the database is away. Try again later
+			// without counting it against the update.
 			b.log.Error("dispatch: handle", "chat_id", chatID, "err", err)
 			sleep(ctx, time.Second)
 			return

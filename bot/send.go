@@ -252,17 +252,23 @@ func (s *sender) send(ctx context.Context, m storage.Message) sendResult {
 	return res
 }
 
-// record writes a call's outcome, trying a few times: if it cannot, the
-// call's lease runs out and it is sent again.
+// record writes a call's outcome, trying for as long as the call's lease
+// lasts, so that a database restart does not make it go out twice: only if
+// it cannot in that time is the call made again.
 func (s *sender) record(ctx context.Context, log *slog.Logger, write func() error) {
-	var err error
-	for i := range 5 {
-		if err = write(); err == nil {
+	deadline := time.Now().Add(sendLease - 5*time.Second)
+	for attempt := 1; ; attempt++ {
+		err := write()
+		if err == nil {
 			return
 		}
-		time.Sleep(time.Duration(100<<i) * time.Millisecond)
+		if time.Now().After(deadline) {
+			log.Error("sender: record outcome; the call will be made again when its lease ends", "err", err)
+			return
+		}
+		log.Warn("sender: record outcome; trying again", "err", err)
+		time.Sleep(min(time.Duration(attempt)*200*time.Millisecond, 2*time.Second))
 	}
-	log.Error("sender: record outcome; the call will be made again when its lease ends", "err", err)
 }
 
 // backoff is the wait before the attempt-th retry: doubling from a second,

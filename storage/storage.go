@@ -5,9 +5,13 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -89,4 +93,29 @@ func prefixed(alias, columns string) string {
 		out = append(out, alias+strings.TrimSpace(c))
 	}
 	return strings.Join(out, ", ")
+}
+
+// IsUnavailable reports whether err means the database could not be
+// reached or went away (a restart, a network fault), as opposed to a
+// statement that failed: what to wait out rather than count as a failure.
+func IsUnavailable(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, sql.ErrConnDone) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ENOENT) {
+		return true
+	}
+	var netErr net.Error
+	if errors.As(err, &netErr) {
+		return true
+	}
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) {
+		// Class 08: connection exception; 57P01-57P03: shutting down or starting up.
+		code := string(pqErr.Code)
+		return strings.HasPrefix(code, "08") || code == "57P01" || code == "57P02" || code == "57P03"
+	}
+	return false
 }

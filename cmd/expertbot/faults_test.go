@@ -1,0 +1,322 @@
+package main
+
+import (
+	"bytes"
+	"database/sql"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/atameken/expertbot/bot/telegramtest"
+	"github.com/atameken/expertbot/storage/storagetest"
+)
+
+// summary reports a fault test's counts in the test log and, when
+// FAULT_SUMMARY names a file, there too, for scripts/test to print.
+func summary(t *testing.T, format string, args ...any) {
+	t.Helper()
+	line := t.Name() + ": " + fmt.Sprintf(format, args...)
+	t.Log(line)
+	if path := os.Getenv("FAULT_SUMMARY"); path != "" {
+		f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+		if err == nil {
+			fmt.Fprintln(f, line)
+			f.Close()
+		}
+	}
+}
+
+// stream is users sending the bot /help, each several times, and what
+// came back.
+type stream struct {
+	tg            *telegramtest.Server
+	users         []telegramtest.User
+	perUser       int
+	sent          atomic.Int64
+	first, spread time.Duration
+}
+
+func newStream(tg *telegramtest.Server, users, perUser int, base int64) *stream {
+	s := &stream{tg: tg, perUser: perUser}
+	for i := range users {
+		s.users = append(s.users, telegramtest.User{ID: base + int64(i), FirstName: "U", LanguageCode: "en"})
+	}
+	return s
+}
+
+// run sends every user's messages over about spread, in rounds.
+func (s *stream) run(spread time.Duration) {
+	pause := spread / time.Duration(s.perUser)
+	for range s.perUser {
+		for _, u := range s.users {
+			s.tg.SendText(u, "/help")
+			s.sent.Add(1)
+		}
+		time.Sleep(pause)
+	}
+}
+
+func (s *stream) total() int { return len(s.users) * s.perUser }
+
+// delivered counts the bot's replies.
+func (s *stream) delivered() int {
+	n := 0
+	for _, u := range s.users {
+		n += len(s.tg.BotMessages(u.ID))
+	}
+	return n
+}
+
+// check waits until every update is handled and every reply delivered, and
+// returns the counts: handled updates, replies queued, duplicated replies.
+func (s *stream) check(t *testing.T, db *sql.DB, timeout time.Duration) (handled, queued, duplicated int) {
+	t.Helper()
+	pending := func() int {
+		var n int
+		db.QueryRow(`SELECT count(*) FROM outbox WHERE status = 'pending'`).Scan(&n)
+		return n
+	}
+	if !s.tg.WaitFor(timeout, func() bool {
+		return s.delivered() >= s.total() && s.tg.Unconfirmed() == 0 && pending() == 0
+	}) {
+		t.Fatalf("after %v: %d of %d replies delivered, %d updates unconfirmed, %d calls pending",
+			timeout, s.delivered(), s.total(), s.tg.Unconfirmed(), pending())
+	}
+	db.QueryRow(`SELECT count(*) FROM inbox WHERE handled_at IS NOT NULL AND kind = 'message'`).Scan(&handled)
+	db.QueryRow(`SELECT count(*) FROM outbox WHERE method = 'sendMessage'`).Scan(&queued)
+	var outOfOrder, failed int
+	db.QueryRow(`SELECT count(*) FROM inbox a JOIN inbox b ON a.chat_id = b.chat_id
+		AND a.update_id < b.update_id AND a.handled_at > b.handled_at`).Scan(&outOfOrder)
+	db.QueryRow(`SELECT count(*) FROM outbox WHERE status = 'failed'`).Scan(&failed)
+	if handled != s.total() || queued != s.total() {
+		t.Errorf("%d updates handled with %d replies queued, want exactly %d of each", handled, queued, s.total())
+	}
+	if outOfOrder != 0 || failed != 0 {
+		t.Errorf("%d pairs of a chat's updates handled out of order, %d calls failed", outOfOrder, failed)
+	}
+	return handled, queued, s.delivered() - s.total()
+}
+
+func botEnv(tg *telegramtest.Server, dsn string, extra ...string) []string {
+	return append([]string{
+		"DATABASE_URL=" + dsn, "TELEGRAM_TOKEN=" + tg.Token, "TELEGRAM_API_ENDPOINT=" + tg.Endpoint(),
+		"HTTP_ADDR=127.0.0.1:0", "LOG_LEVEL=warn", "MODERATOR_IDS=",
+	}, extra...)
+}
+
+func openSQL(t *testing.T, dsn string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("postgres", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// TestKillNineStream kills the bot with SIGKILL at random moments while
+// 5,000 updates come in, restarting it each time. Every update is handled
+// exactly once and every reply sent; with one call to Telegram in flight at
+// a time, a kill doubles at most one reply.
+func TestKillNineStream(t *testing.T) {
+	tg := telegramtest.New("123:KILL-test", telegramtest.Limits{})
+	defer tg.Close()
+	dsn := storagetest.NewDatabase(t)
+	env := botEnv(tg, dsn, "SEND_RATE=2000", "SEND_CONCURRENCY=1")
+	var logs bytes.Buffer
+	defer func() {
+		if t.Failed() {
+			t.Logf("bot logs:\n%s", logs.String())
+		}
+	}()
+
+	s := newStream(tg, 500, 10, 100000)
+	p := startProcess(t, env, &logs)
+	go s.run(8 * time.Second)
+	const kills = 5
+	for range kills {
+		time.Sleep(time.Duration(500+rand.IntN(1500)) * time.Millisecond)
+		p.cmd.Process.Signal(syscall.SIGKILL)
+		<-p.done
+		p = startProcess(t, env, &logs)
+	}
+	handled, _, duplicated := s.check(t, openSQL(t, dsn), 3*time.Minute)
+	summary(t, "updates sent %d, handled %d, duplicated %d, lost %d (%d kills)", s.sent.Load(), handled, duplicated, s.total()-handled, kills)
+	if duplicated > kills {
+		t.Errorf("%d replies doubled by %d kills, want at most one per kill", duplicated, kills)
+	}
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	if err := <-p.done; err != nil {
+		t.Errorf("exit after SIGTERM: %v", err)
+	}
+}
+
+// privatePostgres starts a PostgreSQL server of the test's own, which it
+// may restart, with scripts/lib.sh. It returns the connection string and a
+// function that restarts the server.
+func privatePostgres(t *testing.T) (string, func()) {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "expertbot-fault-pg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(dir, 0o755)
+	lib, _ := filepath.Abs("../../scripts/lib.sh")
+	shell := func(cmd string) string {
+		out, err := exec.Command("bash", "-c", ". "+lib+"; "+cmd).CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", cmd, err, out)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	dsn := shell("PG_FSYNC=off start_postgres " + dir)
+	t.Cleanup(func() {
+		exec.Command("bash", "-c", ". "+lib+"; stop_postgres "+dir).Run()
+		os.RemoveAll(dir)
+	})
+	restart := func() {
+		shell(`as_pg "$(pg_bin)/pg_ctl" -D ` + dir + `/data -m fast -w restart >/dev/null`)
+	}
+	return dsn, restart
+}
+
+// TestPostgresRestart restarts PostgreSQL in the middle of a stream: the
+// bot waits, reconnects, and loses nothing.
+func TestPostgresRestart(t *testing.T) {
+	dsn, restart := privatePostgres(t)
+	tg := telegramtest.New("123:PG-test", telegramtest.Limits{})
+	defer tg.Close()
+	var logs bytes.Buffer
+	defer func() {
+		if t.Failed() {
+			t.Logf("bot logs:\n%s", logs.String())
+		}
+	}()
+	p := startProcess(t, botEnv(tg, dsn, "SEND_RATE=2000", "SEND_CONCURRENCY=1"), &logs)
+	s := newStream(tg, 100, 10, 200000)
+	done := make(chan struct{})
+	go func() { s.run(6 * time.Second); close(done) }()
+	time.Sleep(2 * time.Second)
+	restart()
+	<-done
+	time.Sleep(time.Second)
+	restart()
+	handled, _, duplicated := s.check(t, openSQL(t, dsn), 2*time.Minute)
+	summary(t, "updates sent %d, handled %d, duplicated %d, lost %d (2 database restarts)", s.sent.Load(), handled, duplicated, s.total()-handled)
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	if err := <-p.done; err != nil {
+		t.Errorf("exit after SIGTERM: %v", err)
+	}
+}
+
+// TestTelegramOutage: for a minute Telegram answers 5xx, then does not
+// answer at all, then storms with 429; afterwards everything is delivered,
+// in order per chat.
+func TestTelegramOutage(t *testing.T) {
+	tg := telegramtest.Start(t)
+	dsn := storagetest.NewDatabase(t)
+	var logs bytes.Buffer
+	defer func() {
+		if t.Failed() {
+			t.Logf("bot logs:\n%s", logs.String())
+		}
+	}()
+	start := time.Now()
+	tg.AddFault(telegramtest.Fault{Method: "sendMessage", Status: 502, Until: start.Add(20 * time.Second)})
+	tg.AddFault(telegramtest.Fault{Method: "sendMessage", Delay: 20 * time.Second, Until: start.Add(40 * time.Second)})
+	tg.AddFault(telegramtest.Fault{Method: "sendMessage", Status: 429, RetryAfter: 5, Until: start.Add(60 * time.Second)})
+	p := startProcess(t, botEnv(tg, dsn), &logs)
+
+	s := newStream(tg, 30, 4, 300000)
+	s.run(50 * time.Second)
+	handled, _, duplicated := s.check(t, openSQL(t, dsn), 3*time.Minute)
+	if time.Since(start) < 60*time.Second {
+		t.Fatal("everything was delivered during the outage: the faults did not bite")
+	}
+	// In order per chat: replies to one chat's updates arrive in the order
+	// the updates were sent. A reply sent again after a timeout may repeat.
+	for _, u := range s.users {
+		var ids []int64
+		for _, m := range tg.BotMessages(u.ID) {
+			if m.ReplyToMessage == nil && len(ids) > 0 && m.MessageID < ids[len(ids)-1] {
+				t.Errorf("chat %d: message %d after %d", u.ID, m.MessageID, ids[len(ids)-1])
+			}
+			ids = append(ids, m.MessageID)
+		}
+	}
+	st := tg.Stats()
+	summary(t, "updates sent %d, handled %d, duplicated %d, lost %d (a minute of 502s, hangs and 429s: %d failures injected, %d organic 429s)",
+		s.sent.Load(), handled, duplicated, s.total()-handled, st.Injected, st.RateLimited)
+	if st.RateLimited != 0 {
+		t.Errorf("the bot went over Telegram's limits %d times", st.RateLimited)
+	}
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	if err := <-p.done; err != nil {
+		t.Errorf("exit after SIGTERM: %v", err)
+	}
+}
+
+// TestTwoReplicasOneKilled runs two replicas in webhook mode behind a
+// round-robin proxy; one is killed in the middle of a stream, and the other
+// carries on receiving and sending.
+func TestTwoReplicasOneKilled(t *testing.T) {
+	tg := telegramtest.New("123:REPLICA-test", telegramtest.TelegramLimits)
+	defer tg.Close()
+	dsn := storagetest.NewDatabase(t)
+	addrs := []string{freeAddr(t), freeAddr(t)}
+	var next atomic.Int64
+	proxies := make([]*httputil.ReverseProxy, len(addrs))
+	for i, a := range addrs {
+		u, _ := url.Parse("http://" + a)
+		proxies[i] = httputil.NewSingleHostReverseProxy(u)
+	}
+	lb := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		proxies[next.Add(1)%int64(len(proxies))].ServeHTTP(w, r)
+	}))
+	defer lb.Close()
+
+	var logs [2]bytes.Buffer
+	defer func() {
+		if t.Failed() {
+			t.Logf("replica 0:\n%s\nreplica 1:\n%s", logs[0].String(), logs[1].String())
+		}
+	}()
+	var ps [2]*process
+	for i, a := range addrs {
+		ps[i] = startProcess(t, botEnv(tg, dsn, "HTTP_ADDR="+a, "WEBHOOK_URL="+lb.URL+"/hook", "WEBHOOK_SECRET=replicas"), &logs[i])
+	}
+	if !tg.WaitFor(15*time.Second, func() bool { return tg.Webhook() != "" }) {
+		t.Fatal("no replica set the webhook")
+	}
+	s := newStream(tg, 40, 5, 400000)
+	done := make(chan struct{})
+	go func() { s.run(5 * time.Second); close(done) }()
+	time.Sleep(2 * time.Second)
+	ps[0].cmd.Process.Signal(syscall.SIGKILL)
+	<-ps[0].done
+	killedAt := time.Now()
+	<-done
+	handled, _, duplicated := s.check(t, openSQL(t, dsn), 2*time.Minute)
+	st := tg.Stats()
+	summary(t, "updates sent %d, handled %d, duplicated %d, lost %d (one of two replicas killed; %d webhook posts, %d refused while it was down)",
+		s.sent.Load(), handled, duplicated, s.total()-handled, st.Posts, st.PostsFailed)
+	if st.RateLimited != 0 {
+		t.Errorf("two replicas together went over Telegram's limits %d times", st.RateLimited)
+	}
+	_ = killedAt
+	ps[1].cmd.Process.Signal(syscall.SIGTERM)
+	if err := <-ps[1].done; err != nil {
+		t.Errorf("exit after SIGTERM: %v", err)
+	}
+}
