@@ -365,9 +365,8 @@ func (b *Bot) moderateCommand(ctx context.Context, r *req, action, args string) 
 	if !r.user.IsModerator() {
 		return r.send(ctx, r.t("moderators_only"), nil)
 	}
-	num, reason, _ := strings.Cut(strings.TrimSpace(args), " ")
-	id, err := strconv.ParseInt(strings.TrimPrefix(num, "#"), 10, 64)
-	if err != nil || id <= 0 {
+	id, reason, ok := problemNumber(args)
+	if !ok {
 		return r.send(ctx, r.t("usage", "/"+action+" N"), nil)
 	}
 	p, err := r.tx.Problem(ctx, id)
@@ -385,6 +384,17 @@ func (b *Bot) moderateCommand(ctx context.Context, r *req, action, args string) 
 		code, reason = "incomplete", r.t("reason_incomplete")
 	}
 	return b.reject(ctx, r, nil, p, code, reason)
+}
+
+// problemNumber reads a command's arguments that start with a problem's
+// number, "42" or "#42", and returns the number and the rest.
+func problemNumber(args string) (int64, string, bool) {
+	num, rest, _ := strings.Cut(strings.TrimSpace(args), " ")
+	id, err := strconv.ParseInt(strings.TrimPrefix(num, "#"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, "", false
+	}
+	return id, strings.TrimSpace(rest), true
 }
 
 // showQueue is /queue: the problems waiting for moderation.

@@ -21,8 +21,8 @@ func (b *Bot) showThread(ctx context.Context, r *req, args string) error {
 	if !r.user.IsModerator() {
 		return r.send(ctx, r.t("moderators_only"), nil)
 	}
-	id, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(args), "#"), 10, 64)
-	if err != nil || id <= 0 {
+	id, _, ok := problemNumber(args)
+	if !ok {
 		return r.send(ctx, r.t("usage", "/thread N"), nil)
 	}
 	text, kb, err := b.threadPage(ctx, r, id, 0)

@@ -134,6 +134,7 @@ func openSQL(t *testing.T, dsn string) *sql.DB {
 // exactly once and every reply sent; with one call to Telegram in flight at
 // a time, a kill doubles at most one reply.
 func TestKillNineStream(t *testing.T) {
+	t.Parallel()
 	tg := telegramtest.New("123:KILL-test", telegramtest.Limits{})
 	defer tg.Close()
 	dsn := storagetest.NewDatabase(t)
@@ -198,6 +199,7 @@ func privatePostgres(t *testing.T) (string, func()) {
 // TestPostgresRestart restarts PostgreSQL in the middle of a stream: the
 // bot waits, reconnects, and loses nothing.
 func TestPostgresRestart(t *testing.T) {
+	t.Parallel()
 	dsn, restart := privatePostgres(t)
 	tg := telegramtest.New("123:PG-test", telegramtest.Limits{})
 	defer tg.Close()
@@ -228,6 +230,7 @@ func TestPostgresRestart(t *testing.T) {
 // answer at all, then storms with 429; afterwards everything is delivered,
 // in order per chat.
 func TestTelegramOutage(t *testing.T) {
+	t.Parallel()
 	tg := telegramtest.Start(t)
 	dsn := storagetest.NewDatabase(t)
 	var logs bytes.Buffer
@@ -264,6 +267,7 @@ func TestTelegramOutage(t *testing.T) {
 // round-robin proxy; one is killed in the middle of a stream, and the other
 // carries on receiving and sending.
 func TestTwoReplicasOneKilled(t *testing.T) {
+	t.Parallel()
 	tg := telegramtest.New("123:REPLICA-test", telegramtest.TelegramLimits)
 	defer tg.Close()
 	dsn := storagetest.NewDatabase(t)
