@@ -113,6 +113,7 @@ func New(cfg Config, db *storage.DB, log *slog.Logger) *Bot {
 		client:   newClient(context.Background(), cfg.Token, cfg.Endpoint, cfg.SendTimeout),
 		log:      log,
 		limiter:  newLimiter(cfg.Limits),
+		starts:   newStartWindow(cfg.Limits.Global),
 		inFlight: cfg.SendInFlight,
 		wake:     make(chan struct{}, 1),
 		results:  make(chan sendResult, cfg.SendInFlight),

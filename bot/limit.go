@@ -2,6 +2,7 @@ package bot
 
 import (
 	"math"
+	"sync"
 	"time"
 )
 
@@ -38,6 +39,17 @@ func (b *bucket) wait(now time.Time, rate, burst float64) time.Duration {
 	return time.Duration(math.Ceil((1 - b.tokens) / rate * float64(time.Second)))
 }
 
+// reserve takes a token, now or in the future (the bucket goes below
+// zero), and returns how long until it is there.
+func (b *bucket) reserve(now time.Time, rate, burst float64) time.Duration {
+	b.refill(now, rate, burst)
+	b.tokens--
+	if b.tokens >= 0 {
+		return 0
+	}
+	return time.Duration(math.Ceil(-b.tokens / rate * float64(time.Second)))
+}
+
 func (b *bucket) refill(now time.Time, rate, burst float64) {
 	if b.at.IsZero() {
 		b.tokens, b.at = burst, now
@@ -67,17 +79,18 @@ func (l *limiter) chatRate(chatID int64) (rate, burst float64) {
 	return l.limits.Chat, l.limits.ChatBurst
 }
 
-// wait returns how long a call of method to chatID must wait; 0 means it
-// may go now.
-func (l *limiter) wait(now time.Time, chatID int64, method string) time.Duration {
+// reserve books a call of method to chatID if it may go within horizon:
+// it returns how long the call must wait for its slot, or false (and how
+// long until it could be booked) when that is further off.
+func (l *limiter) reserve(now time.Time, chatID int64, method string, horizon time.Duration) (time.Duration, bool) {
 	if until, ok := l.paused[chatID]; ok {
 		if now.Before(until) {
-			return until.Sub(now)
+			return until.Sub(now), false
 		}
 		delete(l.paused, chatID)
 	}
 	if !countsTowardLimits(method) || chatID == 0 {
-		return 0
+		return 0, true
 	}
 	b, ok := l.chats[chatID]
 	if !ok {
@@ -85,16 +98,11 @@ func (l *limiter) wait(now time.Time, chatID int64, method string) time.Duration
 		l.chats[chatID] = b
 	}
 	rate, burst := l.chatRate(chatID)
-	return max(b.wait(now, rate, burst), l.global.wait(now, l.limits.Global, 1))
-}
-
-// take spends the tokens of a call that wait allowed.
-func (l *limiter) take(chatID int64, method string) {
-	if !countsTowardLimits(method) || chatID == 0 {
-		return
+	wait := max(b.wait(now, rate, burst), l.global.wait(now, l.limits.Global, 1))
+	if wait > horizon {
+		return wait - horizon, false
 	}
-	l.chats[chatID].tokens--
-	l.global.tokens--
+	return max(b.reserve(now, rate, burst), l.global.reserve(now, l.limits.Global, 1)), true
 }
 
 // pause keeps a chat waiting, as Telegram's retry_after asks.
@@ -111,4 +119,42 @@ func (l *limiter) forget(now time.Time) {
 			delete(l.chats, id)
 		}
 	}
+}
+
+// startWindow keeps calls from starting more than n times in any second,
+// counted when they start rather than when they were booked: goroutines
+// that wake late for their slots could otherwise bunch up.
+type startWindow struct {
+	mu sync.Mutex
+	n  int
+	at []time.Time // start times within the last second, oldest first
+}
+
+// wait blocks until a call may start, and counts it.
+func (w *startWindow) wait() {
+	if w == nil {
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for {
+		now := time.Now()
+		for len(w.at) > 0 && now.Sub(w.at[0]) >= time.Second {
+			w.at = w.at[1:]
+		}
+		if len(w.at) < w.n {
+			w.at = append(w.at, now)
+			return
+		}
+		time.Sleep(time.Second - now.Sub(w.at[0]))
+	}
+}
+
+// newStartWindow returns a window for a global rate, or nil when the rate
+// is too high to be worth counting call by call.
+func newStartWindow(rate float64) *startWindow {
+	if rate > 1000 {
+		return nil
+	}
+	return &startWindow{n: max(1, int(rate))}
 }

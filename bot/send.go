@@ -28,6 +28,10 @@ const (
 	maxSendAge     = 24 * time.Hour   // a call Telegram keeps failing is dropped after this
 	lockCheckEvery = 5 * time.Second  // how often the sender checks that it still holds the lock
 	maxBackoff     = 60 * time.Second // longest wait between retries of a failing call
+
+	// sendHorizon is how far ahead the sender books calls into the rate
+	// limits' future slots, so that one claim serves many calls.
+	sendHorizon = 200 * time.Millisecond
 )
 
 // sender delivers the outbox to Telegram.
@@ -40,6 +44,7 @@ type sender struct {
 	wake     chan struct{}
 	results  chan sendResult
 	busy     map[int64]bool // chats with a call in flight
+	starts   *startWindow   // the global limit, counted as calls start
 
 	// blocked is told of a call Telegram refused because the user blocked
 	// the bot, after it is recorded.
@@ -143,11 +148,12 @@ func (s *sender) deliver(ctx context.Context, lock *storage.Lock) {
 					if s.busy[m.ChatID] {
 						continue
 					}
-					if w := s.limiter.wait(now, m.ChatID, m.Method); w > 0 {
-						next = min(next, w)
+					delay, ok := s.limiter.reserve(now, m.ChatID, m.Method, sendHorizon)
+					if !ok {
+						next = min(next, delay)
 						continue
 					}
-					s.limiter.take(m.ChatID, m.Method)
+					m.Delay = delay
 					picked = append(picked, m)
 				}
 				return picked
@@ -157,7 +163,14 @@ func (s *sender) deliver(ctx context.Context, lock *storage.Lock) {
 			}
 			for _, m := range msgs {
 				s.busy[m.ChatID] = true
-				go func() { s.results <- s.send(ctx, m) }()
+				go func() {
+					// Wait for the slot the limits gave the call.
+					time.Sleep(m.Delay)
+					if countsTowardLimits(m.Method) && m.ChatID != 0 {
+						s.starts.wait()
+					}
+					s.results <- s.send(ctx, m)
+				}()
 			}
 		}
 		for _, until := range s.limiter.paused {
@@ -170,6 +183,15 @@ func (s *sender) deliver(ctx context.Context, lock *storage.Lock) {
 		case <-s.wake:
 		case r := <-s.results:
 			s.finish(r)
+			// Take every other outcome that is in, so that one claim serves them all.
+			for more := true; more; {
+				select {
+				case r := <-s.results:
+					s.finish(r)
+				default:
+					more = false
+				}
+			}
 		case <-timer.C:
 		}
 		timer.Stop()

@@ -48,6 +48,10 @@ type Message struct {
 	// EditTarget is the Telegram id of the message EditOf sent, 0 while it
 	// is unknown. Set by ClaimMessages.
 	EditTarget int64 `db:"edit_target"`
+
+	// Delay is how long the sender waits before making the call, for its
+	// slot in the rate limits. Not stored.
+	Delay time.Duration `db:"-"`
 }
 
 // Enqueue writes outgoing calls to the outbox in the transaction, so that

@@ -55,6 +55,29 @@ func (s *Server) privateChat(u User) *chatState {
 	return c
 }
 
+// AddChat makes a private chat known to the server, as when the user
+// started the bot earlier.
+func (s *Server) AddChat(u User) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.privateChat(u)
+}
+
+// SentCount counts the bot's messages in a chat.
+func (s *Server) SentCount(chatID int64) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	if c, ok := s.chats[chatID]; ok {
+		for _, m := range c.messages {
+			if m.Method != "" {
+				n++
+			}
+		}
+	}
+	return n
+}
+
 // AddGroup makes a group chat known to the server, as when the bot is
 // added to it.
 func (s *Server) AddGroup(id int64, title string) {
@@ -262,7 +285,8 @@ func (c *chatState) find(id int64) *Message {
 func (s *Server) addBotMessage(c *chatState, method string, p map[string]string) *Message {
 	c.nextMsgID++
 	bot := BotUser
-	m := &Message{MessageID: c.nextMsgID, From: &bot, Chat: c.chat, Date: time.Now().Unix(), Method: method}
+	now := time.Now()
+	m := &Message{MessageID: c.nextMsgID, From: &bot, Chat: c.chat, Date: now.Unix(), Method: method, At: now}
 	c.messages = append(c.messages, m)
 	s.stats.Sent++
 	s.notify()

@@ -95,9 +95,10 @@ type Message struct {
 
 	// What the bot sent, as it sent it: the method and the text before
 	// HTML parsing. Empty for users' messages.
-	Method string   `json:"-"`
-	HTML   string   `json:"-"`
-	Edits  []string `json:"-"` // earlier texts, oldest first
+	Method string    `json:"-"`
+	HTML   string    `json:"-"`
+	Edits  []string  `json:"-"` // earlier texts, oldest first
+	At     time.Time `json:"-"` // when the server accepted it
 }
 
 // Button returns the callback data of the button labelled label.
@@ -198,7 +199,8 @@ func (s *Server) Send(from User, m Message) *Message {
 	m.MessageID = c.nextMsgID
 	m.From = &from
 	m.Chat = c.chat
-	m.Date = time.Now().Unix()
+	m.At = time.Now()
+	m.Date = m.At.Unix()
 	if strings.HasPrefix(m.Text, "/") {
 		cmd, _, _ := strings.Cut(m.Text, " ")
 		m.Entities = []MessageEntity{{Type: "bot_command", Offset: 0, Length: textLength(cmd)}}

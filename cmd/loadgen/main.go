@@ -1,0 +1,263 @@
+// Command loadgen measures expertbot under load. It starts the fake
+// Telegram Bot API server, runs the real expertbot binary against it and a
+// PostgreSQL database of its own, plays a scenario, and reports what it saw.
+//
+//	loadgen -scenario intake  -users 1000 -rate 500 -duration 30s
+//	loadgen -scenario intake  -users 1000 -rate 0 -updates 20000   (as fast as possible)
+//	loadgen -scenario fanout  -experts 1000 -limits
+//	loadgen -scenario journey -users 50 -experts 10 -duration 60s
+//
+// The database server is DATABASE_URL's (or lib/pq's PG* variables); a
+// database is created for the run and dropped after it.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	_ "github.com/lib/pq"
+
+	"github.com/atameken/expertbot/bot/telegramtest"
+	"github.com/atameken/expertbot/storage/storagetest"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "loadgen:", err)
+		os.Exit(1)
+	}
+}
+
+type options struct {
+	scenario string
+	users    int
+	experts  int
+	rate     float64
+	updates  int
+	duration time.Duration
+	limits   bool
+	bin      string
+	logs     string
+}
+
+func run(ctx context.Context, args []string, out io.Writer) error {
+	var o options
+	fs := flag.NewFlagSet("loadgen", flag.ContinueOnError)
+	fs.StringVar(&o.scenario, "scenario", "intake", "intake, fanout or journey")
+	fs.IntVar(&o.users, "users", 1000, "entrepreneurs")
+	fs.IntVar(&o.experts, "experts", 10, "experts (of the agro-industrial centre)")
+	fs.Float64Var(&o.rate, "rate", 500, "intake: updates offered per second; 0 sends -updates at once, as fast as possible")
+	fs.IntVar(&o.updates, "updates", 20000, "intake with -rate 0: how many updates")
+	fs.DurationVar(&o.duration, "duration", 30*time.Second, "how long to offer load")
+	fs.BoolVar(&o.limits, "limits", false, "the fake server enforces Telegram's limits")
+	fs.StringVar(&o.bin, "bot", "", "expertbot binary (default: build one)")
+	fs.StringVar(&o.logs, "logs", "", "file for the bot's log (default: discard)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+
+	if o.bin == "" {
+		dir, err := os.MkdirTemp("", "loadgen")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		o.bin = filepath.Join(dir, "expertbot")
+		if b, err := exec.Command("go", "build", "-o", o.bin, "./cmd/expertbot").CombinedOutput(); err != nil {
+			return fmt.Errorf("build expertbot (run loadgen from the repository's root, or give -bot): %v\n%s", err, b)
+		}
+	}
+	dsn, drop, err := createDatabase(ctx)
+	if err != nil {
+		return err
+	}
+	defer drop()
+
+	limits := telegramtest.Limits{}
+	if o.limits {
+		limits = telegramtest.TelegramLimits
+	}
+	tg := telegramtest.New("424242:LOADGEN-token", limits)
+	defer tg.Close()
+
+	r := &runner{o: o, tg: tg, dsn: dsn, out: out}
+	if err := r.start(ctx); err != nil {
+		return err
+	}
+	defer r.stop()
+	switch o.scenario {
+	case "intake":
+		return r.intake(ctx)
+	case "fanout":
+		return r.fanout(ctx)
+	case "journey":
+		return r.journey(ctx)
+	}
+	return fmt.Errorf("unknown scenario %q", o.scenario)
+}
+
+// createDatabase makes a database for the run on DATABASE_URL's server.
+func createDatabase(ctx context.Context) (string, func(), error) {
+	base := os.Getenv("DATABASE_URL")
+	admin, err := sql.Open("postgres", base)
+	if err != nil {
+		return "", nil, err
+	}
+	b := make([]byte, 4)
+	rand.Read(b)
+	name := "expertbot_load_" + hex.EncodeToString(b)
+	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
+		admin.Close()
+		return "", nil, fmt.Errorf("create database (is DATABASE_URL set?): %w", err)
+	}
+	dsn, err := storagetest.WithDatabase(base, name)
+	drop := func() {
+		admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+		admin.Close()
+	}
+	return dsn, drop, err
+}
+
+// runner is one run: the fake Telegram, the bot process and its database.
+type runner struct {
+	o   options
+	tg  *telegramtest.Server
+	dsn string
+	out io.Writer
+	db  *sql.DB
+
+	cmd     *exec.Cmd
+	done    chan error
+	rssMu   sync.Mutex
+	rss     []int64 // samples of the bot's resident memory, in kB
+	rssPeak int64
+}
+
+const moderatorID = 9_000_000
+
+func (r *runner) start(ctx context.Context) error {
+	var logs io.Writer = io.Discard
+	if r.o.logs != "" {
+		f, err := os.Create(r.o.logs)
+		if err != nil {
+			return err
+		}
+		logs = f
+	}
+	r.cmd = exec.Command(r.o.bin, "run")
+	r.cmd.Env = append(os.Environ(),
+		"DATABASE_URL="+r.dsn, "TELEGRAM_TOKEN="+r.tg.Token, "TELEGRAM_API_ENDPOINT="+r.tg.Endpoint(),
+		"HTTP_ADDR=127.0.0.1:0", "LOG_LEVEL=warn", "MODERATOR_IDS="+strconv.Itoa(moderatorID),
+		"FLOOD_LIMIT=1000000")
+	if !r.o.limits {
+		// Telegram's limits are off: let the bot send as fast as it can.
+		r.cmd.Env = append(r.cmd.Env, "SEND_RATE=100000", "SEND_CONCURRENCY=16")
+	}
+	r.cmd.Stderr = logs
+	if err := r.cmd.Start(); err != nil {
+		return err
+	}
+	r.done = make(chan error, 1)
+	go func() { r.done <- r.cmd.Wait() }()
+	go r.sampleRSS()
+
+	db, err := sql.Open("postgres", r.dsn)
+	if err != nil {
+		return err
+	}
+	r.db = db
+	// Ready when the bot has migrated the database and registered its commands.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var n int
+		if db.QueryRowContext(ctx, `SELECT count(*) FROM outbox WHERE status = 'sent'`).Scan(&n); n > 0 {
+			// The moderator speaks English, as the scenarios press English buttons.
+			_, err := db.ExecContext(ctx, `UPDATE users SET language = 'en' WHERE id = $1`, moderatorID)
+			return err
+		}
+		if time.Now().After(deadline) {
+			return errors.New("the bot did not start within 30 s")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func (r *runner) stop() {
+	r.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-r.done:
+	case <-time.After(15 * time.Second):
+		r.cmd.Process.Kill()
+	}
+	r.db.Close()
+}
+
+// sampleRSS reads the bot's resident memory twice a second.
+func (r *runner) sampleRSS() {
+	for {
+		select {
+		case <-r.done:
+			return
+		case <-time.After(500 * time.Millisecond):
+		}
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", r.cmd.Process.Pid))
+		if err != nil {
+			return
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+				kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+				r.rssMu.Lock()
+				r.rss = append(r.rss, kb)
+				r.rssPeak = max(r.rssPeak, kb)
+				r.rssMu.Unlock()
+			}
+		}
+	}
+}
+
+// report prints the figures every scenario shares.
+func (r *runner) report(elapsed time.Duration, latencies []time.Duration) {
+	var handled, sent int
+	r.db.QueryRow(`SELECT count(*) FROM inbox WHERE handled_at IS NOT NULL`).Scan(&handled)
+	r.db.QueryRow(`SELECT count(*) FROM outbox WHERE status = 'sent'`).Scan(&sent)
+	var size int64
+	r.db.QueryRow(`SELECT pg_database_size(current_database())`).Scan(&size)
+	st := r.tg.Stats()
+	r.rssMu.Lock()
+	peak, samples := r.rssPeak, append([]int64(nil), r.rss...)
+	r.rssMu.Unlock()
+
+	fmt.Fprintf(r.out, "scenario: %s, %v, Telegram limits %v\n", r.o.scenario, elapsed.Round(time.Millisecond), r.o.limits)
+	fmt.Fprintf(r.out, "updates handled: %d (%.0f/s)\n", handled, float64(handled)/elapsed.Seconds())
+	fmt.Fprintf(r.out, "messages sent: %d (%.1f/s), 429s received: %d\n", sent, float64(sent)/elapsed.Seconds(), st.RateLimited)
+	if len(latencies) > 0 {
+		sort.Slice(latencies, func(i, j int) bool { return latencies[i] < latencies[j] })
+		q := func(p float64) time.Duration { return latencies[min(len(latencies)-1, int(p*float64(len(latencies))))] }
+		fmt.Fprintf(r.out, "latency update→reply accepted: p50 %v, p95 %v, p99 %v (%d replies)\n",
+			q(.50).Round(10*time.Microsecond), q(.95).Round(10*time.Microsecond), q(.99).Round(10*time.Microsecond), len(latencies))
+	}
+	if len(samples) > 1 {
+		first, last := samples[0], samples[len(samples)-1]
+		fmt.Fprintf(r.out, "bot RSS: peak %.1f MB (first sample %.1f MB, last %.1f MB)\n", float64(peak)/1024, float64(first)/1024, float64(last)/1024)
+	}
+	fmt.Fprintf(r.out, "database size: %.1f MB\n", float64(size)/(1<<20))
+}
