@@ -140,21 +140,27 @@ func (s *sender) deliver(ctx context.Context, lock *storage.Lock) {
 		next := sendPoll
 		if free := s.inFlight - len(s.busy); free > 0 {
 			msgs, err := s.db.ClaimMessages(ctx, 200, sendLease, func(cands []storage.Message) []storage.Message {
+				// First the calls that may go at once; then, with slots to
+				// spare, those whose turn comes within sendHorizon.
 				var picked []storage.Message
-				for _, m := range cands {
-					if len(picked) == free {
-						break
+				taken := map[int64]bool{}
+				for _, horizon := range []time.Duration{0, sendHorizon} {
+					for _, m := range cands {
+						if len(picked) == free {
+							return picked
+						}
+						if s.busy[m.ChatID] || taken[m.ID] {
+							continue
+						}
+						delay, ok := s.limiter.reserve(now, m.ChatID, m.Method, horizon)
+						if !ok {
+							next = min(next, delay)
+							continue
+						}
+						m.Delay = delay
+						taken[m.ID] = true
+						picked = append(picked, m)
 					}
-					if s.busy[m.ChatID] {
-						continue
-					}
-					delay, ok := s.limiter.reserve(now, m.ChatID, m.Method, sendHorizon)
-					if !ok {
-						next = min(next, delay)
-						continue
-					}
-					m.Delay = delay
-					picked = append(picked, m)
 				}
 				return picked
 			})

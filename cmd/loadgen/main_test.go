@@ -1,0 +1,46 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestSmoke runs each scenario small and briefly, so that the load
+// generator cannot rot.
+func TestSmoke(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "expertbot")
+	if out, err := exec.Command("go", "build", "-o", bin, "../expertbot").CombinedOutput(); err != nil {
+		t.Fatalf("build expertbot: %v\n%s", err, out)
+	}
+	tests := []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"Intake", []string{"-scenario", "intake", "-users", "20", "-rate", "0", "-updates", "200"},
+			[]string{"updates handled: 200 ", "latency update→reply accepted: p50", "updates offered: 200; intake"}},
+		{"IntakeAtRate", []string{"-scenario", "intake", "-users", "20", "-rate", "50", "-duration", "2s"},
+			[]string{"updates handled:", "429s received: 0"}},
+		{"Fanout", []string{"-scenario", "fanout", "-experts", "20", "-limits"},
+			[]string{"fan-out: 20 cards", "429s received: 0", "an unrelated user's reply during the fan-out"}},
+		{"Journey", []string{"-scenario", "journey", "-users", "2", "-experts", "1", "-duration", "1s"},
+			[]string{"problems posted and answered: 2 of 2"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			if err := run(context.Background(), append(tt.args, "-bot", bin), &out); err != nil {
+				t.Fatalf("loadgen: %v\n%s", err, out.String())
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(out.String(), w) {
+					t.Errorf("the report lacks %q:\n%s", w, out.String())
+				}
+			}
+		})
+	}
+}
