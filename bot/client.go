@@ -119,5 +119,3 @@ func (c *client) getMe() (tgbotapi.User, error) {
 	err = json.Unmarshal(raw, &u)
 	return u, err
 }
-
-func asAPIError(err error, target **APIError) bool { return errors.As(err, target) }

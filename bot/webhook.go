@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"strconv"
@@ -89,7 +90,7 @@ func (b *Bot) watchTelegram(ctx context.Context, c *client, every time.Duration)
 	for ctx.Err() == nil {
 		_, err := c.getMe()
 		var apiErr *APIError
-		b.telegramOK.Store(err == nil || (asAPIError(err, &apiErr) && apiErr.Code < 500))
+		b.telegramOK.Store(err == nil || (errors.As(err, &apiErr) && apiErr.Code < 500))
 		sleep(ctx, every)
 	}
 }

@@ -163,22 +163,6 @@ func (db *DB) ReleaseClaims(ctx context.Context) (int, error) {
 	return int(n), err
 }
 
-// NextMessageAt returns when the earliest waiting call becomes due, or
-// ErrNotFound when nothing waits.
-func (db *DB) NextMessageAt(ctx context.Context) (time.Time, error) {
-	var at *time.Time
-	err := db.db.GetContext(ctx, &at, `
-		SELECT MIN(GREATEST(not_before, COALESCE(claimed_until, not_before)))
-		FROM outbox WHERE status = 'pending'`)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("storage: next call due: %w", dbErr(err))
-	}
-	if at == nil {
-		return time.Time{}, ErrNotFound
-	}
-	return *at, nil
-}
-
 // MarkSent records that Telegram accepted a call, with the id of the message
 // it created (0 when the call creates none).
 func (db *DB) MarkSent(ctx context.Context, id, messageID int64) error {

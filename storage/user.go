@@ -122,13 +122,3 @@ func (db *DB) EnsureRole(ctx context.Context, ids []int64, role string) error {
 	}
 	return nil
 }
-
-// UserByID returns a user outside any handler's transaction.
-func (db *DB) UserByID(ctx context.Context, id int64) (*User, error) {
-	var u *User
-	err := db.InTx(ctx, func(tx *Tx) (err error) {
-		u, err = tx.User(ctx, id)
-		return err
-	})
-	return u, err
-}
