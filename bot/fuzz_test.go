@@ -57,22 +57,7 @@ func FuzzSplitMessage(f *testing.F) {
 			html = "<b>" + html + "</b> <i>" + html + "</i>"
 		}
 		for i, part := range SplitMessage(html, limit) {
-			n, depth := 0, 0
-			for _, tok := range tokenizeHTML(part) {
-				switch {
-				case tok.tag != "" && tok.closing:
-					depth--
-				case tok.tag != "":
-					depth++
-				}
-				if depth < 0 {
-					t.Fatalf("part %d closes a tag it did not open: %q", i, part)
-				}
-				n += tok.visible
-			}
-			if depth != 0 {
-				t.Fatalf("part %d leaves a tag open: %q", i, part)
-			}
+			n := visible(t, part)
 			if n > limit {
 				t.Fatalf("part %d has %d visible characters, limit %d", i, n, limit)
 			}

@@ -17,10 +17,13 @@ func visible(t *testing.T, html string) int {
 		case tok.tag != "":
 			depth++
 		}
+		if depth < 0 {
+			t.Fatalf("%q closes a tag it did not open", html)
+		}
 		n += tok.visible
 	}
 	if depth != 0 {
-		t.Errorf("unbalanced tags in %q", html)
+		t.Fatalf("%q leaves a tag open", html)
 	}
 	return n
 }
