@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"net/url"
 	"os"
 	"os/signal"
@@ -115,7 +116,21 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		return err
 	}
 	defer srv.Close()
+	if addr := getenv("PPROF_ADDR"); addr != "" {
+		// Profiling, on an address of its own that is never the public one.
+		go func() { log.Error("pprof", "err", http.ListenAndServe(addr, pprofMux())) }()
+	}
 	return b.Run(ctx)
+}
+
+// pprofMux serves net/http/pprof's handlers.
+func pprofMux() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	return mux
 }
 
 // serveHTTP serves /healthz, /readyz, /metrics and, in webhook mode, the
