@@ -37,7 +37,7 @@ func (p *person) reply(to telegramtest.Message, text string) *telegramtest.Messa
 func (p *person) expect(want string) telegramtest.Message {
 	p.h.t.Helper()
 	var found *telegramtest.Message
-	p.h.waitFor("a message to "+p.u.FirstName+" containing "+strings.Split(want, "\n")[0], 20*time.Second, func() bool {
+	p.h.waitFor("a message to "+p.u.FirstName+" containing "+strings.Split(want, "\n")[0], 45*time.Second, func() bool {
 		msgs := p.h.tg.BotMessages(p.u.ID)
 		for i := range msgs {
 			m := &msgs[i]
