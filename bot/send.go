@@ -179,8 +179,13 @@ func (s *sender) deliver(ctx context.Context, lock *storage.Lock) {
 				}()
 			}
 		}
-		for _, until := range s.limiter.paused {
-			next = min(next, max(until.Sub(now), time.Millisecond))
+		for chat, until := range s.limiter.paused {
+			if !until.After(now) {
+				// Over: forget it, or the loop would spin for a chat with nothing to send.
+				delete(s.limiter.paused, chat)
+				continue
+			}
+			next = min(next, until.Sub(now))
 		}
 
 		timer := time.NewTimer(next)
