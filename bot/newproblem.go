@@ -166,18 +166,12 @@ func (b *Bot) summary(ctx context.Context, r *req, d *draft) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	orNone := func(s string) string {
-		if s == "" {
-			return r.t("none")
-		}
-		return Escape(s)
-	}
 	shown := r.t("shown")
 	if d.Anonymous {
 		shown = r.t("hidden")
 	}
 	return r.t("summary", r.t("kind_"+d.Kind), sector.Name(r.lang), region.Name(r.lang), Escape(d.Title), Escape(d.Body),
-		len(d.Files), orNone(d.Company), orNone(d.BIN), shown), nil
+		len(d.Files), orDash(r.lang, d.Company), orDash(r.lang, d.BIN), shown), nil
 }
 
 // newMessage takes a message as the answer to the current step.

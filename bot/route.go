@@ -54,16 +54,10 @@ func (b *Bot) sendOn(ctx context.Context, tx *storage.Tx, p *storage.Problem) (i
 
 // tellRouted tells the author where their problem went.
 func (b *Bot) tellRouted(ctx context.Context, tx *storage.Tx, p *storage.Problem, experts int) error {
-	author, err := tx.User(ctx, p.AuthorID)
-	if err != nil {
-		return err
-	}
-	lang := userLang(author)
-	text := T(lang, "routed", p.ID, experts)
 	if experts == 0 {
-		text = T(lang, "routed_to_moderators", p.ID)
+		return b.tellAuthor(ctx, tx, p, "routed_to_moderators", p.ID)
 	}
-	return tx.Enqueue(ctx, textMessages(author.ID, text, nil, storage.PriorityInteractive)...)
+	return b.tellAuthor(ctx, tx, p, "routed", p.ID, experts)
 }
 
 // sendCard sends a problem's card to an expert: its files, then its text

@@ -72,13 +72,7 @@ func (tx *Tx) Retire(ctx context.Context, table, code string) (*Named, error) {
 
 // SectorByCode returns a sector in use by its code.
 func (tx *Tx) SectorByCode(ctx context.Context, code string) (*Named, error) {
-	var n Named
-	err := tx.tx.GetContext(ctx, &n, `
-		SELECT id, code, name_kk, name_ru, name_en FROM sectors WHERE code = $1 AND retired_at IS NULL`, code)
-	if err != nil {
-		return nil, fmt.Errorf("storage: sector %q: %w", code, dbErr(err))
-	}
-	return &n, nil
+	return tx.namedByCode(ctx, "sectors", code)
 }
 
 // CentreSectors lists the codes of the sectors each centre in use serves.

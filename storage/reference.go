@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"strings"
 )
 
 // Named is a row of reference data with names in the bot's three languages.
@@ -66,11 +67,16 @@ func (tx *Tx) Region(ctx context.Context, id int) (*Named, error) {
 
 // CentreByCode returns a competence centre in use by its code.
 func (tx *Tx) CentreByCode(ctx context.Context, code string) (*Named, error) {
+	return tx.namedByCode(ctx, "centres", code)
+}
+
+// namedByCode returns a row in use of centres or sectors by its code.
+func (tx *Tx) namedByCode(ctx context.Context, table, code string) (*Named, error) {
 	var n Named
 	err := tx.tx.GetContext(ctx, &n, `
-		SELECT id, code, name_kk, name_ru, name_en FROM centres WHERE code = $1 AND retired_at IS NULL`, code)
+		SELECT id, code, name_kk, name_ru, name_en FROM `+table+` WHERE code = $1 AND retired_at IS NULL`, code)
 	if err != nil {
-		return nil, fmt.Errorf("storage: centre %q: %w", code, dbErr(err))
+		return nil, fmt.Errorf("storage: %s %q: %w", strings.TrimSuffix(table, "s"), code, dbErr(err))
 	}
 	return &n, nil
 }
