@@ -155,7 +155,7 @@ func (s *Server) tooMany(c *chatState, now time.Time, wait time.Duration) *apiEr
 }
 
 // message serves the methods that send or edit messages.
-func (s *Server) message(method string, p map[string]string, files map[string][]byte) (any, *apiError) {
+func (s *Server) message(method string, p map[string]string, files map[string][]byte, names map[string]string) (any, *apiError) {
 	chatID, err := strconv.ParseInt(p["chat_id"], 10, 64)
 	if err != nil {
 		return nil, badRequest("chat_id must be a number in telegramtest")
@@ -235,14 +235,11 @@ func (s *Server) message(method string, p map[string]string, files map[string][]
 		m.Text, m.HTML = text, p["text"]
 	case "sendPhoto":
 		m.Caption, m.HTML = text, p["caption"]
-		m.Photo = []PhotoSize{{FileID: fileID(p["photo"], files["photo"]), Width: 800, Height: 600}}
+		m.Photo = []PhotoSize{{FileID: s.fileID(p["photo"], files["photo"], names["photo"]), Width: 800, Height: 600}}
 	case "sendDocument":
 		m.Caption, m.HTML = text, p["caption"]
-		name := "document"
-		if files["document"] != nil {
-			name = "upload"
-		}
-		m.Document = &Document{FileID: fileID(p["document"], files["document"]), FileName: name, Data: files["document"]}
+		id := s.fileID(p["document"], files["document"], names["document"])
+		m.Document = &Document{FileID: id, FileName: s.files[id].Name, Data: files["document"]}
 	case "copyMessage":
 		from, _ := strconv.ParseInt(p["from_chat_id"], 10, 64)
 		id, _ := strconv.ParseInt(p["message_id"], 10, 64)
@@ -301,11 +298,15 @@ func (s *Server) unsend(c *chatState) {
 	s.stats.Sent--
 }
 
-func fileID(param string, upload []byte) string {
-	if upload != nil {
-		return fmt.Sprintf("uploaded-%d-bytes-%d", len(upload), time.Now().UnixNano())
+// fileID returns the file_id of a file sent by file_id or uploaded, keeping
+// an upload's bytes as Telegram would; call with mu held.
+func (s *Server) fileID(param string, upload []byte, name string) string {
+	if upload == nil {
+		return param
 	}
-	return param
+	id := fmt.Sprintf("uploaded-%d-bytes-%d", len(upload), time.Now().UnixNano())
+	s.files[id] = File{Name: name, Data: upload}
+	return id
 }
 
 func replyTo(p map[string]string) int64 {

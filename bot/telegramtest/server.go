@@ -45,6 +45,7 @@ type Server struct {
 	violations []string
 	faults     []*Fault
 	commands   map[string][]BotCommand
+	files      map[string]File
 	global     window
 	stats      Stats
 }
@@ -111,6 +112,7 @@ func New(token string, limits Limits) *Server {
 		chats:      map[int64]*chatState{},
 		callbacks:  map[string]*callbackState{},
 		commands:   map[string][]BotCommand{},
+		files:      map[string]File{},
 		closed:     make(chan struct{}),
 	}
 	s.http = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
@@ -238,14 +240,14 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 401, map[string]any{"ok": false, "error_code": 401, "description": "Unauthorized"})
 		return
 	}
-	params, files, err := readParams(r)
+	params, files, names, err := readParams(r)
 	if err != nil {
 		writeError(w, badRequest("%v", err))
 		return
 	}
 
 	req := Request{Method: method, Params: params, Files: files, At: time.Now()}
-	result, apiErr := s.call(r, method, params, files)
+	result, apiErr := s.call(r, method, params, files, names)
 	if apiErr != nil {
 		req.Status, req.Error = apiErr.status, apiErr.message
 		s.record(req)
@@ -264,7 +266,7 @@ func (s *Server) record(req Request) {
 	s.requests = append(s.requests, req)
 }
 
-func (s *Server) call(r *http.Request, method string, params map[string]string, files map[string][]byte) (any, *apiError) {
+func (s *Server) call(r *http.Request, method string, params map[string]string, files map[string][]byte, names map[string]string) (any, *apiError) {
 	isFile := map[string]bool{}
 	for name := range files {
 		isFile[name] = true
@@ -306,7 +308,7 @@ func (s *Server) call(r *http.Request, method string, params map[string]string, 
 	case "answerCallbackQuery":
 		return s.answerCallbackQuery(params)
 	case "sendMessage", "sendPhoto", "sendDocument", "copyMessage", "editMessageText", "editMessageReplyMarkup", "sendMediaGroup":
-		return s.message(method, params, files)
+		return s.message(method, params, files, names)
 	}
 	return nil, &apiError{status: 404, message: "Not Found: method " + method + " is not served by telegramtest"}
 }
@@ -369,13 +371,14 @@ func (s *Server) injectFault(r *http.Request, method string, params map[string]s
 	return &apiError{status: f.Status, message: msg, retryAfter: f.RetryAfter}
 }
 
-func readParams(r *http.Request) (map[string]string, map[string][]byte, error) {
-	params := map[string]string{}
-	files := map[string][]byte{}
+// readParams reads a call's parameters, the files uploaded with it and
+// their names, by the parameter they were uploaded as.
+func readParams(r *http.Request) (params map[string]string, files map[string][]byte, names map[string]string, err error) {
+	params, files, names = map[string]string{}, map[string][]byte{}, map[string]string{}
 	ct := r.Header.Get("Content-Type")
 	if strings.HasPrefix(ct, "multipart/form-data") {
 		if err := r.ParseMultipartForm(32 << 20); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		for k, v := range r.MultipartForm.Value {
 			params[k] = v[0]
@@ -383,19 +386,19 @@ func readParams(r *http.Request) (map[string]string, map[string][]byte, error) {
 		for k, fhs := range r.MultipartForm.File {
 			b, err := readFile(fhs[0])
 			if err != nil {
-				return nil, nil, err
+				return nil, nil, nil, err
 			}
-			files[k] = b
+			files[k], names[k] = b, fhs[0].Filename
 		}
-		return params, files, nil
+		return params, files, names, nil
 	}
 	if err := r.ParseForm(); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	for k, v := range r.Form {
 		params[k] = v[0]
 	}
-	return params, files, nil
+	return params, files, names, nil
 }
 
 func readFile(fh *multipart.FileHeader) ([]byte, error) {

@@ -51,7 +51,7 @@ func parseConfig(getenv func(string) string, needToken bool) (*config, error) {
 	}
 	if needToken {
 		if c.Token == "" {
-			return nil, fmt.Errorf("TELEGRAM_TOKEN is not set: get a token from @BotFather (see README)")
+			return nil, fmt.Errorf("TELEGRAM_TOKEN is not set: get a token from @BotFather (see README), or try the bot without one with \"expertbot sandbox\"")
 		}
 		if id, secret, ok := strings.Cut(c.Token, ":"); !ok || secret == "" || !isDigits(id) {
 			return nil, fmt.Errorf("TELEGRAM_TOKEN does not look like a bot token (digits, a colon, then letters)")

@@ -4,6 +4,7 @@
 //	expertbot migrate                    apply migrations and exit
 //	expertbot export --from --to --out   write the problems of a period as CSV
 //	expertbot experts import FILE.csv    load a roster of experts
+//	expertbot sandbox                    try the bot in a browser, with no Telegram
 //
 // Configuration comes from the environment; see the README.
 package main
@@ -32,7 +33,9 @@ const usage = `usage:
   expertbot [run]                                   apply migrations, then serve
   expertbot migrate                                 apply migrations and exit
   expertbot export --from DATE --to DATE --out FILE write problems of a period as CSV
-  expertbot experts import FILE.csv                 load a roster of experts`
+  expertbot experts import FILE.csv                 load a roster of experts
+  expertbot sandbox                                 try the bot in a browser, with no Telegram:
+                                                    a web chat on HTTP_ADDR (127.0.0.1:8080)`
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -49,7 +52,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		cmd = args[1]
 	}
 	switch cmd {
-	case "run", "migrate", "export", "experts":
+	case "run", "migrate", "export", "experts", "sandbox":
 	case "help", "-h", "--help":
 		fmt.Fprintln(stderr, usage)
 		return nil
@@ -68,6 +71,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}
 	log := slog.New(handler)
 
+	if cmd == "sandbox" {
+		if cfg.DatabaseURL == "" {
+			pg, err := startLocalPostgres(ctx, log)
+			if err != nil {
+				return err
+			}
+			defer pg.Stop()
+			cfg.DatabaseURL = pg.DSN()
+		}
+		if getenv("HTTP_ADDR") == "" {
+			cfg.HTTPAddr = "127.0.0.1:8080"
+		}
+	}
 	db, err := storage.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return err
@@ -85,11 +101,28 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		return exportCommand(ctx, db, args[2:], stderr)
 	case "experts":
 		return expertsCommand(ctx, db, args[2:], stderr)
+	case "sandbox":
+		return sandboxCommand(ctx, cfg, db, log, stderr)
 	}
 
+	b := bot.New(botConfig(cfg), db, log)
+	srv, err := serveHTTP(cfg, b, db, nil, log)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	if addr := getenv("PPROF_ADDR"); addr != "" {
+		// Profiling, on an address of its own that is never the public one.
+		go func() { log.Error("pprof", "err", http.ListenAndServe(addr, pprofMux())) }()
+	}
+	return b.Run(ctx)
+}
+
+// botConfig is the bot's configuration from expertbot's.
+func botConfig(cfg *config) bot.Config {
 	limits := bot.TelegramSendLimits
 	limits.Global = cfg.SendRate
-	b := bot.New(bot.Config{
+	return bot.Config{
 		Token:        cfg.Token,
 		Endpoint:     cfg.Endpoint,
 		DatabaseURL:  cfg.DatabaseURL,
@@ -110,17 +143,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 
 		Limits:       limits,
 		SendInFlight: cfg.SendConcurrency,
-	}, db, log)
-	srv, err := serveHTTP(cfg, b, db, log)
-	if err != nil {
-		return err
 	}
-	defer srv.Close()
-	if addr := getenv("PPROF_ADDR"); addr != "" {
-		// Profiling, on an address of its own that is never the public one.
-		go func() { log.Error("pprof", "err", http.ListenAndServe(addr, pprofMux())) }()
-	}
-	return b.Run(ctx)
 }
 
 // pprofMux serves net/http/pprof's handlers.
@@ -133,9 +156,9 @@ func pprofMux() *http.ServeMux {
 	return mux
 }
 
-// serveHTTP serves /healthz, /readyz, /metrics and, in webhook mode, the
-// webhook at its URL's path.
-func serveHTTP(cfg *config, b *bot.Bot, db *storage.DB, log *slog.Logger) (*http.Server, error) {
+// serveHTTP serves /healthz, /readyz, /metrics, in webhook mode the webhook
+// at its URL's path, and page, if not nil, at every other path.
+func serveHTTP(cfg *config, b *bot.Bot, db *storage.DB, page http.Handler, log *slog.Logger) (*http.Server, error) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintln(w, "ok")
@@ -162,6 +185,9 @@ func serveHTTP(cfg *config, b *bot.Bot, db *storage.DB, log *slog.Logger) (*http
 		fmt.Fprintln(w, "ok")
 	})
 	mux.Handle("GET /metrics", b.Metrics())
+	if page != nil {
+		mux.Handle("/", page)
+	}
 	if cfg.WebhookURL != "" {
 		u, _ := url.Parse(cfg.WebhookURL)
 		path := u.Path
@@ -174,12 +200,13 @@ func serveHTTP(cfg *config, b *bot.Bot, db *storage.DB, log *slog.Logger) (*http
 	if err != nil {
 		return nil, fmt.Errorf("HTTP_ADDR: listen on %s: %w", cfg.HTTPAddr, err)
 	}
+	cfg.HTTPAddr = ln.Addr().String() // the port chosen, for :0
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("http server", "err", err)
 		}
 	}()
-	log.Info("http listening", "addr", ln.Addr().String())
+	log.Info("http listening", "addr", cfg.HTTPAddr)
 	return srv, nil
 }

@@ -1,0 +1,314 @@
+// Package sandbox lets people try expertbot in a browser with no Telegram
+// token: the bot talks to the fake Telegram server of package telegramtest,
+// running in the same process, and a web page that looks and behaves like a
+// Telegram chat lets a visitor be one of the demonstration personas, type,
+// press buttons, send files and reply, with the bot's answers arriving live
+// over server-sent events.
+package sandbox
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/atameken/expertbot/bot/telegramtest"
+	"github.com/atameken/expertbot/storage"
+)
+
+//go:embed static
+var static embed.FS
+
+// Limits of what a visitor may send, as a Telegram app has them.
+const (
+	maxText    = 4096
+	maxCaption = 1024
+	maxFile    = 20 << 20
+)
+
+// Sandbox serves the web chat.
+type Sandbox struct {
+	tg  *telegramtest.Server
+	db  *storage.DB
+	log *slog.Logger
+}
+
+// New returns a sandbox for a fake Telegram server and the bot's database.
+// It makes the personas' chats known to the server, as if each had started
+// the bot, so that the bot can write to the experts and moderators.
+func New(tg *telegramtest.Server, db *storage.DB, log *slog.Logger) *Sandbox {
+	for _, p := range Personas {
+		tg.AddChat(p.user())
+	}
+	return &Sandbox{tg: tg, db: db, log: log}
+}
+
+func (p Persona) user() telegramtest.User {
+	return telegramtest.User{ID: p.ID, FirstName: p.Name, LanguageCode: p.Lang}
+}
+
+// Handler serves the page, its files and its API.
+func (s *Sandbox) Handler() http.Handler {
+	files, _ := fs.Sub(static, "static")
+	mux := http.NewServeMux()
+	mux.Handle("GET /", http.FileServerFS(files))
+	mux.HandleFunc("GET /api/personas", s.personas)
+	mux.HandleFunc("GET /api/events", s.events)
+	mux.HandleFunc("POST /api/send", s.send)
+	mux.HandleFunc("POST /api/press", s.press)
+	mux.HandleFunc("GET /api/files/{id}", s.file)
+	return mux
+}
+
+// personaView is a persona as the picker shows it.
+type personaView struct {
+	Persona
+	CentreName string `json:"centre_name,omitempty"`
+}
+
+func (s *Sandbox) personas(w http.ResponseWriter, r *http.Request) {
+	var out []personaView
+	err := s.db.InTx(r.Context(), func(tx *storage.Tx) error {
+		out = out[:0]
+		for _, p := range Personas {
+			v := personaView{Persona: p}
+			if p.Centre != "" {
+				c, err := tx.CentreByCode(r.Context(), p.Centre)
+				if err != nil {
+					return err
+				}
+				v.CentreName = c.Name(p.Lang)
+			}
+			out = append(out, v)
+		}
+		return nil
+	})
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	writeJSON(w, out)
+}
+
+// persona reads the persona a request acts as, answering 400 when there
+// is none.
+func (s *Sandbox) persona(w http.ResponseWriter, r *http.Request) (Persona, bool) {
+	id, _ := strconv.ParseInt(r.FormValue("as"), 10, 64)
+	p, ok := PersonaByID(id)
+	if !ok {
+		http.Error(w, "no such persona: pick one on the start page", http.StatusBadRequest)
+	}
+	return p, ok
+}
+
+// events streams a persona's chat: every message once, again whenever it
+// is edited, and the chat's state (language and command menu) when it
+// changes.
+func (s *Sandbox) events(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.persona(w, r)
+	if !ok {
+		return
+	}
+	flusher, ok := w.(http.Flusher)
+	if !ok {
+		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Accel-Buffering", "no")
+	ping := time.NewTicker(20 * time.Second)
+	defer ping.Stop()
+
+	sent := map[int64]string{}
+	lastState := ""
+	for first := true; ; first = false {
+		changed := s.tg.Changed()
+		news := false
+		for _, m := range s.tg.Messages(p.ID) {
+			b, _ := json.Marshal(view(m))
+			if sent[m.MessageID] != string(b) {
+				sent[m.MessageID], news = string(b), true
+				fmt.Fprintf(w, "event: message\ndata: %s\n\n", b)
+			}
+		}
+		if news || first {
+			st, err := s.state(r.Context(), p)
+			if err != nil {
+				s.log.Warn("sandbox: chat state", "persona", p.ID, "err", err)
+			} else if b, _ := json.Marshal(st); string(b) != lastState {
+				lastState = string(b)
+				fmt.Fprintf(w, "event: state\ndata: %s\n\n", b)
+			}
+		}
+		if first {
+			fmt.Fprint(w, "event: ready\ndata: {}\n\n")
+		}
+		flusher.Flush()
+		select {
+		case <-changed:
+		case <-ping.C:
+			fmt.Fprint(w, ": ping\n\n")
+		case <-r.Context().Done():
+			return
+		}
+	}
+}
+
+// chatState is what the page needs besides the messages.
+type chatState struct {
+	Lang string                    `json:"lang"`
+	Menu []telegramtest.BotCommand `json:"menu"`
+}
+
+func (s *Sandbox) state(ctx context.Context, p Persona) (chatState, error) {
+	st := chatState{Lang: p.Lang}
+	err := s.db.InTx(ctx, func(tx *storage.Tx) error {
+		u, err := tx.User(ctx, p.ID)
+		if err != nil {
+			return err
+		}
+		if u.Language != "" {
+			st.Lang = u.Language
+		}
+		return nil
+	})
+	st.Menu = s.tg.Menu(p.ID, st.Lang)
+	return st, err
+}
+
+// send sends a visitor's message as the persona: text, or a photo or
+// document with a caption, optionally as a reply.
+func (s *Sandbox) send(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFile+1<<20)
+	if err := r.ParseMultipartForm(1 << 20); err != nil {
+		http.Error(w, "the message or its file is too large (20 MB at most)", http.StatusRequestEntityTooLarge)
+		return
+	}
+	p, ok := s.persona(w, r)
+	if !ok {
+		return
+	}
+	m := telegramtest.Message{}
+	text := r.FormValue("text")
+	if id, _ := strconv.ParseInt(r.FormValue("reply_to"), 10, 64); id != 0 {
+		orig, ok := s.tg.Message(p.ID, id)
+		if !ok {
+			http.Error(w, "the message to reply to is gone", http.StatusBadRequest)
+			return
+		}
+		orig.ReplyToMessage = nil
+		m.ReplyToMessage = &orig
+	}
+	f, fh, err := r.FormFile("file")
+	switch {
+	case errors.Is(err, http.ErrMissingFile):
+		if text == "" || utf8.RuneCountInString(text) > maxText {
+			http.Error(w, fmt.Sprintf("a message is 1 to %d characters", maxText), http.StatusBadRequest)
+			return
+		}
+		m.Text = text
+	case err != nil:
+		http.Error(w, "the file could not be read", http.StatusBadRequest)
+		return
+	default:
+		defer f.Close()
+		data, err := io.ReadAll(f)
+		if err != nil || len(data) == 0 || len(data) > maxFile {
+			http.Error(w, "a file is 1 byte to 20 MB", http.StatusBadRequest)
+			return
+		}
+		if utf8.RuneCountInString(text) > maxCaption {
+			http.Error(w, fmt.Sprintf("a caption is at most %d characters", maxCaption), http.StatusBadRequest)
+			return
+		}
+		ctype := http.DetectContentType(data)
+		id := s.tg.AddFile(telegramtest.File{Name: fh.Filename, MimeType: ctype, Data: data})
+		m.Caption = text
+		switch ctype {
+		case "image/jpeg", "image/png", "image/webp", "image/gif":
+			m.Photo = []telegramtest.PhotoSize{{FileID: id, FileUniqueID: id, Width: 1280, Height: 960}}
+		default:
+			m.Document = &telegramtest.Document{FileID: id, FileUniqueID: id, FileName: fh.Filename, MimeType: ctype}
+		}
+	}
+	sent := s.tg.Send(p.user(), m)
+	writeJSON(w, map[string]int64{"id": sent.MessageID})
+}
+
+// press presses a button under one of the bot's messages and answers with
+// the bot's answer to the press, such as a short notice, once it comes.
+func (s *Sandbox) press(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.persona(w, r)
+	if !ok {
+		return
+	}
+	id, _ := strconv.ParseInt(r.FormValue("message_id"), 10, 64)
+	m, ok := s.tg.Message(p.ID, id)
+	data := r.FormValue("data")
+	if !ok || !hasButton(m, data) {
+		http.Error(w, "that button is gone", http.StatusBadRequest)
+		return
+	}
+	q := s.tg.Press(p.user(), &m, data)
+	var text string
+	answered := s.tg.WaitFor(15*time.Second, func() bool {
+		var ok bool
+		text, ok = s.tg.CallbackAnswer(q)
+		return ok
+	})
+	writeJSON(w, map[string]any{"answered": answered, "text": text})
+}
+
+func hasButton(m telegramtest.Message, data string) bool {
+	if m.ReplyMarkup == nil || data == "" {
+		return false
+	}
+	for _, row := range m.ReplyMarkup.InlineKeyboard {
+		for _, b := range row {
+			if b.CallbackData == data {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// file serves a photo or document someone sent in the sandbox.
+func (s *Sandbox) file(w http.ResponseWriter, r *http.Request) {
+	f, ok := s.tg.FileByID(r.PathValue("id"))
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	ctype := f.MimeType
+	if ctype == "" {
+		ctype = http.DetectContentType(f.Data)
+	}
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Cache-Control", "private, max-age=3600")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	if f.Name != "" && r.URL.Query().Has("download") {
+		w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": f.Name}))
+	}
+	w.Write(f.Data)
+}
+
+func (s *Sandbox) fail(w http.ResponseWriter, err error) {
+	s.log.Error("sandbox", "err", err)
+	http.Error(w, "the sandbox could not do that: "+err.Error(), http.StatusInternalServerError)
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(v)
+}

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+
+	"github.com/atameken/expertbot/bot"
+	"github.com/atameken/expertbot/bot/sandbox"
+	"github.com/atameken/expertbot/bot/telegramtest"
+	"github.com/atameken/expertbot/storage"
+	"github.com/atameken/expertbot/storage/localpg"
+)
+
+// sandboxCommand runs the bot against the fake Telegram server of the
+// tests, in this process, with the demonstration network loaded, and
+// serves the web chat on HTTP_ADDR. It never contacts Telegram.
+func sandboxCommand(ctx context.Context, cfg *config, db *storage.DB, log *slog.Logger, stderr io.Writer) error {
+	if err := sandbox.LoadDemo(ctx, db); err != nil {
+		return err
+	}
+	tg := telegramtest.New("100000:sandbox-"+rand.Text(), telegramtest.TelegramLimits)
+	defer tg.Close()
+
+	bc := botConfig(cfg)
+	bc.Token, bc.Endpoint = tg.Token, tg.Endpoint()
+	bc.WebhookURL = "" // the fake server is polled
+	b := bot.New(bc, db, log)
+	page := sandbox.New(tg, db, log)
+	srv, err := serveHTTP(cfg, b, db, page.Handler(), log)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	fmt.Fprintf(stderr, "\nexpertbot sandbox: open %s in a browser (no Telegram is contacted; Ctrl-C stops it)\n\n", pageURL(cfg.HTTPAddr))
+	return b.Run(ctx)
+}
+
+// startLocalPostgres starts a throwaway PostgreSQL for the sandbox; its
+// Stop removes it.
+func startLocalPostgres(ctx context.Context, log *slog.Logger) (*throwawayPG, error) {
+	dir, err := os.MkdirTemp("", "expertbot-sandbox-")
+	if err != nil {
+		return nil, err
+	}
+	log.Info("starting a throwaway PostgreSQL for the sandbox", "dir", dir)
+	pg, err := localpg.Start(ctx, dir, false)
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	return &throwawayPG{pg, dir}, nil
+}
+
+type throwawayPG struct {
+	*localpg.Server
+	dir string
+}
+
+func (p *throwawayPG) Stop() error {
+	err := p.Server.Stop()
+	os.RemoveAll(p.dir)
+	return err
+}
+
+// pageURL is the address to open for a listening address.
+func pageURL(addr string) string {
+	host, port, _ := net.SplitHostPort(addr)
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/"
+}
