@@ -300,4 +300,3 @@ func TestChatRoundTrip(t *testing.T) {
 		t.Errorf("an unknown file: %d, want 404", resp.StatusCode)
 	}
 }
-
