@@ -107,10 +107,15 @@ func (h *harness) waitBotMessages(chatID int64, n int) []telegramtest.Message {
 func (h *harness) waitIdle() {
 	h.t.Helper()
 	h.waitFor("the bot to be idle", 30*time.Second, func() bool {
+		// Telegram first: the bot confirms an update only once it is in the
+		// inbox, so an update confirmed before the query is seen by it.
+		if h.tg.Unconfirmed() != 0 {
+			return false
+		}
 		var pending int
 		h.query(&pending, `SELECT (SELECT count(*) FROM inbox WHERE handled_at IS NULL AND parked_at IS NULL)
 			+ (SELECT count(*) FROM outbox WHERE status = 'pending')`)
-		return pending == 0 && h.tg.Unconfirmed() == 0
+		return pending == 0
 	})
 }
 
