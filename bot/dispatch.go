@@ -89,7 +89,7 @@ func (b *Bot) drainChat(ctx context.Context, chatID int64) {
 	for ctx.Err() == nil {
 		hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), handlerTimeout)
 		start := time.Now()
-		u, err := b.db.HandleNext(hctx, chatID, b.handleSafely)
+		u, more, err := b.db.HandleNext(hctx, chatID, b.handleSafely)
 		cancel()
 		if u == nil && err == nil {
 			return
@@ -100,6 +100,9 @@ func (b *Bot) drainChat(ctx context.Context, chatID int64) {
 			b.metrics.handled.WithLabelValues(u.Kind).Inc()
 			b.metrics.latency.Observe(took.Seconds())
 			b.log.Debug("handled update", "update_id", u.ID, "chat_id", chatID, "kind", u.Kind, "took", took)
+			if !more {
+				return // the dispatcher looks again once the chat is free
+			}
 			continue
 		}
 		if u == nil || storage.IsUnavailable(err) {

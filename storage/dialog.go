@@ -35,7 +35,7 @@ func (tx *Tx) SaveDialog(ctx context.Context, d *Dialog) error {
 		INSERT INTO dialogs (user_id, name, step, data) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (user_id) DO UPDATE SET
 			name = EXCLUDED.name, step = EXCLUDED.step, data = EXCLUDED.data, updated_at = now()`,
-		d.UserID, d.Name, d.Step, []byte(data))
+		d.UserID, d.Name, d.Step, string(data))
 	if err != nil {
 		return fmt.Errorf("storage: save dialog of user %d: %w", d.UserID, dbErr(err))
 	}

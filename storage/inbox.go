@@ -71,12 +71,14 @@ func (db *DB) PendingChats(ctx context.Context) ([]ChatQueue, error) {
 
 // HandleNext runs fn on the oldest waiting update of a chat, in a transaction
 // that also marks the update handled, so that its effects and the mark are
-// committed together or not at all. It reports whether an update was handled;
-// false with a nil error means there was none due, or another worker holds
-// the chat. An error from fn is returned as it is, with the update, and the
-// transaction is rolled back.
-func (db *DB) HandleNext(ctx context.Context, chatID int64, fn func(ctx context.Context, tx *Tx, u *Update) error) (*Update, error) {
+// committed together or not at all. It returns the update, nil with a nil
+// error when there was none due or another worker holds the chat, and
+// whether another update of the chat is due after it, so that a caller
+// draining the chat need not ask again to find it empty. An error from fn
+// is returned as it is, with the update, and the transaction is rolled back.
+func (db *DB) HandleNext(ctx context.Context, chatID int64, fn func(ctx context.Context, tx *Tx, u *Update) error) (*Update, bool, error) {
 	var handled *Update
+	more := false
 	err := db.InTx(ctx, func(tx *Tx) error {
 		var locked bool
 		if err := tx.tx.GetContext(ctx, &locked, `SELECT pg_try_advisory_xact_lock($1)`, chatID); err != nil {
@@ -85,29 +87,29 @@ func (db *DB) HandleNext(ctx context.Context, chatID int64, fn func(ctx context.
 		if !locked {
 			return nil
 		}
-		var u Update
-		err := tx.tx.GetContext(ctx, &u, `
+		var next []Update
+		err := tx.tx.SelectContext(ctx, &next, `
 			SELECT update_id, chat_id, user_id, kind, payload, attempts
 			FROM inbox
 			WHERE chat_id = $1 AND handled_at IS NULL AND parked_at IS NULL AND next_attempt_at <= now()
 			ORDER BY update_id
-			LIMIT 1`, chatID)
+			LIMIT 2`, chatID)
 		if err != nil {
-			if err = dbErr(err); err == ErrNotFound {
-				return nil
-			}
-			return fmt.Errorf("storage: next update of chat %d: %w", chatID, err)
+			return fmt.Errorf("storage: next update of chat %d: %w", chatID, dbErr(err))
 		}
-		handled = &u
-		if err := fn(ctx, tx, &u); err != nil {
+		if len(next) == 0 {
+			return nil
+		}
+		handled, more = &next[0], len(next) > 1
+		if err := fn(ctx, tx, handled); err != nil {
 			return err
 		}
-		if _, err := tx.tx.ExecContext(ctx, `UPDATE inbox SET handled_at = now() WHERE update_id = $1`, u.ID); err != nil {
-			return fmt.Errorf("storage: mark update %d handled: %w", u.ID, dbErr(err))
+		if _, err := tx.tx.ExecContext(ctx, `UPDATE inbox SET handled_at = now() WHERE update_id = $1`, handled.ID); err != nil {
+			return fmt.Errorf("storage: mark update %d handled: %w", handled.ID, dbErr(err))
 		}
 		return nil
 	})
-	return handled, err
+	return handled, more, err
 }
 
 // RecordFailure notes that handling an update failed. The update is tried

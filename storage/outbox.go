@@ -20,7 +20,10 @@ const (
 type Params map[string]string
 
 // Value stores Params as a JSON object.
-func (p Params) Value() (driver.Value, error) { return json.Marshal(p) }
+func (p Params) Value() (driver.Value, error) {
+	b, err := json.Marshal(p)
+	return string(b), err // text: a []byte would go in binary, which jsonb reads otherwise
+}
 
 // Scan reads Params from a JSON object.
 func (p *Params) Scan(src any) error {

@@ -34,23 +34,29 @@ func TestHandleNextInOrderAndOnce(t *testing.T) {
 		{ID: 5, ChatID: 10, Kind: "message", Payload: []byte(`{}`)},
 	})
 	var order []int64
+	var more []bool
 	handle := func(ctx context.Context, tx *storage.Tx, u *storage.Update) error {
 		order = append(order, u.ID)
 		return nil
 	}
 	for range 3 {
-		if _, err := db.HandleNext(ctx, 10, handle); err != nil {
+		_, m, err := db.HandleNext(ctx, 10, handle)
+		if err != nil {
 			t.Fatal(err)
 		}
+		more = append(more, m)
 	}
 	if len(order) != 2 || order[0] != 5 || order[1] != 7 {
 		t.Fatalf("handled %v, want [5 7]", order)
+	}
+	if !more[0] || more[1] || more[2] {
+		t.Fatalf("more after each call: %v, want [true false false]", more)
 	}
 
 	t.Run("FailureRollsBackAndRetriesLater", func(t *testing.T) {
 		db.SaveUpdates(ctx, []storage.Update{{ID: 9, ChatID: 12, Kind: "message", Payload: []byte(`{}`)}})
 		boom := errors.New("boom")
-		u, err := db.HandleNext(ctx, 12, func(ctx context.Context, tx *storage.Tx, u *storage.Update) error {
+		u, _, err := db.HandleNext(ctx, 12, func(ctx context.Context, tx *storage.Tx, u *storage.Update) error {
 			if err := tx.Enqueue(ctx, storage.Message{ChatID: 12, Method: "sendMessage", Params: storage.Params{"text": "x"}}); err != nil {
 				return err
 			}
@@ -66,7 +72,7 @@ func TestHandleNextInOrderAndOnce(t *testing.T) {
 		if err != nil || parked {
 			t.Fatalf("first failure: parked=%v, %v", parked, err)
 		}
-		if u, _ := db.HandleNext(ctx, 12, handle); u != nil {
+		if u, _, _ := db.HandleNext(ctx, 12, handle); u != nil {
 			t.Fatal("an update waiting for its retry was handled early")
 		}
 		if parked, _ := db.RecordFailure(ctx, 9, "boom", 0, 2); !parked {
