@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"runtime/debug"
 	"sync"
@@ -19,10 +20,13 @@ const (
 	handlerTimeout = 30 * time.Second
 )
 
-// dispatch hands waiting updates to handlers: one goroutine per chat at a
-// time, so that a chat's updates are handled in order, and at most
-// cfg.Workers chats at once. It returns when ctx is cancelled and the
-// handlers in flight have finished.
+// dispatch hands waiting updates to handlers: a chat's updates one after
+// another, so that they are handled in order, and different chats at once,
+// at most cfg.Workers goroutines at a time. When more chats wait than
+// there are workers, each worker takes a batch of them and handles one
+// update of each in a single transaction (storage.HandleBatch), so that a
+// crowd of users costs a commit per batch rather than per update. It
+// returns when ctx is cancelled and the handlers in flight have finished.
 func (b *Bot) dispatch(ctx context.Context) {
 	sem := make(chan struct{}, b.cfg.Workers)
 	var mu sync.Mutex
@@ -37,22 +41,26 @@ func (b *Bot) dispatch(ctx context.Context) {
 			b.log.Error("dispatch: list waiting updates", "err", err)
 		}
 		now := time.Now()
+		var ready []int64
+		mu.Lock()
 		for _, q := range queues {
 			if wait := q.DueAt.Sub(now); wait > 0 {
 				next = min(next, wait)
 				continue
 			}
-			mu.Lock()
-			if busy[q.ChatID] {
-				mu.Unlock()
-				continue
+			if !busy[q.ChatID] {
+				busy[q.ChatID] = true
+				ready = append(ready, q.ChatID)
 			}
-			busy[q.ChatID] = true
-			mu.Unlock()
+		}
+		mu.Unlock()
+		for _, group := range batches(ready, b.cfg.Workers, maxBatch) {
 			wg.Go(func() {
 				defer func() {
 					mu.Lock()
-					delete(busy, q.ChatID)
+					for _, chat := range group {
+						delete(busy, chat)
+					}
 					mu.Unlock()
 					b.pokeDispatcher()
 				}()
@@ -62,7 +70,11 @@ func (b *Bot) dispatch(ctx context.Context) {
 					return
 				}
 				defer func() { <-sem }()
-				b.drainChat(ctx, q.ChatID)
+				if len(group) == 1 {
+					b.drainChat(ctx, group[0])
+					return
+				}
+				b.handleBatch(ctx, group)
 			})
 		}
 		timer := time.NewTimer(next)
@@ -73,6 +85,56 @@ func (b *Bot) dispatch(ctx context.Context) {
 		}
 		timer.Stop()
 	}
+}
+
+// maxBatch is the most chats one transaction handles: enough to share a
+// commit among many, few enough that a batch stays short.
+const maxBatch = 32
+
+// batches splits the chats that wait among the workers: one chat each
+// while there are workers to spare, more once there are not, at most max
+// to a batch.
+func batches(chats []int64, workers, max int) [][]int64 {
+	if len(chats) == 0 {
+		return nil
+	}
+	size := min(max, (len(chats)+workers-1)/workers)
+	var out [][]int64
+	for len(chats) > 0 {
+		n := min(size, len(chats))
+		out = append(out, chats[:n:n])
+		chats = chats[n:]
+	}
+	return out
+}
+
+// handleBatch handles one update of each chat in one transaction. When a
+// handler fails, nothing of the batch was kept, and each chat is handled
+// on its own, where the failure is recorded against its update alone.
+func (b *Bot) handleBatch(ctx context.Context, chats []int64) {
+	hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), handlerTimeout)
+	start := time.Now()
+	handled, failed, err := b.db.HandleBatch(hctx, chats, b.handleSafely)
+	cancel()
+	if err != nil {
+		var later *notYet
+		if failed != nil && !errors.As(err, &later) {
+			b.log.Warn("dispatch: a handler failed in a batch; handling its chats one by one", "update_id", failed.ID, "chats", len(chats), "err", err)
+		} else if failed == nil && ctx.Err() == nil {
+			b.log.Error("dispatch: handle a batch", "chats", len(chats), "err", err)
+		}
+		for _, chat := range chats {
+			b.drainChat(ctx, chat)
+		}
+		return
+	}
+	took := time.Since(start)
+	for _, u := range handled {
+		b.updatesHandled.Add(1)
+		b.metrics.handled.WithLabelValues(u.Kind).Inc()
+		b.metrics.latency.Observe(took.Seconds())
+	}
+	b.log.Debug("handled a batch", "updates", len(handled), "chats", len(chats), "took", took)
 }
 
 func (b *Bot) pokeDispatcher() {
@@ -112,12 +174,29 @@ func (b *Bot) drainChat(ctx context.Context, chatID int64) {
 			sleep(ctx, time.Second)
 			return
 		}
+		var later *notYet
+		if errors.As(err, &later) {
+			b.log.Debug("dispatch: update postponed", "update_id", u.ID, "chat_id", chatID, "why", later.why)
+			if err := b.db.Postpone(context.WithoutCancel(ctx), u.ID, postponeFor); err != nil {
+				b.log.Error("dispatch: postpone", "update_id", u.ID, "err", err)
+			}
+			return
+		}
 		b.handlerErrors.Add(1)
 		b.metrics.errors.Inc()
 		b.fail(context.WithoutCancel(ctx), u, err)
 		return
 	}
 }
+
+// notYet is what a handler returns for an update it cannot handle yet but
+// will be able to shortly, through nobody's fault: the update is handled
+// again after postponeFor, and it does not count as a failure.
+type notYet struct{ why string }
+
+func (e *notYet) Error() string { return "not yet: " + e.why }
+
+const postponeFor = 300 * time.Millisecond
 
 // handleSafely runs the handler and turns a panic into an error, so that
 // the transaction is rolled back and the loop goes on.

@@ -221,3 +221,20 @@ func mustButton(t *testing.T, m telegramtest.Message, label string) string {
 	}
 	return data
 }
+
+// TestReplyBeforeItsSendingIsRecorded: Telegram carries out the call that
+// sends an expert the card but is slow to answer it, and the expert
+// replies to the card at once, before the bot knows the card's message
+// id. The reply must still be taken as the answer to the problem.
+func TestReplyBeforeItsSendingIsRecorded(t *testing.T) {
+	n := newNetwork(t, nil)
+	ent := n.h.person(2301, "Ерлан", "kk")
+	ent.startIn("Қазақша")
+	id := n.post(ent, "Жылыжай")
+	n.h.tg.AddFault(telegramtest.Fault{Method: "sendMessage", ChatID: n.agro1.u.ID, Late: 2500 * time.Millisecond, Count: 1})
+	n.mod.pressT(n.mod.expect(fmt.Sprintf("Moderation: #%d", id)), "btn_approve")
+	card := n.agro1.expect(fmt.Sprintf("#%d", id))
+	n.agro1.reply(card, "Жылыжайға тамшылатып суару орнатыңыз.")
+	n.agro1.expectT("answer_sent", id)
+	ent.expect("Жылыжайға тамшылатып суару")
+}

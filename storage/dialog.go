@@ -18,7 +18,7 @@ type Dialog struct {
 // Dialog returns the user's dialogue in progress, or ErrNotFound.
 func (tx *Tx) Dialog(ctx context.Context, userID int64) (*Dialog, error) {
 	var d Dialog
-	err := tx.tx.GetContext(ctx, &d, `SELECT user_id, name, step, data FROM dialogs WHERE user_id = $1`, userID)
+	err := tx.get(ctx, &d, `SELECT user_id, name, step, data FROM dialogs WHERE user_id = $1`, userID)
 	if err != nil {
 		return nil, fmt.Errorf("storage: dialog of user %d: %w", userID, dbErr(err))
 	}
@@ -31,7 +31,7 @@ func (tx *Tx) SaveDialog(ctx context.Context, d *Dialog) error {
 	if len(data) == 0 {
 		data = json.RawMessage(`{}`)
 	}
-	_, err := tx.tx.ExecContext(ctx, `
+	_, err := tx.exec(ctx, `
 		INSERT INTO dialogs (user_id, name, step, data) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (user_id) DO UPDATE SET
 			name = EXCLUDED.name, step = EXCLUDED.step, data = EXCLUDED.data, updated_at = now()`,
@@ -44,7 +44,7 @@ func (tx *Tx) SaveDialog(ctx context.Context, d *Dialog) error {
 
 // EndDialog forgets the user's dialogue, if any.
 func (tx *Tx) EndDialog(ctx context.Context, userID int64) error {
-	if _, err := tx.tx.ExecContext(ctx, `DELETE FROM dialogs WHERE user_id = $1`, userID); err != nil {
+	if _, err := tx.exec(ctx, `DELETE FROM dialogs WHERE user_id = $1`, userID); err != nil {
 		return fmt.Errorf("storage: end dialog of user %d: %w", userID, dbErr(err))
 	}
 	return nil

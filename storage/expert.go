@@ -8,7 +8,7 @@ import (
 
 // AddExpert makes a user an expert of a centre.
 func (tx *Tx) AddExpert(ctx context.Context, userID int64, centreID int) error {
-	_, err := tx.tx.ExecContext(ctx, `
+	_, err := tx.exec(ctx, `
 		INSERT INTO experts (user_id, centre_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, userID, centreID)
 	if err != nil {
 		return fmt.Errorf("storage: add expert %d to centre %d: %w", userID, centreID, dbErr(err))
@@ -18,7 +18,7 @@ func (tx *Tx) AddExpert(ctx context.Context, userID int64, centreID int) error {
 
 // RemoveExpert takes a user out of a centre.
 func (tx *Tx) RemoveExpert(ctx context.Context, userID int64, centreID int) error {
-	_, err := tx.tx.ExecContext(ctx, `DELETE FROM experts WHERE user_id = $1 AND centre_id = $2`, userID, centreID)
+	_, err := tx.exec(ctx, `DELETE FROM experts WHERE user_id = $1 AND centre_id = $2`, userID, centreID)
 	if err != nil {
 		return fmt.Errorf("storage: remove expert %d from centre %d: %w", userID, centreID, dbErr(err))
 	}
@@ -28,7 +28,7 @@ func (tx *Tx) RemoveExpert(ctx context.Context, userID int64, centreID int) erro
 // ExpertCentres lists the centres in use that a user is an expert of.
 func (tx *Tx) ExpertCentres(ctx context.Context, userID int64) ([]Named, error) {
 	var out []Named
-	err := tx.tx.SelectContext(ctx, &out, `
+	err := tx.sel(ctx, &out, `
 		SELECT c.id, c.code, c.name_kk, c.name_ru, c.name_en FROM centres c
 		JOIN experts e ON e.centre_id = c.id AND e.user_id = $1
 		WHERE c.retired_at IS NULL ORDER BY c.id`, userID)
@@ -42,7 +42,7 @@ func (tx *Tx) ExpertCentres(ctx context.Context, userID int64) ([]Named, error) 
 // sector, or ErrNotFound when they do not serve it.
 func (tx *Tx) ExpertCentreFor(ctx context.Context, userID int64, sectorID int) (*Named, error) {
 	var n Named
-	err := tx.tx.GetContext(ctx, &n, `
+	err := tx.get(ctx, &n, `
 		SELECT c.id, c.code, c.name_kk, c.name_ru, c.name_en FROM centres c
 		JOIN experts e ON e.centre_id = c.id AND e.user_id = $1
 		JOIN centre_sectors cs ON cs.centre_id = c.id AND cs.sector_id = $2
@@ -55,7 +55,7 @@ func (tx *Tx) ExpertCentreFor(ctx context.Context, userID int64, sectorID int) (
 
 // SetAway records whether an expert takes new problems.
 func (tx *Tx) SetAway(ctx context.Context, userID int64, away bool) error {
-	if _, err := tx.tx.ExecContext(ctx, `UPDATE users SET away = $2, updated_at = now() WHERE id = $1`, userID, away); err != nil {
+	if _, err := tx.exec(ctx, `UPDATE users SET away = $2, updated_at = now() WHERE id = $1`, userID, away); err != nil {
 		return fmt.Errorf("storage: set away of user %d: %w", userID, dbErr(err))
 	}
 	return nil
@@ -76,7 +76,7 @@ func (tx *Tx) SectorExperts(ctx context.Context, sectorID int) ([]User, error) {
 
 func (tx *Tx) sectorExperts(ctx context.Context, sectorID int, where string, arg int64) ([]User, error) {
 	var out []User
-	err := tx.tx.SelectContext(ctx, &out, `
+	err := tx.sel(ctx, &out, `
 		SELECT DISTINCT `+prefixed("u.", userColumns)+` FROM users u
 		JOIN experts e ON e.user_id = u.id
 		JOIN centres c ON c.id = e.centre_id AND c.retired_at IS NULL
@@ -92,7 +92,7 @@ func (tx *Tx) sectorExperts(ctx context.Context, sectorID int, where string, arg
 // Moderators lists the moderators and admins.
 func (tx *Tx) Moderators(ctx context.Context) ([]User, error) {
 	var out []User
-	err := tx.tx.SelectContext(ctx, &out, `
+	err := tx.sel(ctx, &out, `
 		SELECT `+userColumns+` FROM users WHERE role IN ('moderator', 'admin') ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("storage: list moderators: %w", dbErr(err))
@@ -110,7 +110,7 @@ type Assignment struct {
 
 // Assign records that a problem's card went to an expert (again).
 func (tx *Tx) Assign(ctx context.Context, problemID, expertID, cardID int64) error {
-	_, err := tx.tx.ExecContext(ctx, `
+	_, err := tx.exec(ctx, `
 		INSERT INTO problem_experts (problem_id, expert_id, card_id) VALUES ($1, $2, $3)
 		ON CONFLICT (problem_id, expert_id) DO UPDATE SET card_id = EXCLUDED.card_id, notified_at = now()`,
 		problemID, expertID, cardID)
@@ -123,7 +123,7 @@ func (tx *Tx) Assign(ctx context.Context, problemID, expertID, cardID int64) err
 // Assignment returns the record of a problem sent to an expert, or ErrNotFound.
 func (tx *Tx) Assignment(ctx context.Context, problemID, expertID int64) (*Assignment, error) {
 	var a Assignment
-	err := tx.tx.GetContext(ctx, &a, `
+	err := tx.get(ctx, &a, `
 		SELECT problem_id, expert_id, declined_at, card_id FROM problem_experts
 		WHERE problem_id = $1 AND expert_id = $2`, problemID, expertID)
 	if err != nil {
@@ -135,7 +135,7 @@ func (tx *Tx) Assignment(ctx context.Context, problemID, expertID int64) (*Assig
 // Assignments lists the experts a problem went to.
 func (tx *Tx) Assignments(ctx context.Context, problemID int64) ([]Assignment, error) {
 	var out []Assignment
-	err := tx.tx.SelectContext(ctx, &out, `
+	err := tx.sel(ctx, &out, `
 		SELECT problem_id, expert_id, declined_at, card_id FROM problem_experts
 		WHERE problem_id = $1 ORDER BY expert_id`, problemID)
 	if err != nil {
@@ -146,7 +146,7 @@ func (tx *Tx) Assignments(ctx context.Context, problemID int64) ([]Assignment, e
 
 // Decline records that a problem is not the expert's area.
 func (tx *Tx) Decline(ctx context.Context, problemID, expertID int64) error {
-	_, err := tx.tx.ExecContext(ctx, `
+	_, err := tx.exec(ctx, `
 		UPDATE problem_experts SET declined_at = COALESCE(declined_at, now())
 		WHERE problem_id = $1 AND expert_id = $2`, problemID, expertID)
 	if err != nil {

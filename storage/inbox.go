@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/lib/pq"
@@ -33,7 +34,7 @@ func (db *DB) SaveUpdates(ctx context.Context, updates []Update) (int, error) {
 	for i, u := range updates {
 		ids[i], chats[i], users[i], kinds[i], payloads[i] = u.ID, u.ChatID, u.UserID, u.Kind, string(u.Payload)
 	}
-	res, err := db.db.ExecContext(ctx, `
+	res, err := db.exec(ctx, `
 		INSERT INTO inbox (update_id, chat_id, user_id, kind, payload)
 		SELECT u.id, u.chat, u.usr, u.kind, u.payload::jsonb
 		FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[])
@@ -58,7 +59,7 @@ type ChatQueue struct {
 // a chat whose oldest update waits for a retry waits as a whole.
 func (db *DB) PendingChats(ctx context.Context) ([]ChatQueue, error) {
 	var qs []ChatQueue
-	err := db.db.SelectContext(ctx, &qs, `
+	err := db.sel(ctx, &qs, `
 		SELECT DISTINCT ON (chat_id) chat_id, next_attempt_at
 		FROM inbox
 		WHERE handled_at IS NULL AND parked_at IS NULL
@@ -81,14 +82,14 @@ func (db *DB) HandleNext(ctx context.Context, chatID int64, fn func(ctx context.
 	more := false
 	err := db.InTx(ctx, func(tx *Tx) error {
 		var locked bool
-		if err := tx.tx.GetContext(ctx, &locked, `SELECT pg_try_advisory_xact_lock($1)`, chatID); err != nil {
+		if err := tx.get(ctx, &locked, `SELECT pg_try_advisory_xact_lock($1)`, chatID); err != nil {
 			return fmt.Errorf("storage: lock chat %d: %w", chatID, dbErr(err))
 		}
 		if !locked {
 			return nil
 		}
 		var next []Update
-		err := tx.tx.SelectContext(ctx, &next, `
+		err := tx.sel(ctx, &next, `
 			SELECT update_id, chat_id, user_id, kind, payload, attempts
 			FROM inbox
 			WHERE chat_id = $1 AND handled_at IS NULL AND parked_at IS NULL AND next_attempt_at <= now()
@@ -104,7 +105,7 @@ func (db *DB) HandleNext(ctx context.Context, chatID int64, fn func(ctx context.
 		if err := fn(ctx, tx, handled); err != nil {
 			return err
 		}
-		if _, err := tx.tx.ExecContext(ctx, `UPDATE inbox SET handled_at = now() WHERE update_id = $1`, handled.ID); err != nil {
+		if _, err := tx.exec(ctx, `UPDATE inbox SET handled_at = now() WHERE update_id = $1`, handled.ID); err != nil {
 			return fmt.Errorf("storage: mark update %d handled: %w", handled.ID, dbErr(err))
 		}
 		return nil
@@ -112,12 +113,68 @@ func (db *DB) HandleNext(ctx context.Context, chatID int64, fn func(ctx context.
 	return handled, more, err
 }
 
+// HandleBatch handles the oldest due update of each of several chats in
+// one transaction, which also marks them handled: under load, one commit
+// and a few statements serve many chats instead of each update paying for
+// its own. Chats another worker holds, or with nothing due, are left out.
+// fn runs on the updates one after another, oldest first. When it fails
+// for one, the whole transaction is rolled back, nothing of the batch is
+// kept, and that update is returned with the error; the caller then
+// handles the chats one by one, where a failure is the failing update's
+// alone.
+func (db *DB) HandleBatch(ctx context.Context, chatIDs []int64, fn func(ctx context.Context, tx *Tx, u *Update) error) (handled []Update, failed *Update, err error) {
+	err = db.InTx(ctx, func(tx *Tx) error {
+		// The lock is taken for every due row of the chats asked for; it is
+		// the transaction's, so a chat whose row is left out by DISTINCT ON
+		// is simply held until the commit.
+		var next []Update
+		err := tx.sel(ctx, &next, `
+			SELECT DISTINCT ON (chat_id) update_id, chat_id, user_id, kind, payload, attempts
+			FROM inbox
+			WHERE chat_id = ANY($1) AND handled_at IS NULL AND parked_at IS NULL AND next_attempt_at <= now()
+				AND pg_try_advisory_xact_lock(chat_id)
+			ORDER BY chat_id, update_id`, pq.Array(chatIDs))
+		if err != nil {
+			return fmt.Errorf("storage: next updates of %d chats: %w", len(chatIDs), dbErr(err))
+		}
+		sort.Slice(next, func(i, j int) bool { return next[i].ID < next[j].ID })
+		ids := make([]int64, len(next))
+		for i := range next {
+			if err := fn(ctx, tx, &next[i]); err != nil {
+				failed = &next[i]
+				return err
+			}
+			ids[i] = next[i].ID
+		}
+		if _, err := tx.exec(ctx, `UPDATE inbox SET handled_at = now() WHERE update_id = ANY($1)`, pq.Array(ids)); err != nil {
+			return fmt.Errorf("storage: mark %d updates handled: %w", len(ids), dbErr(err))
+		}
+		handled = next
+		return nil
+	})
+	if err != nil {
+		handled = nil
+	}
+	return handled, failed, err
+}
+
+// Postpone leaves an update for later, without counting it as a failure:
+// it is due again after d.
+func (db *DB) Postpone(ctx context.Context, updateID int64, d time.Duration) error {
+	_, err := db.exec(ctx, `UPDATE inbox SET next_attempt_at = now() + $2 * interval '1 millisecond' WHERE update_id = $1`,
+		updateID, d.Milliseconds())
+	if err != nil {
+		return fmt.Errorf("storage: postpone update %d: %w", updateID, dbErr(err))
+	}
+	return nil
+}
+
 // RecordFailure notes that handling an update failed. The update is tried
 // again after retryIn, or parked for a moderator to see once it has failed
 // maxAttempts times. It reports whether the update was parked.
 func (db *DB) RecordFailure(ctx context.Context, updateID int64, cause string, retryIn time.Duration, maxAttempts int) (bool, error) {
 	var parked bool
-	err := db.db.GetContext(ctx, &parked, `
+	err := db.get(ctx, &parked, `
 		UPDATE inbox SET
 			attempts = attempts + 1,
 			last_error = $2,
@@ -145,7 +202,7 @@ type ParkedUpdate struct {
 // ParkedUpdates lists the most recently parked updates, newest first.
 func (tx *Tx) ParkedUpdates(ctx context.Context, limit int) ([]ParkedUpdate, error) {
 	var ps []ParkedUpdate
-	err := tx.tx.SelectContext(ctx, &ps, `
+	err := tx.sel(ctx, &ps, `
 		SELECT update_id, chat_id, user_id, kind, attempts, last_error, parked_at
 		FROM inbox WHERE parked_at IS NOT NULL
 		ORDER BY parked_at DESC, update_id DESC LIMIT $1`, limit)

@@ -10,7 +10,7 @@ import (
 
 // Ban stops a user's messages from being acted on; they are still kept.
 func (tx *Tx) Ban(ctx context.Context, id int64, reason string) error {
-	_, err := tx.tx.ExecContext(ctx, `
+	_, err := tx.exec(ctx, `
 		UPDATE users SET banned_at = COALESCE(banned_at, now()), ban_reason = $2, updated_at = now() WHERE id = $1`, id, reason)
 	if err != nil {
 		return fmt.Errorf("storage: ban user %d: %w", id, dbErr(err))
@@ -20,7 +20,7 @@ func (tx *Tx) Ban(ctx context.Context, id int64, reason string) error {
 
 // Unban lifts a ban.
 func (tx *Tx) Unban(ctx context.Context, id int64) error {
-	_, err := tx.tx.ExecContext(ctx, `UPDATE users SET banned_at = NULL, ban_reason = '', updated_at = now() WHERE id = $1`, id)
+	_, err := tx.exec(ctx, `UPDATE users SET banned_at = NULL, ban_reason = '', updated_at = now() WHERE id = $1`, id)
 	if err != nil {
 		return fmt.Errorf("storage: unban user %d: %w", id, dbErr(err))
 	}
@@ -29,7 +29,7 @@ func (tx *Tx) Unban(ctx context.Context, id int64) error {
 
 // SetRole gives a user a role.
 func (tx *Tx) SetRole(ctx context.Context, id int64, role string) error {
-	if _, err := tx.tx.ExecContext(ctx, `UPDATE users SET role = $2, updated_at = now() WHERE id = $1`, id, role); err != nil {
+	if _, err := tx.exec(ctx, `UPDATE users SET role = $2, updated_at = now() WHERE id = $1`, id, role); err != nil {
 		return fmt.Errorf("storage: set role of user %d: %w", id, dbErr(err))
 	}
 	return nil
@@ -38,7 +38,7 @@ func (tx *Tx) SetRole(ctx context.Context, id int64, role string) error {
 // UserByUsername finds a user who has started the bot by their @username.
 func (tx *Tx) UserByUsername(ctx context.Context, username string) (*User, error) {
 	var u User
-	err := tx.tx.GetContext(ctx, &u, `SELECT `+userColumns+` FROM users WHERE lower(username) = lower($1)`, username)
+	err := tx.get(ctx, &u, `SELECT `+userColumns+` FROM users WHERE lower(username) = lower($1)`, username)
 	if err != nil {
 		return nil, fmt.Errorf("storage: user @%s: %w", username, dbErr(err))
 	}
@@ -53,7 +53,7 @@ type ModerationCard struct {
 
 // AddModerationCard records a moderation card.
 func (tx *Tx) AddModerationCard(ctx context.Context, problemID, chatID, outboxID int64) error {
-	_, err := tx.tx.ExecContext(ctx, `
+	_, err := tx.exec(ctx, `
 		INSERT INTO moderation_cards (outbox_id, problem_id, chat_id) VALUES ($1, $2, $3)`, outboxID, problemID, chatID)
 	if err != nil {
 		return fmt.Errorf("storage: record moderation card of problem %d: %w", problemID, dbErr(err))
@@ -64,7 +64,7 @@ func (tx *Tx) AddModerationCard(ctx context.Context, problemID, chatID, outboxID
 // ModerationCards lists the moderation cards of a problem.
 func (tx *Tx) ModerationCards(ctx context.Context, problemID int64) ([]ModerationCard, error) {
 	var out []ModerationCard
-	err := tx.tx.SelectContext(ctx, &out, `
+	err := tx.sel(ctx, &out, `
 		SELECT outbox_id, chat_id FROM moderation_cards WHERE problem_id = $1 ORDER BY outbox_id`, problemID)
 	if err != nil {
 		return nil, fmt.Errorf("storage: moderation cards of problem %d: %w", problemID, dbErr(err))
@@ -74,7 +74,7 @@ func (tx *Tx) ModerationCards(ctx context.Context, problemID int64) ([]Moderatio
 
 // Reject records why a problem was rejected; SetStatus records that it was.
 func (tx *Tx) SetRejectReason(ctx context.Context, id int64, reason string) error {
-	if _, err := tx.tx.ExecContext(ctx, `UPDATE problems SET reject_reason = $2 WHERE id = $1`, id, reason); err != nil {
+	if _, err := tx.exec(ctx, `UPDATE problems SET reject_reason = $2 WHERE id = $1`, id, reason); err != nil {
 		return fmt.Errorf("storage: reject reason of problem %d: %w", id, dbErr(err))
 	}
 	return nil
@@ -82,7 +82,7 @@ func (tx *Tx) SetRejectReason(ctx context.Context, id int64, reason string) erro
 
 // ChangeSector moves a problem to another sector.
 func (tx *Tx) ChangeSector(ctx context.Context, id int64, sectorID int) error {
-	_, err := tx.tx.ExecContext(ctx, `UPDATE problems SET sector_id = $2, updated_at = now() WHERE id = $1`, id, sectorID)
+	_, err := tx.exec(ctx, `UPDATE problems SET sector_id = $2, updated_at = now() WHERE id = $1`, id, sectorID)
 	if err != nil {
 		return fmt.Errorf("storage: change sector of problem %d: %w", id, dbErr(err))
 	}
@@ -91,7 +91,7 @@ func (tx *Tx) ChangeSector(ctx context.Context, id int64, sectorID int) error {
 
 // Merge records that a problem duplicates an earlier one.
 func (tx *Tx) Merge(ctx context.Context, id, into int64) error {
-	_, err := tx.tx.ExecContext(ctx, `UPDATE problems SET merged_into = $2, updated_at = now() WHERE id = $1`, id, into)
+	_, err := tx.exec(ctx, `UPDATE problems SET merged_into = $2, updated_at = now() WHERE id = $1`, id, into)
 	if err != nil {
 		return fmt.Errorf("storage: merge problem %d into %d: %w", id, into, dbErr(err))
 	}
@@ -101,7 +101,7 @@ func (tx *Tx) Merge(ctx context.Context, id, into int64) error {
 // ProblemsByStatus lists problems of the given statuses, oldest first.
 func (tx *Tx) ProblemsByStatus(ctx context.Context, statuses []string, limit int) ([]Problem, error) {
 	var out []Problem
-	err := tx.tx.SelectContext(ctx, &out, `
+	err := tx.sel(ctx, &out, `
 		SELECT `+problemColumns+` FROM problems WHERE status = ANY($1) ORDER BY id LIMIT $2`, pq.Array(statuses), limit)
 	if err != nil {
 		return nil, fmt.Errorf("storage: problems by status: %w", dbErr(err))
@@ -123,7 +123,7 @@ type AuditEntry struct {
 
 // Audit records a moderator's or admin's action.
 func (tx *Tx) Audit(ctx context.Context, actorID int64, action string, problemID *int64, target, reason string) error {
-	_, err := tx.tx.ExecContext(ctx, `
+	_, err := tx.exec(ctx, `
 		INSERT INTO audit_log (actor_id, action, problem_id, target, reason) VALUES ($1, $2, $3, $4, $5)`,
 		actorID, action, problemID, target, reason)
 	if err != nil {
@@ -135,7 +135,7 @@ func (tx *Tx) Audit(ctx context.Context, actorID int64, action string, problemID
 // AuditLog returns the latest actions, newest first.
 func (tx *Tx) AuditLog(ctx context.Context, limit int) ([]AuditEntry, error) {
 	var out []AuditEntry
-	err := tx.tx.SelectContext(ctx, &out, `
+	err := tx.sel(ctx, &out, `
 		SELECT a.id, a.actor_id, trim(u.first_name || ' ' || u.last_name) AS actor_name, a.action, a.problem_id,
 			a.target, a.reason, a.at
 		FROM audit_log a JOIN users u ON u.id = a.actor_id
@@ -159,7 +159,7 @@ type Flood struct {
 func (tx *Tx) CheckFlood(ctx context.Context, userID int64, limit int, window time.Duration, reports int) (Flood, error) {
 	var f Flood
 	var n int
-	err := tx.tx.GetContext(ctx, &n, `
+	err := tx.get(ctx, &n, `
 		SELECT count(*) FROM inbox WHERE user_id = $1 AND received_at > now() - $2 * interval '1 millisecond'`,
 		userID, window.Milliseconds())
 	if err != nil {
@@ -174,7 +174,7 @@ func (tx *Tx) CheckFlood(ctx context.Context, userID int64, limit int, window ti
 		InHour   int  `db:"in_hour"`
 		Reported bool `db:"reported"`
 	}
-	err = tx.tx.GetContext(ctx, &recent, `
+	err = tx.get(ctx, &recent, `
 		SELECT count(*) FILTER (WHERE at > now() - $2 * interval '1 millisecond') AS in_window,
 			count(*) AS in_hour, COALESCE(bool_or(reported), false) AS reported
 		FROM floods WHERE user_id = $1 AND at > now() - interval '1 hour'`, userID, window.Milliseconds())
@@ -186,7 +186,7 @@ func (tx *Tx) CheckFlood(ctx context.Context, userID int64, limit int, window ti
 	}
 	f.Notify = true
 	f.Report = recent.InHour+1 >= reports && !recent.Reported
-	if _, err := tx.tx.ExecContext(ctx, `INSERT INTO floods (user_id, reported) VALUES ($1, $2)`, userID, f.Report); err != nil {
+	if _, err := tx.exec(ctx, `INSERT INTO floods (user_id, reported) VALUES ($1, $2)`, userID, f.Report); err != nil {
 		return f, fmt.Errorf("storage: record flood of user %d: %w", userID, dbErr(err))
 	}
 	return f, nil
@@ -195,7 +195,7 @@ func (tx *Tx) CheckFlood(ctx context.Context, userID int64, limit int, window ti
 // RelayByOutbox returns what an outbox call relayed, or ErrNotFound.
 func (tx *Tx) RelayByOutbox(ctx context.Context, outboxID int64) (*Relay, error) {
 	var r Relay
-	err := tx.tx.GetContext(ctx, &r, `
+	err := tx.get(ctx, &r, `
 		SELECT outbox_id, problem_id, message_id, recipient_id FROM relays WHERE outbox_id = $1`, outboxID)
 	if err != nil {
 		return nil, fmt.Errorf("storage: relay of call %d: %w", outboxID, dbErr(err))

@@ -12,7 +12,7 @@ import (
 // retired one back).
 func (tx *Tx) SaveCentre(ctx context.Context, n Named) (int, error) {
 	var id int
-	err := tx.tx.GetContext(ctx, &id, `
+	err := tx.get(ctx, &id, `
 		INSERT INTO centres (code, name_kk, name_ru, name_en) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (code) DO UPDATE SET name_kk = EXCLUDED.name_kk, name_ru = EXCLUDED.name_ru,
 			name_en = EXCLUDED.name_en, retired_at = NULL
@@ -25,14 +25,14 @@ func (tx *Tx) SaveCentre(ctx context.Context, n Named) (int, error) {
 
 // SetCentreSectors replaces the sectors a centre serves.
 func (tx *Tx) SetCentreSectors(ctx context.Context, centreID int, sectorIDs []int) error {
-	if _, err := tx.tx.ExecContext(ctx, `DELETE FROM centre_sectors WHERE centre_id = $1`, centreID); err != nil {
+	if _, err := tx.exec(ctx, `DELETE FROM centre_sectors WHERE centre_id = $1`, centreID); err != nil {
 		return fmt.Errorf("storage: sectors of centre %d: %w", centreID, dbErr(err))
 	}
 	ids := make([]int64, len(sectorIDs))
 	for i, s := range sectorIDs {
 		ids[i] = int64(s)
 	}
-	_, err := tx.tx.ExecContext(ctx, `
+	_, err := tx.exec(ctx, `
 		INSERT INTO centre_sectors (centre_id, sector_id) SELECT $1, unnest($2::int[])`, centreID, pq.Array(ids))
 	if err != nil {
 		return fmt.Errorf("storage: sectors of centre %d: %w", centreID, dbErr(err))
@@ -43,7 +43,7 @@ func (tx *Tx) SetCentreSectors(ctx context.Context, centreID int, sectorIDs []in
 // SaveSector creates a sector or renames it (and brings a retired one back).
 func (tx *Tx) SaveSector(ctx context.Context, n Named) (int, error) {
 	var id int
-	err := tx.tx.GetContext(ctx, &id, `
+	err := tx.get(ctx, &id, `
 		INSERT INTO sectors (code, name_kk, name_ru, name_en, position)
 		VALUES ($1, $2, $3, $4, (SELECT COALESCE(max(position), 0) + 1 FROM sectors))
 		ON CONFLICT (code) DO UPDATE SET name_kk = EXCLUDED.name_kk, name_ru = EXCLUDED.name_ru,
@@ -61,7 +61,7 @@ func (tx *Tx) Retire(ctx context.Context, table, code string) (*Named, error) {
 		return nil, fmt.Errorf("storage: retire: no table %q", table)
 	}
 	var n Named
-	err := tx.tx.GetContext(ctx, &n, `
+	err := tx.get(ctx, &n, `
 		UPDATE `+table+` SET retired_at = COALESCE(retired_at, now()) WHERE code = $1
 		RETURNING id, code, name_kk, name_ru, name_en`, code)
 	if err != nil {
@@ -81,7 +81,7 @@ func (tx *Tx) CentreSectors(ctx context.Context) (map[int][]string, error) {
 		Centre int    `db:"centre_id"`
 		Code   string `db:"code"`
 	}
-	err := tx.tx.SelectContext(ctx, &rows, `
+	err := tx.sel(ctx, &rows, `
 		SELECT cs.centre_id, s.code FROM centre_sectors cs JOIN sectors s ON s.id = cs.sector_id
 		WHERE s.retired_at IS NULL ORDER BY cs.centre_id, s.position`)
 	if err != nil {
@@ -105,7 +105,7 @@ type ExpertLoad struct {
 // CentreExperts lists a centre's experts with their load.
 func (tx *Tx) CentreExperts(ctx context.Context, centreID int) ([]ExpertLoad, error) {
 	var out []ExpertLoad
-	err := tx.tx.SelectContext(ctx, &out, `
+	err := tx.sel(ctx, &out, `
 		SELECT `+prefixed("u.", userColumns)+`, u.away,
 			(SELECT count(*) FROM problems p WHERE p.owner_id = u.id AND p.status IN ('taken', 'answered')) AS open,
 			(SELECT avg(extract(epoch FROM fm.first - pe.notified_at))
@@ -136,7 +136,7 @@ type RosterEntry struct {
 // who have not started the bot yet with the roster's name.
 func (tx *Tx) ImportRoster(ctx context.Context, entries []RosterEntry) error {
 	for _, e := range entries {
-		_, err := tx.tx.ExecContext(ctx, `
+		_, err := tx.exec(ctx, `
 			INSERT INTO users (id, first_name) VALUES ($1, $2)
 			ON CONFLICT (id) DO UPDATE SET first_name = CASE WHEN users.first_name = '' THEN EXCLUDED.first_name ELSE users.first_name END`,
 			e.UserID, e.Name)

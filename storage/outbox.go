@@ -73,7 +73,7 @@ func (tx *Tx) EnqueueIDs(ctx context.Context, msgs ...Message) ([]int64, error) 
 	n := len(msgs)
 	// Ids are taken first so that they come back in the calls' order.
 	var ids []int64
-	if err := tx.tx.SelectContext(ctx, &ids, `SELECT nextval('outbox_id_seq') FROM generate_series(1, $1)`, n); err != nil {
+	if err := tx.sel(ctx, &ids, `SELECT nextval('outbox_id_seq') FROM generate_series(1, $1)`, n); err != nil {
 		return nil, fmt.Errorf("storage: enqueue: allocate ids: %w", dbErr(err))
 	}
 	chats, prios, edits := make([]int64, n), make([]int64, n), make([]int64, n)
@@ -90,7 +90,7 @@ func (tx *Tx) EnqueueIDs(ctx context.Context, msgs ...Message) ([]int64, error) 
 			data[i] = []byte{}
 		}
 	}
-	_, err := tx.tx.ExecContext(ctx, `
+	_, err := tx.exec(ctx, `
 		INSERT INTO outbox (id, chat_id, method, params, file_field, file_name, file_data, priority, edit_of)
 		SELECT m.id, m.chat, m.method, m.params::jsonb, m.field, m.name, m.data, m.prio, NULLIF(m.edit, 0)
 		FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bytea[], $8::smallint[], $9::bigint[])
@@ -112,7 +112,7 @@ func (db *DB) ClaimMessages(ctx context.Context, limit int, lease time.Duration,
 	var claimed []Message
 	err := db.InTx(ctx, func(tx *Tx) error {
 		var cands []Message
-		err := tx.tx.SelectContext(ctx, &cands, `
+		err := tx.sel(ctx, &cands, `
 			SELECT o.id, o.chat_id, o.method, o.params, o.file_field, o.file_name, o.file_data,
 				o.priority, COALESCE(o.edit_of, 0) AS edit_of, o.attempts, o.created_at,
 				COALESCE((SELECT t.message_id FROM outbox t WHERE t.id = o.edit_of), 0) AS edit_target
@@ -136,7 +136,7 @@ func (db *DB) ClaimMessages(ctx context.Context, limit int, lease time.Duration,
 		for i, m := range claimed {
 			ids[i] = m.ID
 		}
-		_, err = tx.tx.ExecContext(ctx, `
+		_, err = tx.exec(ctx, `
 			UPDATE outbox SET claimed_until = now() + $2 * interval '1 millisecond', attempts = attempts + 1
 			WHERE id = ANY($1)`, pq.Array(ids), lease.Milliseconds())
 		if err != nil {
@@ -157,7 +157,7 @@ func (db *DB) ClaimMessages(ctx context.Context, limit int, lease time.Duration,
 // it, when it takes over: claims still standing then were left by a sender
 // that died mid-call, and waiting for their lease would hold their chats up.
 func (db *DB) ReleaseClaims(ctx context.Context) (int, error) {
-	res, err := db.db.ExecContext(ctx, `
+	res, err := db.exec(ctx, `
 		UPDATE outbox SET claimed_until = NULL WHERE status = 'pending' AND claimed_until IS NOT NULL`)
 	if err != nil {
 		return 0, fmt.Errorf("storage: release claims: %w", dbErr(err))
@@ -173,7 +173,7 @@ func (db *DB) MarkSent(ctx context.Context, id, messageID int64) error {
 	if messageID != 0 {
 		mid = &messageID
 	}
-	_, err := db.db.ExecContext(ctx, `
+	_, err := db.exec(ctx, `
 		UPDATE outbox SET status = 'sent', sent_at = now(), message_id = $2, claimed_until = NULL, last_error = ''
 		WHERE id = $1`, id, mid)
 	if err != nil {
@@ -184,7 +184,7 @@ func (db *DB) MarkSent(ctx context.Context, id, messageID int64) error {
 
 // RetryMessage puts a call back to be tried again at the given time.
 func (db *DB) RetryMessage(ctx context.Context, id int64, at time.Time, cause string) error {
-	_, err := db.db.ExecContext(ctx, `
+	_, err := db.exec(ctx, `
 		UPDATE outbox SET not_before = $2, claimed_until = NULL, last_error = $3
 		WHERE id = $1`, id, at, cause)
 	if err != nil {
@@ -198,7 +198,7 @@ func (db *DB) RetryMessage(ctx context.Context, id int64, at time.Time, cause st
 // in the same transaction.
 func (db *DB) FailMessage(ctx context.Context, id int64, cause string, unreachableUser int64) error {
 	return db.InTx(ctx, func(tx *Tx) error {
-		_, err := tx.tx.ExecContext(ctx, `
+		_, err := tx.exec(ctx, `
 			UPDATE outbox SET status = 'failed', claimed_until = NULL, last_error = $2
 			WHERE id = $1`, id, cause)
 		if err != nil {

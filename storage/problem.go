@@ -64,7 +64,7 @@ type Attachment struct {
 // that becomes status at once; both steps go into its history.
 func (tx *Tx) CreateProblem(ctx context.Context, p *Problem, atts []Attachment, status string) (int64, error) {
 	var id int64
-	err := tx.tx.GetContext(ctx, &id, `
+	err := tx.get(ctx, &id, `
 		INSERT INTO problems (author_id, kind, sector_id, region_id, title, body, company, bin, anonymous, status)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'draft')
 		RETURNING id`,
@@ -88,7 +88,7 @@ func (tx *Tx) CreateProblem(ctx context.Context, p *Problem, atts []Attachment, 
 // that actions on one problem happen one after another.
 func (tx *Tx) Problem(ctx context.Context, id int64) (*Problem, error) {
 	var p Problem
-	if err := tx.tx.GetContext(ctx, &p, `SELECT `+problemColumns+` FROM problems WHERE id = $1 FOR UPDATE`, id); err != nil {
+	if err := tx.get(ctx, &p, `SELECT `+problemColumns+` FROM problems WHERE id = $1 FOR UPDATE`, id); err != nil {
 		return nil, fmt.Errorf("storage: problem %d: %w", id, dbErr(err))
 	}
 	return &p, nil
@@ -98,7 +98,7 @@ func (tx *Tx) Problem(ctx context.Context, id int64) (*Problem, error) {
 // actor nil means the bot itself. Setting the status it has is a no-op.
 func (tx *Tx) SetStatus(ctx context.Context, id int64, status string, actor *int64, note string) error {
 	var from string
-	err := tx.tx.GetContext(ctx, &from, `
+	err := tx.get(ctx, &from, `
 		UPDATE problems p SET status = $2, updated_at = now(),
 			routed_at = CASE WHEN $2 = 'open' THEN COALESCE(p.routed_at, now()) ELSE p.routed_at END,
 			resolved_at = CASE WHEN $2 = 'resolved' THEN now() ELSE p.resolved_at END
@@ -114,7 +114,7 @@ func (tx *Tx) SetStatus(ctx context.Context, id int64, status string, actor *int
 }
 
 func (tx *Tx) addEvent(ctx context.Context, id int64, actor *int64, from, to, note string) error {
-	_, err := tx.tx.ExecContext(ctx, `
+	_, err := tx.exec(ctx, `
 		INSERT INTO problem_events (problem_id, actor_id, from_status, to_status, note) VALUES ($1, $2, $3, $4, $5)`,
 		id, actor, from, to, note)
 	if err != nil {
@@ -127,7 +127,7 @@ func (tx *Tx) addEvent(ctx context.Context, id int64, actor *int64, from, to, no
 // whether this expert got it; of two experts pressing Take at once, exactly
 // one does.
 func (tx *Tx) TakeProblem(ctx context.Context, id, expertID int64) (bool, error) {
-	res, err := tx.tx.ExecContext(ctx, `
+	res, err := tx.exec(ctx, `
 		UPDATE problems SET owner_id = $2, updated_at = now(),
 			status = CASE WHEN status = 'open' THEN 'taken' ELSE status END
 		WHERE id = $1 AND owner_id IS NULL AND status IN ('open', 'answered')`, id, expertID)
@@ -144,7 +144,7 @@ func (tx *Tx) TakeProblem(ctx context.Context, id, expertID int64) (bool, error)
 // only taken.
 func (tx *Tx) ReleaseProblem(ctx context.Context, id, expertID int64) error {
 	var from string
-	err := tx.tx.GetContext(ctx, &from, `
+	err := tx.get(ctx, &from, `
 		UPDATE problems p SET owner_id = NULL, updated_at = now(),
 			status = CASE WHEN p.status = 'taken' THEN 'open' ELSE p.status END
 		FROM problems old WHERE p.id = $1 AND old.id = p.id AND p.owner_id = $2
@@ -164,7 +164,7 @@ func (tx *Tx) ReleaseProblem(ctx context.Context, id, expertID int64) error {
 // MarkAnswered notes an expert's answer: the first answer's time, and the
 // status answered unless the problem is past that.
 func (tx *Tx) MarkAnswered(ctx context.Context, id, expertID int64) error {
-	if _, err := tx.tx.ExecContext(ctx, `
+	if _, err := tx.exec(ctx, `
 		UPDATE problems SET first_answer_at = COALESCE(first_answer_at, now()) WHERE id = $1`, id); err != nil {
 		return fmt.Errorf("storage: mark problem %d answered: %w", id, dbErr(err))
 	}
@@ -182,7 +182,7 @@ func (tx *Tx) MarkAnswered(ctx context.Context, id, expertID int64) error {
 // when it was posted.
 func (tx *Tx) AddAttachments(ctx context.Context, problemID int64, message *int64, atts []Attachment) error {
 	for _, a := range atts {
-		_, err := tx.tx.ExecContext(ctx, `
+		_, err := tx.exec(ctx, `
 			INSERT INTO attachments (problem_id, message_id, kind, file_id, file_name, media_group_id)
 			VALUES ($1, $2, $3, $4, $5, $6)`, problemID, message, a.Kind, a.FileID, a.FileName, a.MediaGroupID)
 		if err != nil {
@@ -195,7 +195,7 @@ func (tx *Tx) AddAttachments(ctx context.Context, problemID int64, message *int6
 // Attachments lists the files attached to a problem when it was posted.
 func (tx *Tx) Attachments(ctx context.Context, problemID int64) ([]Attachment, error) {
 	var out []Attachment
-	err := tx.tx.SelectContext(ctx, &out, `
+	err := tx.sel(ctx, &out, `
 		SELECT id, kind, file_id, file_name, media_group_id FROM attachments
 		WHERE problem_id = $1 AND message_id IS NULL ORDER BY id`, problemID)
 	if err != nil {
@@ -207,7 +207,7 @@ func (tx *Tx) Attachments(ctx context.Context, problemID int64) ([]Attachment, e
 // ProblemsByAuthor lists an entrepreneur's problems, newest first.
 func (tx *Tx) ProblemsByAuthor(ctx context.Context, authorID int64, limit int) ([]Problem, error) {
 	var out []Problem
-	err := tx.tx.SelectContext(ctx, &out, `
+	err := tx.sel(ctx, &out, `
 		SELECT `+problemColumns+` FROM problems WHERE author_id = $1 ORDER BY id DESC LIMIT $2`, authorID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("storage: problems of user %d: %w", authorID, dbErr(err))
@@ -218,7 +218,7 @@ func (tx *Tx) ProblemsByAuthor(ctx context.Context, authorID int64, limit int) (
 // ProblemsOwnedBy lists the unfinished problems an expert took, newest first.
 func (tx *Tx) ProblemsOwnedBy(ctx context.Context, expertID int64, limit int) ([]Problem, error) {
 	var out []Problem
-	err := tx.tx.SelectContext(ctx, &out, `
+	err := tx.sel(ctx, &out, `
 		SELECT `+problemColumns+` FROM problems
 		WHERE owner_id = $1 AND status IN ('taken', 'answered') ORDER BY id DESC LIMIT $2`, expertID, limit)
 	if err != nil {
@@ -231,7 +231,7 @@ func (tx *Tx) ProblemsOwnedBy(ctx context.Context, expertID int64, limit int) ([
 // an expert who has not declined them, oldest first.
 func (tx *Tx) ProblemsWaitingFor(ctx context.Context, expertID int64, limit int) ([]Problem, error) {
 	var out []Problem
-	err := tx.tx.SelectContext(ctx, &out, `
+	err := tx.sel(ctx, &out, `
 		SELECT `+prefixed("p.", problemColumns)+` FROM problems p
 		JOIN problem_experts pe ON pe.problem_id = p.id AND pe.expert_id = $1 AND pe.declined_at IS NULL
 		WHERE p.status = 'open' AND p.owner_id IS NULL ORDER BY p.id LIMIT $2`, expertID, limit)
@@ -253,7 +253,7 @@ type Event struct {
 // Events returns a problem's status history, oldest first.
 func (tx *Tx) Events(ctx context.Context, problemID int64) ([]Event, error) {
 	var out []Event
-	err := tx.tx.SelectContext(ctx, &out, `
+	err := tx.sel(ctx, &out, `
 		SELECT actor_id, from_status, to_status, note, at FROM problem_events WHERE problem_id = $1 ORDER BY id`, problemID)
 	if err != nil {
 		return nil, fmt.Errorf("storage: events of problem %d: %w", problemID, dbErr(err))

@@ -29,7 +29,7 @@ func (n *Named) Name(lang string) string {
 // Sectors lists the industry sectors in use, in their display order.
 func (tx *Tx) Sectors(ctx context.Context) ([]Named, error) {
 	var out []Named
-	err := tx.tx.SelectContext(ctx, &out, `
+	err := tx.sel(ctx, &out, `
 		SELECT id, code, name_kk, name_ru, name_en FROM sectors WHERE retired_at IS NULL ORDER BY position, id`)
 	if err != nil {
 		return nil, fmt.Errorf("storage: list sectors: %w", dbErr(err))
@@ -40,7 +40,7 @@ func (tx *Tx) Sectors(ctx context.Context) ([]Named, error) {
 // Sector returns a sector, retired or not.
 func (tx *Tx) Sector(ctx context.Context, id int) (*Named, error) {
 	var n Named
-	if err := tx.tx.GetContext(ctx, &n, `SELECT id, code, name_kk, name_ru, name_en FROM sectors WHERE id = $1`, id); err != nil {
+	if err := tx.get(ctx, &n, `SELECT id, code, name_kk, name_ru, name_en FROM sectors WHERE id = $1`, id); err != nil {
 		return nil, fmt.Errorf("storage: sector %d: %w", id, dbErr(err))
 	}
 	return &n, nil
@@ -49,7 +49,7 @@ func (tx *Tx) Sector(ctx context.Context, id int) (*Named, error) {
 // Regions lists the regions in their display order.
 func (tx *Tx) Regions(ctx context.Context) ([]Named, error) {
 	var out []Named
-	err := tx.tx.SelectContext(ctx, &out, `SELECT id, code, name_kk, name_ru, name_en FROM regions ORDER BY position, id`)
+	err := tx.sel(ctx, &out, `SELECT id, code, name_kk, name_ru, name_en FROM regions ORDER BY position, id`)
 	if err != nil {
 		return nil, fmt.Errorf("storage: list regions: %w", dbErr(err))
 	}
@@ -59,7 +59,7 @@ func (tx *Tx) Regions(ctx context.Context) ([]Named, error) {
 // Region returns a region.
 func (tx *Tx) Region(ctx context.Context, id int) (*Named, error) {
 	var n Named
-	if err := tx.tx.GetContext(ctx, &n, `SELECT id, code, name_kk, name_ru, name_en FROM regions WHERE id = $1`, id); err != nil {
+	if err := tx.get(ctx, &n, `SELECT id, code, name_kk, name_ru, name_en FROM regions WHERE id = $1`, id); err != nil {
 		return nil, fmt.Errorf("storage: region %d: %w", id, dbErr(err))
 	}
 	return &n, nil
@@ -73,7 +73,7 @@ func (tx *Tx) CentreByCode(ctx context.Context, code string) (*Named, error) {
 // namedByCode returns a row in use of centres or sectors by its code.
 func (tx *Tx) namedByCode(ctx context.Context, table, code string) (*Named, error) {
 	var n Named
-	err := tx.tx.GetContext(ctx, &n, `
+	err := tx.get(ctx, &n, `
 		SELECT id, code, name_kk, name_ru, name_en FROM `+table+` WHERE code = $1 AND retired_at IS NULL`, code)
 	if err != nil {
 		return nil, fmt.Errorf("storage: %s %q: %w", strings.TrimSuffix(table, "s"), code, dbErr(err))
@@ -84,7 +84,7 @@ func (tx *Tx) namedByCode(ctx context.Context, table, code string) (*Named, erro
 // Centres lists the competence centres in use.
 func (tx *Tx) Centres(ctx context.Context) ([]Named, error) {
 	var out []Named
-	err := tx.tx.SelectContext(ctx, &out, `
+	err := tx.sel(ctx, &out, `
 		SELECT id, code, name_kk, name_ru, name_en FROM centres WHERE retired_at IS NULL ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("storage: list centres: %w", dbErr(err))

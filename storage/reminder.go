@@ -25,7 +25,7 @@ type Reminder struct {
 
 // AddReminder sets a timer.
 func (tx *Tx) AddReminder(ctx context.Context, kind string, problemID *int64, recommendationID *int64, due time.Time) error {
-	_, err := tx.tx.ExecContext(ctx, `
+	_, err := tx.exec(ctx, `
 		INSERT INTO reminders (kind, problem_id, recommendation_id, due_at) VALUES ($1, $2, $3, $4)`,
 		kind, problemID, recommendationID, due)
 	if err != nil {
@@ -41,7 +41,7 @@ func (db *DB) FireReminder(ctx context.Context, fn func(ctx context.Context, tx 
 	var fired int64 // the reminder's id
 	err := db.InTx(ctx, func(tx *Tx) error {
 		var r Reminder
-		err := tx.tx.GetContext(ctx, &r, `
+		err := tx.get(ctx, &r, `
 			SELECT id, kind, problem_id, recommendation_id, due_at FROM reminders
 			WHERE done_at IS NULL AND due_at <= now()
 			ORDER BY due_at LIMIT 1 FOR UPDATE SKIP LOCKED`)
@@ -55,14 +55,14 @@ func (db *DB) FireReminder(ctx context.Context, fn func(ctx context.Context, tx 
 		if err := fn(ctx, tx, &r); err != nil {
 			return fmt.Errorf("reminder %d (%s): %w", r.ID, r.Kind, err)
 		}
-		if _, err := tx.tx.ExecContext(ctx, `UPDATE reminders SET done_at = now() WHERE id = $1`, r.ID); err != nil {
+		if _, err := tx.exec(ctx, `UPDATE reminders SET done_at = now() WHERE id = $1`, r.ID); err != nil {
 			return fmt.Errorf("storage: mark reminder %d done: %w", r.ID, dbErr(err))
 		}
 		return nil
 	})
 	if err != nil && fired != 0 {
 		// Put a failing reminder off, so that it does not hold up the others.
-		if _, perr := db.db.ExecContext(ctx, `
+		if _, perr := db.exec(ctx, `
 			UPDATE reminders SET due_at = now() + interval '5 minutes' WHERE id = $1`, fired); perr != nil {
 			return true, fmt.Errorf("%w; and put it off: %v", err, perr)
 		}
@@ -72,7 +72,7 @@ func (db *DB) FireReminder(ctx context.Context, fn func(ctx context.Context, tx 
 
 // EnsureDigest sets the digest timer at due unless one is set.
 func (db *DB) EnsureDigest(ctx context.Context, due time.Time) error {
-	_, err := db.db.ExecContext(ctx, `
+	_, err := db.exec(ctx, `
 		INSERT INTO reminders (kind, due_at)
 		SELECT 'digest', $1 WHERE NOT EXISTS (SELECT 1 FROM reminders WHERE kind = 'digest' AND done_at IS NULL)`, due)
 	if err != nil {

@@ -24,7 +24,7 @@ type SectorStats struct {
 // first answer and the average rating.
 func (tx *Tx) Stats(ctx context.Context, from, to time.Time) ([]SectorStats, error) {
 	var out []SectorStats
-	err := tx.tx.SelectContext(ctx, &out, `
+	err := tx.sel(ctx, &out, `
 		SELECT p.sector_id,
 			count(*) AS received,
 			count(*) FILTER (WHERE p.status IN ('open', 'taken')) AS open,
@@ -54,7 +54,7 @@ type RecommendationStats struct {
 // RecommendationStats counts the recommendations made in [from, to) by type.
 func (tx *Tx) RecommendationStats(ctx context.Context, from, to time.Time) ([]RecommendationStats, error) {
 	var out []RecommendationStats
-	err := tx.tx.SelectContext(ctx, &out, `
+	err := tx.sel(ctx, &out, `
 		SELECT type, count(*) AS count, count(*) FILTER (WHERE implementation = 'implemented') AS implemented
 		FROM recommendations WHERE created_at >= $1 AND created_at < $2
 		GROUP BY type ORDER BY count DESC, type`, from, to)

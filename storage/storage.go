@@ -11,6 +11,7 @@ import (
 	"io"
 	"net"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -26,7 +27,8 @@ var (
 
 // DB is the expertbot database.
 type DB struct {
-	db *sqlx.DB
+	db    *sqlx.DB
+	stmts sync.Map // query → *sqlx.Stmt, prepared once and reused on every connection
 }
 
 // Open connects to PostgreSQL and checks that it answers. An empty dsn
@@ -68,6 +70,86 @@ func (db *DB) SQL() *sql.DB { return db.db.DB }
 // messages it causes are committed together.
 type Tx struct {
 	tx *sqlx.Tx
+	db *DB
+}
+
+// Every statement runs as a prepared statement, prepared the first time
+// it is used on a connection and reused after that: PostgreSQL parses it
+// once per connection instead of every time, and may keep its plan. The
+// statements are the constant strings of this package, so the cache is
+// bounded by them.
+
+// stmt returns the process's prepared statement for query.
+func (db *DB) stmt(ctx context.Context, query string) (*sqlx.Stmt, error) {
+	if st, ok := db.stmts.Load(query); ok {
+		return st.(*sqlx.Stmt), nil
+	}
+	st, err := db.db.PreparexContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if prev, loaded := db.stmts.LoadOrStore(query, st); loaded {
+		st.Close()
+		return prev.(*sqlx.Stmt), nil
+	}
+	return st, nil
+}
+
+func (db *DB) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, err := db.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+func (db *DB) get(ctx context.Context, dest any, query string, args ...any) error {
+	st, err := db.stmt(ctx, query)
+	if err != nil {
+		return err
+	}
+	return st.GetContext(ctx, dest, args...)
+}
+
+func (db *DB) sel(ctx context.Context, dest any, query string, args ...any) error {
+	st, err := db.stmt(ctx, query)
+	if err != nil {
+		return err
+	}
+	return st.SelectContext(ctx, dest, args...)
+}
+
+// prepared returns the statement for query, bound to the transaction.
+func (tx *Tx) prepared(ctx context.Context, query string) (*sqlx.Stmt, error) {
+	st, err := tx.db.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return tx.tx.StmtxContext(ctx, st), nil
+}
+
+func (tx *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, err := tx.prepared(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+func (tx *Tx) get(ctx context.Context, dest any, query string, args ...any) error {
+	st, err := tx.prepared(ctx, query)
+	if err != nil {
+		return err
+	}
+	return st.GetContext(ctx, dest, args...)
+}
+
+func (tx *Tx) sel(ctx context.Context, dest any, query string, args ...any) error {
+	st, err := tx.prepared(ctx, query)
+	if err != nil {
+		return err
+	}
+	return st.SelectContext(ctx, dest, args...)
 }
 
 // InTx runs fn in a transaction and commits it when fn returns nil.
@@ -77,7 +159,7 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 		return fmt.Errorf("storage: begin: %w", dbErr(err))
 	}
 	defer tx.Rollback()
-	if err := fn(&Tx{tx: tx}); err != nil {
+	if err := fn(&Tx{tx: tx, db: db}); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {

@@ -3,8 +3,11 @@ package storage_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
+
+	"github.com/lib/pq"
 
 	"github.com/atameken/expertbot/storage"
 	"github.com/atameken/expertbot/storage/storagetest"
@@ -79,6 +82,63 @@ func TestHandleNextInOrderAndOnce(t *testing.T) {
 			t.Fatal("second of two allowed failures did not park the update")
 		}
 	})
+}
+
+func TestHandleBatch(t *testing.T) {
+	db, _ := storagetest.NewDB(t)
+	ctx := context.Background()
+	db.SaveUpdates(ctx, []storage.Update{
+		{ID: 21, ChatID: 1, Kind: "message", Payload: []byte(`{}`)},
+		{ID: 22, ChatID: 1, Kind: "message", Payload: []byte(`{}`)},
+		{ID: 23, ChatID: 2, Kind: "message", Payload: []byte(`{}`)},
+		{ID: 20, ChatID: 3, Kind: "message", Payload: []byte(`{}`)},
+		{ID: 24, ChatID: 4, Kind: "message", Payload: []byte(`{}`)},
+	})
+	send := func(ctx context.Context, tx *storage.Tx, u *storage.Update) error {
+		return tx.Enqueue(ctx, storage.Message{ChatID: u.ChatID, Method: "sendMessage", Params: storage.Params{"text": fmt.Sprint(u.ID)}})
+	}
+	pending := func() int {
+		st, _ := db.OutboxStats(ctx)
+		return st.Pending
+	}
+
+	// A failure anywhere in the batch keeps nothing of it.
+	boom := errors.New("boom")
+	handled, failed, err := db.HandleBatch(ctx, []int64{1, 2, 3}, func(ctx context.Context, tx *storage.Tx, u *storage.Update) error {
+		if u.ID == 23 {
+			return boom
+		}
+		return send(ctx, tx, u)
+	})
+	if !errors.Is(err, boom) || failed == nil || failed.ID != 23 || handled != nil || pending() != 0 {
+		t.Fatalf("failed batch: handled %v, failed %v, %v, %d messages kept", handled, failed, err, pending())
+	}
+
+	// Chat 4 is held by another worker: it is left out. The others give
+	// their oldest update each, oldest first.
+	held, err := db.SQL().Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	if _, err := held.ExecContext(ctx, `SELECT pg_advisory_lock(4)`); err != nil {
+		t.Fatal(err)
+	}
+	var order []int64
+	handled, _, err = db.HandleBatch(ctx, []int64{1, 2, 3, 4}, func(ctx context.Context, tx *storage.Tx, u *storage.Update) error {
+		order = append(order, u.ID)
+		return send(ctx, tx, u)
+	})
+	if err != nil || len(handled) != 3 || fmt.Sprint(order) != "[20 21 23]" || pending() != 3 {
+		t.Fatalf("batch: handled %d in order %v, %v, %d messages", len(handled), order, err, pending())
+	}
+	var left []int64
+	if err := db.SQL().QueryRow(`SELECT array_agg(update_id ORDER BY update_id) FROM inbox WHERE handled_at IS NULL`).Scan(pq.Array(&left)); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(left) != "[22 24]" {
+		t.Fatalf("left unhandled %v, want [22 24]", left)
+	}
 }
 
 func TestClaimMessagesTakesEachChatsOldestFirst(t *testing.T) {

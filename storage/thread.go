@@ -29,7 +29,7 @@ const threadColumns = `id, problem_id, author_id, author_role, recipient_id, rep
 
 // AddMessage stores a message of a thread and returns its id.
 func (tx *Tx) AddMessage(ctx context.Context, m *ThreadMessage) (int64, error) {
-	err := tx.tx.GetContext(ctx, &m.ID, `
+	err := tx.get(ctx, &m.ID, `
 		INSERT INTO messages (problem_id, author_id, author_role, recipient_id, reply_to, text, chat_id, tg_message_id)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
 		m.ProblemID, m.AuthorID, m.AuthorRole, m.RecipientID, m.ReplyTo, m.Text, m.ChatID, m.TgMessageID)
@@ -42,7 +42,7 @@ func (tx *Tx) AddMessage(ctx context.Context, m *ThreadMessage) (int64, error) {
 // ThreadMessage returns a message of a thread by id.
 func (tx *Tx) ThreadMessage(ctx context.Context, id int64) (*ThreadMessage, error) {
 	var m ThreadMessage
-	if err := tx.tx.GetContext(ctx, &m, `SELECT `+threadColumns+` FROM messages WHERE id = $1`, id); err != nil {
+	if err := tx.get(ctx, &m, `SELECT `+threadColumns+` FROM messages WHERE id = $1`, id); err != nil {
 		return nil, fmt.Errorf("storage: message %d: %w", id, dbErr(err))
 	}
 	return &m, nil
@@ -51,7 +51,7 @@ func (tx *Tx) ThreadMessage(ctx context.Context, id int64) (*ThreadMessage, erro
 // MessageByTelegram finds a thread message by where its author wrote it.
 func (tx *Tx) MessageByTelegram(ctx context.Context, chatID, tgMessageID int64) (*ThreadMessage, error) {
 	var m ThreadMessage
-	err := tx.tx.GetContext(ctx, &m, `SELECT `+threadColumns+` FROM messages WHERE chat_id = $1 AND tg_message_id = $2`,
+	err := tx.get(ctx, &m, `SELECT `+threadColumns+` FROM messages WHERE chat_id = $1 AND tg_message_id = $2`,
 		chatID, tgMessageID)
 	if err != nil {
 		return nil, fmt.Errorf("storage: message %d in chat %d: %w", tgMessageID, chatID, dbErr(err))
@@ -61,7 +61,7 @@ func (tx *Tx) MessageByTelegram(ctx context.Context, chatID, tgMessageID int64) 
 
 // EditMessage records a new text of a thread message, keeping the first.
 func (tx *Tx) EditMessage(ctx context.Context, id int64, text string) error {
-	_, err := tx.tx.ExecContext(ctx, `
+	_, err := tx.exec(ctx, `
 		UPDATE messages SET original_text = COALESCE(original_text, text), text = $2, edited_at = now()
 		WHERE id = $1`, id, text)
 	if err != nil {
@@ -73,7 +73,7 @@ func (tx *Tx) EditMessage(ctx context.Context, id int64, text string) error {
 // ThreadMessages returns a problem's thread, oldest first.
 func (tx *Tx) ThreadMessages(ctx context.Context, problemID int64) ([]ThreadMessage, error) {
 	var out []ThreadMessage
-	err := tx.tx.SelectContext(ctx, &out, `SELECT `+threadColumns+` FROM messages WHERE problem_id = $1 ORDER BY id`, problemID)
+	err := tx.sel(ctx, &out, `SELECT `+threadColumns+` FROM messages WHERE problem_id = $1 ORDER BY id`, problemID)
 	if err != nil {
 		return nil, fmt.Errorf("storage: thread of problem %d: %w", problemID, dbErr(err))
 	}
@@ -84,7 +84,7 @@ func (tx *Tx) ThreadMessages(ctx context.Context, problemID int64) ([]ThreadMess
 // their first answers.
 func (tx *Tx) Answerers(ctx context.Context, problemID int64) ([]int64, error) {
 	var out []int64
-	err := tx.tx.SelectContext(ctx, &out, `
+	err := tx.sel(ctx, &out, `
 		SELECT author_id FROM messages WHERE problem_id = $1 AND author_role = 'expert'
 		GROUP BY author_id ORDER BY min(id)`, problemID)
 	if err != nil {
@@ -105,7 +105,7 @@ type Relay struct {
 // AddRelays records the outbox calls that carry a card or a thread message
 // to a recipient.
 func (tx *Tx) AddRelays(ctx context.Context, problemID int64, messageID *int64, recipientID int64, outboxIDs []int64) error {
-	_, err := tx.tx.ExecContext(ctx, `
+	_, err := tx.exec(ctx, `
 		INSERT INTO relays (outbox_id, problem_id, message_id, recipient_id)
 		SELECT unnest($1::bigint[]), $2, $3, $4`, pq.Array(outboxIDs), problemID, messageID, recipientID)
 	if err != nil {
@@ -118,7 +118,7 @@ func (tx *Tx) AddRelays(ctx context.Context, problemID int64, messageID *int64, 
 // how a reply to any relayed message finds its problem and its author.
 func (tx *Tx) RelayAt(ctx context.Context, chatID, tgMessageID int64) (*Relay, error) {
 	var r Relay
-	err := tx.tx.GetContext(ctx, &r, `
+	err := tx.get(ctx, &r, `
 		SELECT r.outbox_id, r.problem_id, r.message_id, r.recipient_id FROM relays r
 		JOIN outbox o ON o.id = r.outbox_id
 		WHERE o.chat_id = $1 AND o.message_id = $2`, chatID, tgMessageID)
@@ -128,10 +128,23 @@ func (tx *Tx) RelayAt(ctx context.Context, chatID, tgMessageID int64) (*Relay, e
 	return &r, nil
 }
 
+// Sending reports whether a call to a chat is being made: claimed by the
+// sender, its outcome (and so the Telegram id of the message it made) not
+// yet recorded.
+func (tx *Tx) Sending(ctx context.Context, chatID int64) (bool, error) {
+	var sending bool
+	err := tx.get(ctx, &sending, `
+		SELECT EXISTS (SELECT 1 FROM outbox WHERE chat_id = $1 AND status = 'pending' AND claimed_until > now())`, chatID)
+	if err != nil {
+		return false, fmt.Errorf("storage: calls in flight to chat %d: %w", chatID, dbErr(err))
+	}
+	return sending, nil
+}
+
 // RelaysOf lists the copies of a thread message.
 func (tx *Tx) RelaysOf(ctx context.Context, messageID int64) ([]Relay, error) {
 	var out []Relay
-	err := tx.tx.SelectContext(ctx, &out, `
+	err := tx.sel(ctx, &out, `
 		SELECT outbox_id, problem_id, message_id, recipient_id FROM relays WHERE message_id = $1 ORDER BY outbox_id`, messageID)
 	if err != nil {
 		return nil, fmt.Errorf("storage: relays of message %d: %w", messageID, dbErr(err))
@@ -157,7 +170,7 @@ func (tx *Tx) Recommend(ctx context.Context, messageID, problemID int64, typ str
 		ID  int64 `db:"id"`
 		New bool  `db:"new"`
 	}
-	err := tx.tx.GetContext(ctx, &r, `
+	err := tx.get(ctx, &r, `
 		INSERT INTO recommendations (message_id, problem_id, type) VALUES ($1, $2, $3)
 		ON CONFLICT (message_id) DO UPDATE SET type = EXCLUDED.type
 		RETURNING id, (xmax = 0) AS new`, messageID, problemID, typ)
@@ -170,7 +183,7 @@ func (tx *Tx) Recommend(ctx context.Context, messageID, problemID int64, typ str
 // Recommendation returns a recommendation.
 func (tx *Tx) Recommendation(ctx context.Context, id int64) (*Recommendation, error) {
 	var r Recommendation
-	err := tx.tx.GetContext(ctx, &r, `
+	err := tx.get(ctx, &r, `
 		SELECT id, message_id, problem_id, type, implementation, implementation_comment, implementation_at
 		FROM recommendations WHERE id = $1`, id)
 	if err != nil {
@@ -181,7 +194,7 @@ func (tx *Tx) Recommendation(ctx context.Context, id int64) (*Recommendation, er
 
 // SetImplementation stores what the entrepreneur said of a recommendation.
 func (tx *Tx) SetImplementation(ctx context.Context, id int64, status, comment string) error {
-	_, err := tx.tx.ExecContext(ctx, `
+	_, err := tx.exec(ctx, `
 		UPDATE recommendations SET implementation = $2, implementation_comment = $3, implementation_at = now()
 		WHERE id = $1`, id, status, comment)
 	if err != nil {
@@ -192,7 +205,7 @@ func (tx *Tx) SetImplementation(ctx context.Context, id int64, status, comment s
 
 // Rate stores an entrepreneur's rating of an expert's answers to a problem.
 func (tx *Tx) Rate(ctx context.Context, problemID, expertID, authorID int64, score int) error {
-	_, err := tx.tx.ExecContext(ctx, `
+	_, err := tx.exec(ctx, `
 		INSERT INTO ratings (problem_id, expert_id, author_id, score) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (problem_id, expert_id) DO UPDATE SET score = EXCLUDED.score, created_at = now()`,
 		problemID, expertID, authorID, score)
@@ -204,7 +217,7 @@ func (tx *Tx) Rate(ctx context.Context, problemID, expertID, authorID int64, sco
 
 // CommentRating adds a comment to a rating.
 func (tx *Tx) CommentRating(ctx context.Context, problemID, expertID int64, comment string) error {
-	_, err := tx.tx.ExecContext(ctx, `UPDATE ratings SET comment = $3 WHERE problem_id = $1 AND expert_id = $2`,
+	_, err := tx.exec(ctx, `UPDATE ratings SET comment = $3 WHERE problem_id = $1 AND expert_id = $2`,
 		problemID, expertID, comment)
 	if err != nil {
 		return fmt.Errorf("storage: comment rating of expert %d on problem %d: %w", expertID, problemID, dbErr(err))
@@ -222,7 +235,7 @@ type Rating struct {
 // Ratings lists a problem's ratings.
 func (tx *Tx) Ratings(ctx context.Context, problemID int64) ([]Rating, error) {
 	var out []Rating
-	err := tx.tx.SelectContext(ctx, &out, `
+	err := tx.sel(ctx, &out, `
 		SELECT expert_id, score, comment FROM ratings WHERE problem_id = $1 ORDER BY created_at`, problemID)
 	if err != nil {
 		return nil, fmt.Errorf("storage: ratings of problem %d: %w", problemID, dbErr(err))

@@ -42,7 +42,7 @@ const userColumns = `id, username, first_name, last_name, telegram_language, lan
 // of having blocked the bot is cleared.
 func (tx *Tx) TouchUser(ctx context.Context, u User) (*User, error) {
 	var got User
-	err := tx.tx.GetContext(ctx, &got, `
+	err := tx.get(ctx, &got, `
 		INSERT INTO users (id, username, first_name, last_name, telegram_language)
 		VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (id) DO UPDATE SET
@@ -64,7 +64,7 @@ func (tx *Tx) TouchUser(ctx context.Context, u User) (*User, error) {
 // User returns a user by Telegram id.
 func (tx *Tx) User(ctx context.Context, id int64) (*User, error) {
 	var u User
-	if err := tx.tx.GetContext(ctx, &u, `SELECT `+userColumns+` FROM users WHERE id = $1`, id); err != nil {
+	if err := tx.get(ctx, &u, `SELECT `+userColumns+` FROM users WHERE id = $1`, id); err != nil {
 		return nil, fmt.Errorf("storage: user %d: %w", id, dbErr(err))
 	}
 	return &u, nil
@@ -72,7 +72,7 @@ func (tx *Tx) User(ctx context.Context, id int64) (*User, error) {
 
 // SetLanguage stores the language a user chose.
 func (tx *Tx) SetLanguage(ctx context.Context, id int64, lang string) error {
-	_, err := tx.tx.ExecContext(ctx, `UPDATE users SET language = $2, updated_at = now() WHERE id = $1`, id, lang)
+	_, err := tx.exec(ctx, `UPDATE users SET language = $2, updated_at = now() WHERE id = $1`, id, lang)
 	if err != nil {
 		return fmt.Errorf("storage: set language of user %d: %w", id, dbErr(err))
 	}
@@ -84,10 +84,10 @@ func (tx *Tx) SetLanguage(ctx context.Context, id int64, lang string) error {
 func (tx *Tx) SetReachable(ctx context.Context, id int64, reachable bool, reason string) error {
 	var err error
 	if reachable {
-		_, err = tx.tx.ExecContext(ctx, `
+		_, err = tx.exec(ctx, `
 			UPDATE users SET unreachable_since = NULL, unreachable_reason = '', updated_at = now() WHERE id = $1`, id)
 	} else {
-		_, err = tx.tx.ExecContext(ctx, `
+		_, err = tx.exec(ctx, `
 			UPDATE users SET unreachable_since = COALESCE(unreachable_since, now()), unreachable_reason = $2, updated_at = now()
 			WHERE id = $1`, id, reason)
 	}
@@ -100,7 +100,7 @@ func (tx *Tx) SetReachable(ctx context.Context, id int64, reachable bool, reason
 // EnsureUser makes sure a user has a row, for one named before they have
 // started the bot.
 func (tx *Tx) EnsureUser(ctx context.Context, id int64) error {
-	if _, err := tx.tx.ExecContext(ctx, `INSERT INTO users (id) VALUES ($1) ON CONFLICT DO NOTHING`, id); err != nil {
+	if _, err := tx.exec(ctx, `INSERT INTO users (id) VALUES ($1) ON CONFLICT DO NOTHING`, id); err != nil {
 		return fmt.Errorf("storage: ensure user %d: %w", id, dbErr(err))
 	}
 	return nil
@@ -113,7 +113,7 @@ func (db *DB) EnsureRole(ctx context.Context, ids []int64, role string) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	_, err := db.db.ExecContext(ctx, `
+	_, err := db.exec(ctx, `
 		INSERT INTO users (id, role) SELECT unnest($1::bigint[]), $2
 		ON CONFLICT (id) DO UPDATE SET role = $2, updated_at = now()
 		WHERE users.role = 'entrepreneur' OR $2 = 'admin'`, pq.Array(ids), role)

@@ -97,6 +97,7 @@ type Fault struct {
 	Status     int           // answer with this status: 5xx, 429, 403, 400
 	RetryAfter int           // with 429: the retry_after to give
 	Delay      time.Duration // wait this long before answering (a timeout for the client)
+	Late       time.Duration // carry the call out, then hold its answer this long
 	Until      time.Time     // the fault ends then (zero: never)
 	Count      int           // the fault ends after this many calls (zero: never)
 	Message    string        // the error description
@@ -247,7 +248,13 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	req := Request{Method: method, Params: params, Files: files, At: time.Now()}
-	result, apiErr := s.call(r, method, params, files, names)
+	result, late, apiErr := s.call(r, method, params, files, names)
+	if late > 0 {
+		select {
+		case <-time.After(late):
+		case <-r.Context().Done():
+		}
+	}
 	if apiErr != nil {
 		req.Status, req.Error = apiErr.status, apiErr.message
 		s.record(req)
@@ -266,18 +273,26 @@ func (s *Server) record(req Request) {
 	s.requests = append(s.requests, req)
 }
 
-func (s *Server) call(r *http.Request, method string, params map[string]string, files map[string][]byte, names map[string]string) (any, *apiError) {
+// call serves one call, and says how long to hold its answer.
+func (s *Server) call(r *http.Request, method string, params map[string]string, files map[string][]byte, names map[string]string) (any, time.Duration, *apiError) {
 	isFile := map[string]bool{}
 	for name := range files {
 		isFile[name] = true
 	}
 	if problems := checkRequest(method, params, isFile); len(problems) > 0 {
 		s.violate(problems...)
-		return nil, badRequest("%s", strings.Join(problems, "; "))
+		return nil, 0, badRequest("%s", strings.Join(problems, "; "))
 	}
-	if err := s.injectFault(r, method, params); err != nil {
-		return nil, err
+	late, err := s.injectFault(r, method, params)
+	if err != nil {
+		return nil, 0, err
 	}
+	result, err := s.serve(r, method, params, files, names)
+	return result, late, err
+}
+
+// serve carries a call out.
+func (s *Server) serve(r *http.Request, method string, params map[string]string, files map[string][]byte, names map[string]string) (any, *apiError) {
 	switch method {
 	case "getMe":
 		return BotUser, nil
@@ -319,8 +334,9 @@ func (s *Server) violate(problems ...string) {
 	s.violations = append(s.violations, problems...)
 }
 
-// injectFault applies the first matching fault.
-func (s *Server) injectFault(r *http.Request, method string, params map[string]string) *apiError {
+// injectFault applies the first matching fault: it returns the error to
+// answer with, or how long to hold the answer of a call carried out.
+func (s *Server) injectFault(r *http.Request, method string, params map[string]string) (time.Duration, *apiError) {
 	chat, _ := strconv.ParseInt(params["chat_id"], 10, 64)
 	now := time.Now()
 	s.mu.Lock()
@@ -350,7 +366,7 @@ func (s *Server) injectFault(r *http.Request, method string, params map[string]s
 	}
 	s.mu.Unlock()
 	if f == nil {
-		return nil
+		return 0, nil
 	}
 	if f.Delay > 0 {
 		select {
@@ -359,7 +375,7 @@ func (s *Server) injectFault(r *http.Request, method string, params map[string]s
 		}
 	}
 	if f.Status == 0 {
-		return nil
+		return f.Late, nil
 	}
 	msg := f.Message
 	if msg == "" {
@@ -368,7 +384,7 @@ func (s *Server) injectFault(r *http.Request, method string, params map[string]s
 			msg = fmt.Sprintf("Too Many Requests: retry after %d", f.RetryAfter)
 		}
 	}
-	return &apiError{status: f.Status, message: msg, retryAfter: f.RetryAfter}
+	return 0, &apiError{status: f.Status, message: msg, retryAfter: f.RetryAfter}
 }
 
 // readParams reads a call's parameters, the files uploaded with it and
