@@ -55,7 +55,8 @@ type sender struct {
 
 type sendResult struct {
 	chatID     int64
-	pauseUntil time.Time // Telegram asked us to leave the chat alone until then
+	pauseUntil time.Time     // Telegram asked us to leave the chat alone until then
+	sent       *storage.Sent // a call carried out, to record as sent
 }
 
 // run delivers until ctx is cancelled, whenever this process holds the
@@ -122,7 +123,7 @@ func (s *sender) poke() {
 // deliver sends due calls while the lock holds.
 func (s *sender) deliver(ctx context.Context, lock *storage.Lock) {
 	lastCheck, lastForget := time.Now(), time.Now()
-	defer s.drain()
+	defer s.drain(ctx)
 	for ctx.Err() == nil {
 		now := time.Now()
 		if now.Sub(lastCheck) > lockCheckEvery {
@@ -193,38 +194,58 @@ func (s *sender) deliver(ctx context.Context, lock *storage.Lock) {
 		case <-ctx.Done():
 		case <-s.wake:
 		case r := <-s.results:
-			s.finish(r)
-			// Take every other outcome that is in, so that one claim serves them all.
+			// Take every other outcome that is in, so that one statement
+			// records them and one claim follows for all.
+			done := []sendResult{r}
 			for more := true; more; {
 				select {
 				case r := <-s.results:
-					s.finish(r)
+					done = append(done, r)
 				default:
 					more = false
 				}
 			}
+			s.finish(ctx, done)
 		case <-timer.C:
 		}
 		timer.Stop()
 	}
 }
 
-func (s *sender) finish(r sendResult) {
-	delete(s.busy, r.chatID)
-	if !r.pauseUntil.IsZero() {
-		s.limiter.pause(r.chatID, r.pauseUntil)
+// finish records the calls carried out as sent, in one statement, and
+// frees their chats for their next calls. A chat stays busy until its call
+// is recorded, so that a crash can make at most the calls in flight, and
+// those not yet recorded, go out again: inFlight at most.
+func (s *sender) finish(ctx context.Context, done []sendResult) {
+	var sent []storage.Sent
+	for _, r := range done {
+		if r.sent != nil {
+			sent = append(sent, *r.sent)
+		}
+	}
+	if len(sent) > 0 {
+		s.record(context.WithoutCancel(ctx), s.log.With("calls", len(sent)), func() error {
+			return s.db.MarkSent(context.WithoutCancel(ctx), sent...)
+		})
+	}
+	for _, r := range done {
+		delete(s.busy, r.chatID)
+		if !r.pauseUntil.IsZero() {
+			s.limiter.pause(r.chatID, r.pauseUntil)
+		}
 	}
 }
 
-// drain waits for the calls in flight.
-func (s *sender) drain() {
+// drain waits for the calls in flight and records them.
+func (s *sender) drain(ctx context.Context) {
 	for len(s.busy) > 0 {
-		s.finish(<-s.results)
+		s.finish(ctx, []sendResult{<-s.results})
 	}
 }
 
-// send makes one call and records its outcome. The outcome is recorded even
-// when ctx is cancelled meanwhile: the call has been made.
+// send makes one call and records its outcome, but for success, which it
+// leaves to finish, so that one statement records many. The outcome is
+// recorded even when ctx is cancelled meanwhile: the call has been made.
 func (s *sender) send(ctx context.Context, m storage.Message) sendResult {
 	if m.EditOf != 0 {
 		// An edit of a message the bot sent earlier in this chat: the chat's
@@ -252,7 +273,7 @@ func (s *sender) send(ctx context.Context, m storage.Message) sendResult {
 	switch {
 	case err == nil:
 		s.metrics.sent.WithLabelValues(m.Method).Inc()
-		s.record(ctx, log, func() error { return s.db.MarkSent(ctx, m.ID, messageID(raw)) })
+		res.sent = &storage.Sent{ID: m.ID, MessageID: messageID(raw)}
 	case errors.As(err, &apiErr) && apiErr.Code == 429:
 		wait := max(apiErr.RetryAfter, time.Second)
 		res.pauseUntil = time.Now().Add(wait)
@@ -262,7 +283,7 @@ func (s *sender) send(ctx context.Context, m storage.Message) sendResult {
 		s.record(ctx, log, func() error { return s.db.RetryMessage(ctx, m.ID, res.pauseUntil, err.Error()) })
 	case errors.As(err, &apiErr) && apiErr.Code == 400 && strings.Contains(apiErr.Description, "message is not modified"):
 		// The message already shows what we wanted: an edit repeated after a restart.
-		s.record(ctx, log, func() error { return s.db.MarkSent(ctx, m.ID, 0) })
+		res.sent = &storage.Sent{ID: m.ID}
 	case errors.As(err, &apiErr) && (apiErr.Code == 400 || apiErr.Code == 403):
 		var unreachable int64
 		if apiErr.Blocked() && m.ChatID > 0 {

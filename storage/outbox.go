@@ -166,18 +166,25 @@ func (db *DB) ReleaseClaims(ctx context.Context) (int, error) {
 	return int(n), err
 }
 
-// MarkSent records that Telegram accepted a call, with the id of the message
-// it created (0 when the call creates none).
-func (db *DB) MarkSent(ctx context.Context, id, messageID int64) error {
-	var mid *int64
-	if messageID != 0 {
-		mid = &messageID
+// Sent is a call Telegram carried out, and the id of the message it
+// created (0 when it creates none).
+type Sent struct {
+	ID        int64
+	MessageID int64
+}
+
+// MarkSent records calls as sent, in one statement.
+func (db *DB) MarkSent(ctx context.Context, sent ...Sent) error {
+	ids, mids := make([]int64, len(sent)), make([]int64, len(sent))
+	for i, s := range sent {
+		ids[i], mids[i] = s.ID, s.MessageID
 	}
 	_, err := db.exec(ctx, `
-		UPDATE outbox SET status = 'sent', sent_at = now(), message_id = $2, claimed_until = NULL, last_error = ''
-		WHERE id = $1`, id, mid)
+		UPDATE outbox o SET status = 'sent', sent_at = now(), message_id = NULLIF(s.mid, 0), claimed_until = NULL, last_error = ''
+		FROM unnest($1::bigint[], $2::bigint[]) AS s (id, mid)
+		WHERE o.id = s.id`, pq.Array(ids), pq.Array(mids))
 	if err != nil {
-		return fmt.Errorf("storage: mark call %d sent: %w", id, dbErr(err))
+		return fmt.Errorf("storage: mark %d calls sent: %w", len(sent), dbErr(err))
 	}
 	return nil
 }

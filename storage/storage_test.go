@@ -173,7 +173,7 @@ func TestClaimMessagesTakesEachChatsOldestFirst(t *testing.T) {
 	if again, _ := db.ClaimMessages(ctx, 10, time.Minute, all); len(again) != 0 {
 		t.Fatalf("claimed calls were claimed again: %d", len(again))
 	}
-	if err := db.MarkSent(ctx, got[1].ID, 42); err != nil {
+	if err := db.MarkSent(ctx, storage.Sent{ID: got[1].ID, MessageID: 42}); err != nil {
 		t.Fatal(err)
 	}
 	next, _ := db.ClaimMessages(ctx, 10, time.Minute, all)
