@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -116,8 +115,12 @@ func (b *Bot) handleMessage(ctx context.Context, tx *storage.Tx, m *tgbotapi.Mes
 		}
 		// The user may have replied to a message before its sending was
 		// recorded with its Telegram id: then try again in a moment.
-		if sending, err := tx.Sending(ctx, r.chat); err != nil || sending {
-			return cmp.Or(err, error(&notYet{fmt.Sprintf("a reply to message %d, whose sending is not recorded yet", reply.MessageID)}))
+		sending, err := tx.Sending(ctx, r.chat)
+		if err != nil {
+			return err
+		}
+		if sending {
+			return &notYet{fmt.Sprintf("a reply to message %d, whose sending is not recorded yet", reply.MessageID)}
 		}
 	}
 	d, err := tx.Dialog(ctx, r.user.ID)
