@@ -24,6 +24,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -258,6 +259,17 @@ func (r *runner) report(elapsed time.Duration, latencies []time.Duration) {
 	if len(samples) > 1 {
 		first, last := samples[0], samples[len(samples)-1]
 		fmt.Fprintf(r.out, "bot RSS: peak %.1f MB (first sample %.1f MB, last %.1f MB)\n", float64(peak)/1024, float64(first)/1024, float64(last)/1024)
+		fmt.Fprintf(r.out, "bot RSS by tenths of the run, peak of each: %s MB\n", tenths(samples))
 	}
 	fmt.Fprintf(r.out, "database size: %.1f MB\n", float64(size)/(1<<20))
+}
+
+// tenths is the peak of each tenth of the samples, in MB, to show a trend.
+func tenths(samples []int64) string {
+	var out []string
+	for i := range 10 {
+		part := samples[i*len(samples)/10 : max((i+1)*len(samples)/10, i*len(samples)/10+1)]
+		out = append(out, fmt.Sprintf("%.1f", float64(slices.Max(part))/1024))
+	}
+	return strings.Join(out, " ")
 }
