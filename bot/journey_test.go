@@ -145,8 +145,19 @@ func TestProblemJourney(t *testing.T) {
 	loser.expect(plain(T(loser.lang, "already_taken", id, winner.u.FirstName)))
 	ent.expect(fmt.Sprintf("#%d бойынша сарапшы жұмысқа кірісті", id))
 
-	// The owner answers by replying to the card, and marks it a recommendation.
-	winner.reply(winnerCard, "Тамшылатып суару мен топырақ ылғалы датчиктерін орнатыңыз.")
+	// The owner answers by replying to the second photo of the card's album
+	// (a reply to the card's text works the same way), and marks the answer
+	// a recommendation.
+	var photos []telegramtest.Message
+	for _, m := range h.tg.BotMessages(winner.u.ID) {
+		if m.MediaGroupID != "" {
+			photos = append(photos, m)
+		}
+	}
+	if len(photos) != 3 || photos[1].MessageID >= winnerCard.MessageID {
+		t.Fatalf("the winner's album: %d photos before the card", len(photos))
+	}
+	winner.reply(photos[1], "Тамшылатып суару мен топырақ ылғалы датчиктерін орнатыңыз.")
 	prompt := winner.expectT("answer_sent", id)
 	q = winner.pressT(prompt, "rec_technology")
 	if got, _ := h.tg.CallbackAnswer(q); got != T(winner.lang, "recommendation_saved", T(winner.lang, "rec_technology")) {

@@ -273,7 +273,7 @@ func (s *sender) send(ctx context.Context, m storage.Message) sendResult {
 	switch {
 	case err == nil:
 		s.metrics.sent.WithLabelValues(m.Method).Inc()
-		res.sent = &storage.Sent{ID: m.ID, MessageID: messageID(raw)}
+		res.sent = sent(m.ID, raw)
 	case errors.As(err, &apiErr) && apiErr.Code == 429:
 		wait := max(apiErr.RetryAfter, time.Second)
 		res.pauseUntil = time.Now().Add(wait)
@@ -335,15 +335,26 @@ func backoff(attempt int) time.Duration {
 	return d - time.Duration(rand.Int64N(int64(d)/5))
 }
 
-// messageID returns the id of the message a call created, or 0.
-func messageID(raw json.RawMessage) int64 {
-	var m struct {
+// sent is a call carried out, with the id of the message it created, or
+// of each message of an album.
+func sent(id int64, raw json.RawMessage) *storage.Sent {
+	type message struct {
 		MessageID int64 `json:"message_id"`
 	}
-	if json.Unmarshal(raw, &m) != nil {
-		return 0
+	s := &storage.Sent{ID: id}
+	var album []message
+	if json.Unmarshal(raw, &album) == nil && len(album) > 0 {
+		s.MessageID = album[0].MessageID
+		for _, m := range album {
+			s.AlbumIDs = append(s.AlbumIDs, m.MessageID)
+		}
+		return s
 	}
-	return m.MessageID
+	var m message
+	if json.Unmarshal(raw, &m) == nil {
+		s.MessageID = m.MessageID
+	}
+	return s
 }
 
 // sleep waits for d or until ctx is done.

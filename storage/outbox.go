@@ -167,10 +167,12 @@ func (db *DB) ReleaseClaims(ctx context.Context) (int, error) {
 }
 
 // Sent is a call Telegram carried out, and the id of the message it
-// created (0 when it creates none).
+// created (0 when it creates none): of an album, the first, with the ids
+// of all its messages in AlbumIDs.
 type Sent struct {
 	ID        int64
 	MessageID int64
+	AlbumIDs  []int64
 }
 
 // MarkSent records calls as sent, in one statement.
@@ -185,6 +187,14 @@ func (db *DB) MarkSent(ctx context.Context, sent ...Sent) error {
 		WHERE o.id = s.id`, pq.Array(ids), pq.Array(mids))
 	if err != nil {
 		return fmt.Errorf("storage: mark %d calls sent: %w", len(sent), dbErr(err))
+	}
+	for _, s := range sent {
+		if len(s.AlbumIDs) == 0 {
+			continue
+		}
+		if _, err := db.exec(ctx, `UPDATE outbox SET album_ids = $2 WHERE id = $1`, s.ID, pq.Array(s.AlbumIDs)); err != nil {
+			return fmt.Errorf("storage: record the album of call %d: %w", s.ID, dbErr(err))
+		}
 	}
 	return nil
 }

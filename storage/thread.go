@@ -121,7 +121,12 @@ func (tx *Tx) RelayAt(ctx context.Context, chatID, tgMessageID int64) (*Relay, e
 	err := tx.get(ctx, &r, `
 		SELECT r.outbox_id, r.problem_id, r.message_id, r.recipient_id FROM relays r
 		JOIN outbox o ON o.id = r.outbox_id
-		WHERE o.chat_id = $1 AND o.message_id = $2`, chatID, tgMessageID)
+		WHERE o.chat_id = $1 AND o.message_id = $2
+		UNION ALL
+		SELECT r.outbox_id, r.problem_id, r.message_id, r.recipient_id FROM relays r
+		JOIN outbox o ON o.id = r.outbox_id
+		WHERE o.chat_id = $1 AND o.album_ids @> ARRAY[$2::bigint]
+		LIMIT 1`, chatID, tgMessageID)
 	if err != nil {
 		return nil, fmt.Errorf("storage: relay at message %d of chat %d: %w", tgMessageID, chatID, dbErr(err))
 	}
