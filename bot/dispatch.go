@@ -130,9 +130,7 @@ func (b *Bot) handleBatch(ctx context.Context, chats []int64) {
 	}
 	took := time.Since(start)
 	for _, u := range handled {
-		b.updatesHandled.Add(1)
-		b.metrics.handled.WithLabelValues(u.Kind).Inc()
-		b.metrics.latency.Observe(took.Seconds())
+		b.countHandled(u.Kind, took)
 	}
 	b.log.Debug("handled a batch", "updates", len(handled), "chats", len(chats), "took", took)
 }
@@ -158,9 +156,7 @@ func (b *Bot) drainChat(ctx context.Context, chatID int64) {
 		}
 		if err == nil {
 			took := time.Since(start)
-			b.updatesHandled.Add(1)
-			b.metrics.handled.WithLabelValues(u.Kind).Inc()
-			b.metrics.latency.Observe(took.Seconds())
+			b.countHandled(u.Kind, took)
 			b.log.Debug("handled update", "update_id", u.ID, "chat_id", chatID, "kind", u.Kind, "took", took)
 			if !more {
 				return // the dispatcher looks again once the chat is free
@@ -187,6 +183,13 @@ func (b *Bot) drainChat(ctx context.Context, chatID int64) {
 		b.fail(context.WithoutCancel(ctx), u, err)
 		return
 	}
+}
+
+// countHandled counts an update handled, in took with its transaction.
+func (b *Bot) countHandled(kind string, took time.Duration) {
+	b.updatesHandled.Add(1)
+	b.metrics.handled.WithLabelValues(kind).Inc()
+	b.metrics.latency.Observe(took.Seconds())
 }
 
 // notYet is what a handler returns for an update it cannot handle yet but
