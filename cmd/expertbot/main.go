@@ -73,12 +73,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 
 	if cmd == "sandbox" {
 		if cfg.DatabaseURL == "" {
-			pg, err := startLocalPostgres(ctx, log)
+			dsn, stop, err := startLocalPostgres(ctx, log)
 			if err != nil {
 				return err
 			}
-			defer pg.Stop()
-			cfg.DatabaseURL = pg.DSN()
+			defer stop()
+			cfg.DatabaseURL = dsn
 		}
 		if getenv("HTTP_ADDR") == "" {
 			cfg.HTTPAddr = "127.0.0.1:8080"
@@ -200,13 +200,13 @@ func serveHTTP(cfg *config, b *bot.Bot, db *storage.DB, page http.Handler, log *
 	if err != nil {
 		return nil, fmt.Errorf("HTTP_ADDR: listen on %s: %w", cfg.HTTPAddr, err)
 	}
-	cfg.HTTPAddr = ln.Addr().String() // the port chosen, for :0
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	// Addr is not used by Serve; it tells the caller the port chosen for :0.
+	srv := &http.Server{Addr: ln.Addr().String(), Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("http server", "err", err)
 		}
 	}()
-	log.Info("http listening", "addr", cfg.HTTPAddr)
+	log.Info("http listening", "addr", srv.Addr)
 	return srv, nil
 }

@@ -36,35 +36,30 @@ func sandboxCommand(ctx context.Context, cfg *config, db *storage.DB, log *slog.
 		return err
 	}
 	defer srv.Close()
-	fmt.Fprintf(stderr, "\nexpertbot sandbox: open %s in a browser (no Telegram is contacted; Ctrl-C stops it)\n\n", pageURL(cfg.HTTPAddr))
+	fmt.Fprintf(stderr, "\nexpertbot sandbox: open %s in a browser (no Telegram is contacted; Ctrl-C stops it)\n\n", pageURL(srv.Addr))
 	return b.Run(ctx)
 }
 
-// startLocalPostgres starts a throwaway PostgreSQL for the sandbox; its
-// Stop removes it.
-func startLocalPostgres(ctx context.Context, log *slog.Logger) (*throwawayPG, error) {
+// startLocalPostgres starts a throwaway PostgreSQL for the sandbox and
+// returns its connection string and a function that stops and removes it.
+func startLocalPostgres(ctx context.Context, log *slog.Logger) (string, func(), error) {
 	dir, err := os.MkdirTemp("", "expertbot-sandbox-")
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	log.Info("starting a throwaway PostgreSQL for the sandbox", "dir", dir)
 	pg, err := localpg.Start(ctx, dir, false)
 	if err != nil {
 		os.RemoveAll(dir)
-		return nil, err
+		return "", nil, err
 	}
-	return &throwawayPG{pg, dir}, nil
-}
-
-type throwawayPG struct {
-	*localpg.Server
-	dir string
-}
-
-func (p *throwawayPG) Stop() error {
-	err := p.Server.Stop()
-	os.RemoveAll(p.dir)
-	return err
+	stop := func() {
+		if err := pg.Stop(); err != nil {
+			log.Error("stop the sandbox's PostgreSQL", "err", err)
+		}
+		os.RemoveAll(dir)
+	}
+	return pg.DSN(), stop, nil
 }
 
 // pageURL is the address to open for a listening address.
