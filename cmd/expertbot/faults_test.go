@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"database/sql"
 	"fmt"
 	"math/rand/v2"
@@ -10,15 +11,13 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"strings"
 	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/atameken/expertbot/bot/telegramtest"
+	"github.com/atameken/expertbot/storage/localpg"
 	"github.com/atameken/expertbot/storage/storagetest"
 )
 
@@ -168,8 +167,8 @@ func TestKillNineStream(t *testing.T) {
 }
 
 // privatePostgres starts a PostgreSQL server of the test's own, which it
-// may restart, with scripts/lib.sh. It returns the connection string and a
-// function that restarts the server.
+// may restart. It returns the connection string and a function that
+// restarts the server.
 func privatePostgres(t *testing.T) (string, func()) {
 	t.Helper()
 	dir, err := os.MkdirTemp("", "expertbot-fault-pg")
@@ -177,23 +176,22 @@ func privatePostgres(t *testing.T) (string, func()) {
 		t.Fatal(err)
 	}
 	os.Chmod(dir, 0o755)
-	lib, _ := filepath.Abs("../../scripts/lib.sh")
-	shell := func(cmd string) string {
-		out, err := exec.Command("bash", "-c", ". "+lib+"; "+cmd).CombinedOutput()
-		if err != nil {
-			t.Fatalf("%s: %v\n%s", cmd, err, out)
-		}
-		return strings.TrimSpace(string(out))
+	ctx := context.Background()
+	pg, err := localpg.Start(ctx, dir, false)
+	if err != nil {
+		os.RemoveAll(dir)
+		t.Fatal(err)
 	}
-	dsn := shell("PG_FSYNC=off start_postgres " + dir)
 	t.Cleanup(func() {
-		exec.Command("bash", "-c", ". "+lib+"; stop_postgres "+dir).Run()
+		pg.Stop()
 		os.RemoveAll(dir)
 	})
 	restart := func() {
-		shell(`as_pg "$(pg_bin)/pg_ctl" -D ` + dir + `/data -m fast -w restart >/dev/null`)
+		if err := pg.Restart(ctx); err != nil {
+			t.Fatal(err)
+		}
 	}
-	return dsn, restart
+	return pg.DSN(), restart
 }
 
 // TestPostgresRestart restarts PostgreSQL in the middle of a stream: the

@@ -65,6 +65,12 @@ func (s *Server) DSN() string {
 	return fmt.Sprintf("host=%s port=5432 user=postgres dbname=postgres sslmode=disable", s.dir)
 }
 
+// Restart stops the server, dropping its connections, and starts it again,
+// waiting for it to accept connections.
+func (s *Server) Restart(ctx context.Context) error {
+	return s.run(ctx, "pg_ctl", "-D", filepath.Join(s.dir, "data"), "-l", filepath.Join(s.dir, "postgres.log"), "-m", "fast", "-w", "-t", "60", "restart")
+}
+
 // Stop stops the server, waiting for it to finish.
 func (s *Server) Stop() error {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
