@@ -273,7 +273,7 @@ func (s *sender) send(ctx context.Context, m storage.Message) sendResult {
 	switch {
 	case err == nil:
 		s.metrics.sent.WithLabelValues(m.Method).Inc()
-		res.sent = sent(m.ID, raw)
+		res.sent = carriedOut(m.ID, raw)
 	case errors.As(err, &apiErr) && apiErr.Code == 429:
 		wait := max(apiErr.RetryAfter, time.Second)
 		res.pauseUntil = time.Now().Add(wait)
@@ -335,9 +335,9 @@ func backoff(attempt int) time.Duration {
 	return d - time.Duration(rand.Int64N(int64(d)/5))
 }
 
-// sent is a call carried out, with the id of the message it created, or
+// carriedOut is a call carried out, with the id of the message it created, or
 // of each message of an album.
-func sent(id int64, raw json.RawMessage) *storage.Sent {
+func carriedOut(id int64, raw json.RawMessage) *storage.Sent {
 	type message struct {
 		MessageID int64 `json:"message_id"`
 	}
