@@ -105,6 +105,26 @@ func (l *limiter) reserve(now time.Time, chatID int64, method string, horizon ti
 	return max(b.reserve(now, rate, burst), l.global.reserve(now, l.limits.Global, 1)), true
 }
 
+// held lists the chats whose next call could not be booked within
+// horizon, so that the sender does not read their calls only to leave them.
+func (l *limiter) held(now time.Time, horizon time.Duration) []int64 {
+	var ids []int64
+	for id, until := range l.paused {
+		if until.Sub(now) > horizon {
+			ids = append(ids, id)
+		}
+	}
+	for id, b := range l.chats {
+		if _, paused := l.paused[id]; paused {
+			continue
+		}
+		if rate, burst := l.chatRate(id); b.wait(now, rate, burst) > horizon {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
 // pause keeps a chat waiting, as Telegram's retry_after asks.
 func (l *limiter) pause(chatID int64, until time.Time) {
 	l.paused[chatID] = until

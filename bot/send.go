@@ -29,6 +29,9 @@ const (
 	lockCheckEvery = 5 * time.Second  // how often the sender checks that it still holds the lock
 	maxBackoff     = 60 * time.Second // longest wait between retries of a failing call
 
+	slowClaim    = 25 * time.Millisecond // a claim this slow was planned on stale statistics…
+	analyzeEvery = 10 * time.Second      // …which are refreshed at most this often
+
 	// sendHorizon is how far ahead the sender books calls into the rate
 	// limits' future slots, so that one claim serves many calls.
 	sendHorizon = 200 * time.Millisecond
@@ -122,7 +125,7 @@ func (s *sender) poke() {
 
 // deliver sends due calls while the lock holds.
 func (s *sender) deliver(ctx context.Context, lock *storage.Lock) {
-	lastCheck, lastForget := time.Now(), time.Now()
+	lastCheck, lastForget, lastAnalyze := time.Now(), time.Now(), time.Time{}
 	defer s.drain(ctx)
 	for ctx.Err() == nil {
 		now := time.Now()
@@ -140,7 +143,11 @@ func (s *sender) deliver(ctx context.Context, lock *storage.Lock) {
 
 		next := sendPoll
 		if free := s.inFlight - len(s.busy); free > 0 {
-			msgs, err := s.db.ClaimMessages(ctx, 200, sendLease, func(cands []storage.Message) []storage.Message {
+			// Chats the limits hold back are left out of the candidates, so
+			// that a few per free slot are enough.
+			held := s.limiter.held(now, sendHorizon)
+			claimStart := time.Now()
+			msgs, err := s.db.ClaimMessages(ctx, max(2*free, 16), held, sendLease, func(cands []storage.Message) []storage.Message {
 				// First the calls that may go at once; then, with slots to
 				// spare, those whose turn comes within sendHorizon.
 				var picked []storage.Message
@@ -167,6 +174,15 @@ func (s *sender) deliver(ctx context.Context, lock *storage.Lock) {
 			})
 			if err != nil && ctx.Err() == nil {
 				s.log.Error("sender: claim calls", "err", err)
+			}
+			if took := time.Since(claimStart); took > slowClaim && time.Since(lastAnalyze) > analyzeEvery {
+				// A claim reads a few index entries; this slow, it was
+				// planned for a queue much smaller than the one there is.
+				s.log.Info("sender: slow claim; refreshing the outbox's statistics", "took", took)
+				if err := s.db.AnalyzeOutbox(ctx); err != nil {
+					s.log.Warn("sender: refresh statistics", "err", err)
+				}
+				lastAnalyze = time.Now()
 			}
 			for _, m := range msgs {
 				s.busy[m.ChatID] = true

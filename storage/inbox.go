@@ -81,18 +81,13 @@ func (db *DB) HandleNext(ctx context.Context, chatID int64, fn func(ctx context.
 	var handled *Update
 	more := false
 	err := db.InTx(ctx, func(tx *Tx) error {
-		var locked bool
-		if err := tx.get(ctx, &locked, `SELECT pg_try_advisory_xact_lock($1)`, chatID); err != nil {
-			return fmt.Errorf("storage: lock chat %d: %w", chatID, dbErr(err))
-		}
-		if !locked {
-			return nil
-		}
+		// No row when another worker holds the chat, as when none is due.
 		var next []Update
 		err := tx.sel(ctx, &next, `
 			SELECT update_id, chat_id, user_id, kind, payload, attempts
 			FROM inbox
 			WHERE chat_id = $1 AND handled_at IS NULL AND parked_at IS NULL AND next_attempt_at <= now()
+				AND pg_try_advisory_xact_lock($1)
 			ORDER BY update_id
 			LIMIT 2`, chatID)
 		if err != nil {
@@ -117,19 +112,25 @@ func (db *DB) HandleNext(ctx context.Context, chatID int64, fn func(ctx context.
 // one transaction, which also marks them handled: under load, one commit
 // and a few statements serve many chats instead of each update paying for
 // its own. Chats another worker holds, or with nothing due, are left out.
-// fn runs on the updates one after another, oldest first. When it fails
-// for one, the whole transaction is rolled back, nothing of the batch is
-// kept, and that update is returned with the error; the caller then
-// handles the chats one by one, where a failure is the failing update's
-// alone.
-func (db *DB) HandleBatch(ctx context.Context, chatIDs []int64, fn func(ctx context.Context, tx *Tx, u *Update) error) (handled []Update, failed *Update, err error) {
+// fn runs on the updates one after another, oldest first. It returns the
+// updates handled and the chats among them with another update due, so
+// that a caller can go on with them without looking for them again. When
+// fn fails for one, the whole transaction is rolled back, nothing of the
+// batch is kept, and that update is returned with the error; the caller
+// then handles the chats one by one, where a failure is the failing
+// update's alone.
+func (db *DB) HandleBatch(ctx context.Context, chatIDs []int64, fn func(ctx context.Context, tx *Tx, u *Update) error) (handled []Update, more []int64, failed *Update, err error) {
 	err = db.InTx(ctx, func(tx *Tx) error {
 		// The lock is taken for every due row of the chats asked for; it is
 		// the transaction's, so a chat whose row is left out by DISTINCT ON
 		// is simply held until the commit.
-		var next []Update
+		var next []struct {
+			Update
+			Due int `db:"due"`
+		}
 		err := tx.sel(ctx, &next, `
-			SELECT DISTINCT ON (chat_id) update_id, chat_id, user_id, kind, payload, attempts
+			SELECT DISTINCT ON (chat_id) update_id, chat_id, user_id, kind, payload, attempts,
+				count(*) OVER (PARTITION BY chat_id) AS due
 			FROM inbox
 			WHERE chat_id = ANY($1) AND handled_at IS NULL AND parked_at IS NULL AND next_attempt_at <= now()
 				AND pg_try_advisory_xact_lock(chat_id)
@@ -140,8 +141,8 @@ func (db *DB) HandleBatch(ctx context.Context, chatIDs []int64, fn func(ctx cont
 		sort.Slice(next, func(i, j int) bool { return next[i].ID < next[j].ID })
 		ids := make([]int64, len(next))
 		for i := range next {
-			if err := fn(ctx, tx, &next[i]); err != nil {
-				failed = &next[i]
+			if err := fn(ctx, tx, &next[i].Update); err != nil {
+				failed = &next[i].Update
 				return err
 			}
 			ids[i] = next[i].ID
@@ -149,13 +150,18 @@ func (db *DB) HandleBatch(ctx context.Context, chatIDs []int64, fn func(ctx cont
 		if _, err := tx.exec(ctx, `UPDATE inbox SET handled_at = now() WHERE update_id = ANY($1)`, pq.Array(ids)); err != nil {
 			return fmt.Errorf("storage: mark %d updates handled: %w", len(ids), dbErr(err))
 		}
-		handled = next
+		for _, n := range next {
+			handled = append(handled, n.Update)
+			if n.Due > 1 {
+				more = append(more, n.ChatID)
+			}
+		}
 		return nil
 	})
 	if err != nil {
-		handled = nil
+		handled, more = nil, nil
 	}
-	return handled, failed, err
+	return handled, more, failed, err
 }
 
 // Postpone leaves an update for later, without counting it as a failure:

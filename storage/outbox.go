@@ -71,10 +71,13 @@ func (tx *Tx) EnqueueIDs(ctx context.Context, msgs ...Message) ([]int64, error) 
 		return nil, nil
 	}
 	n := len(msgs)
-	// Ids are taken first so that they come back in the calls' order.
+	// Ids are taken first so that they come back in the calls' order; one
+	// call, the most common case, gets its id from its insert.
 	var ids []int64
-	if err := tx.sel(ctx, &ids, `SELECT nextval('outbox_id_seq') FROM generate_series(1, $1)`, n); err != nil {
-		return nil, fmt.Errorf("storage: enqueue: allocate ids: %w", dbErr(err))
+	if n > 1 {
+		if err := tx.sel(ctx, &ids, `SELECT nextval('outbox_id_seq') FROM generate_series(1, $1)`, n); err != nil {
+			return nil, fmt.Errorf("storage: enqueue: allocate ids: %w", dbErr(err))
+		}
 	}
 	chats, prios, edits := make([]int64, n), make([]int64, n), make([]int64, n)
 	methods, params, fields, names := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
@@ -90,6 +93,18 @@ func (tx *Tx) EnqueueIDs(ctx context.Context, msgs ...Message) ([]int64, error) 
 			data[i] = []byte{}
 		}
 	}
+	if n == 1 {
+		var id int64
+		err := tx.get(ctx, &id, `
+			INSERT INTO outbox (chat_id, method, params, file_field, file_name, file_data, priority, edit_of)
+			VALUES ($1, $2, $3::text::jsonb, $4, $5, $6, $7, NULLIF($8, 0))
+			RETURNING id`,
+			chats[0], methods[0], params[0], fields[0], names[0], data[0], prios[0], edits[0])
+		if err != nil {
+			return nil, fmt.Errorf("storage: enqueue %s: %w", methods[0], dbErr(err))
+		}
+		return []int64{id}, nil
+	}
 	_, err := tx.exec(ctx, `
 		INSERT INTO outbox (id, chat_id, method, params, file_field, file_name, file_data, priority, edit_of)
 		SELECT m.id, m.chat, m.method, m.params::jsonb, m.field, m.name, m.data, m.prio, NULLIF(m.edit, 0)
@@ -104,53 +119,79 @@ func (tx *Tx) EnqueueIDs(ctx context.Context, msgs ...Message) ([]int64, error) 
 
 // ClaimMessages takes due outgoing calls for sending. It looks at most at
 // limit candidates, oldest first within each priority, and only at the
-// oldest waiting call of each chat, since a chat's calls go out in order.
-// pick chooses which of them to send now (the sender's rate limits decide);
-// the chosen ones are claimed for lease, so that no other sender takes them
-// meanwhile, and returned.
-func (db *DB) ClaimMessages(ctx context.Context, limit int, lease time.Duration, pick func([]Message) []Message) ([]Message, error) {
-	var claimed []Message
-	err := db.InTx(ctx, func(tx *Tx) error {
-		var cands []Message
-		err := tx.sel(ctx, &cands, `
-			SELECT o.id, o.chat_id, o.method, o.params, o.file_field, o.file_name, o.file_data,
-				o.priority, COALESCE(o.edit_of, 0) AS edit_of, o.attempts, o.created_at,
-				COALESCE((SELECT t.message_id FROM outbox t WHERE t.id = o.edit_of), 0) AS edit_target
-			FROM outbox o
-			WHERE o.status = 'pending' AND o.not_before <= now()
-				AND (o.claimed_until IS NULL OR o.claimed_until < now())
-				AND NOT EXISTS (
-					SELECT 1 FROM outbox p
-					WHERE p.status = 'pending' AND p.chat_id = o.chat_id AND p.id < o.id)
-			ORDER BY o.priority, o.id
-			LIMIT $1
-			FOR UPDATE OF o SKIP LOCKED`, limit)
-		if err != nil {
-			return fmt.Errorf("storage: select due calls: %w", dbErr(err))
-		}
-		claimed = pick(cands)
-		if len(claimed) == 0 {
-			return nil
-		}
-		ids := make([]int64, len(claimed))
-		for i, m := range claimed {
-			ids[i] = m.ID
-		}
-		_, err = tx.exec(ctx, `
-			UPDATE outbox SET claimed_until = now() + $2 * interval '1 millisecond', attempts = attempts + 1
-			WHERE id = ANY($1)`, pq.Array(ids), lease.Milliseconds())
-		if err != nil {
-			return fmt.Errorf("storage: claim %d calls: %w", len(ids), dbErr(err))
-		}
-		return nil
-	})
+// oldest waiting call of each chat, since a chat's calls go out in order,
+// leaving out the chats in skip.
+// pick chooses which of them to send now (the sender's rate limits decide;
+// the candidates carry what it needs to: id, chat, method, priority); the
+// chosen ones are claimed for lease, so that no other sender takes them
+// meanwhile, and returned whole, in pick's order, with pick's Delay. A call
+// another sender claimed in between is left out.
+//
+// Candidates are read without locks and only the chosen are written: under
+// a backlog most candidates are not chosen, and locking each would cost a
+// write per row per claim.
+func (db *DB) ClaimMessages(ctx context.Context, limit int, skip []int64, lease time.Duration, pick func([]Message) []Message) ([]Message, error) {
+	if skip == nil {
+		skip = []int64{} // not NULL, which would leave out every chat
+	}
+	var cands []Message
+	err := db.sel(ctx, &cands, `
+		SELECT o.id, o.chat_id, o.method, o.priority, o.attempts, o.created_at
+		FROM outbox o
+		WHERE o.status = 'pending' AND o.not_before <= now()
+			AND (o.claimed_until IS NULL OR o.claimed_until < now())
+			AND NOT EXISTS (
+				SELECT 1 FROM outbox p
+				WHERE p.status = 'pending' AND p.chat_id = o.chat_id AND p.id < o.id)
+			AND o.chat_id <> ALL($2)
+		ORDER BY o.priority, o.id
+		LIMIT $1`, limit, pq.Array(skip))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("storage: select due calls: %w", dbErr(err))
 	}
-	for i := range claimed {
-		claimed[i].Attempts++
+	picked := pick(cands)
+	if len(picked) == 0 {
+		return nil, nil
 	}
-	return claimed, nil
+	ids := make([]int64, len(picked))
+	for i, m := range picked {
+		ids[i] = m.ID
+	}
+	var claimed []Message
+	err = db.sel(ctx, &claimed, `
+		UPDATE outbox o SET claimed_until = now() + $2 * interval '1 millisecond', attempts = o.attempts + 1
+		WHERE o.id = ANY($1) AND o.status = 'pending' AND (o.claimed_until IS NULL OR o.claimed_until < now())
+		RETURNING o.id, o.chat_id, o.method, o.params, o.file_field, o.file_name, o.file_data,
+			o.priority, COALESCE(o.edit_of, 0) AS edit_of, o.attempts, o.created_at,
+			COALESCE((SELECT t.message_id FROM outbox t WHERE t.id = o.edit_of), 0) AS edit_target`,
+		pq.Array(ids), lease.Milliseconds())
+	if err != nil {
+		return nil, fmt.Errorf("storage: claim %d calls: %w", len(ids), dbErr(err))
+	}
+	byID := make(map[int64]Message, len(claimed))
+	for _, m := range claimed {
+		byID[m.ID] = m
+	}
+	out := claimed[:0]
+	for _, p := range picked {
+		if m, ok := byID[p.ID]; ok {
+			m.Delay = p.Delay
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+// AnalyzeOutbox refreshes the planner's statistics of the outbox's
+// waiting calls. Autovacuum does it too (migration 6), but only as often
+// as the server's autovacuum_naptime allows, a minute by default: after a
+// burst, a claim planned for an empty queue can cost a scan of the whole
+// queue per candidate. Only the columns the claim filters on are analysed.
+func (db *DB) AnalyzeOutbox(ctx context.Context) error {
+	if _, err := db.db.ExecContext(ctx, `ANALYZE outbox (status, chat_id, priority)`); err != nil {
+		return fmt.Errorf("storage: analyze the outbox: %w", dbErr(err))
+	}
+	return nil
 }
 
 // ReleaseClaims frees every claimed call. Only the active sender may call

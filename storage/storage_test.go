@@ -104,7 +104,7 @@ func TestHandleBatch(t *testing.T) {
 
 	// A failure anywhere in the batch keeps nothing of it.
 	boom := errors.New("boom")
-	handled, failed, err := db.HandleBatch(ctx, []int64{1, 2, 3}, func(ctx context.Context, tx *storage.Tx, u *storage.Update) error {
+	handled, _, failed, err := db.HandleBatch(ctx, []int64{1, 2, 3}, func(ctx context.Context, tx *storage.Tx, u *storage.Update) error {
 		if u.ID == 23 {
 			return boom
 		}
@@ -125,12 +125,15 @@ func TestHandleBatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	var order []int64
-	handled, _, err = db.HandleBatch(ctx, []int64{1, 2, 3, 4}, func(ctx context.Context, tx *storage.Tx, u *storage.Update) error {
+	handled, more, _, err := db.HandleBatch(ctx, []int64{1, 2, 3, 4}, func(ctx context.Context, tx *storage.Tx, u *storage.Update) error {
 		order = append(order, u.ID)
 		return send(ctx, tx, u)
 	})
 	if err != nil || len(handled) != 3 || fmt.Sprint(order) != "[20 21 23]" || pending() != 3 {
 		t.Fatalf("batch: handled %d in order %v, %v, %d messages", len(handled), order, err, pending())
+	}
+	if fmt.Sprint(more) != "[1]" {
+		t.Fatalf("chats with more due: %v, want [1]", more)
 	}
 	var left []int64
 	if err := db.SQL().QueryRow(`SELECT array_agg(update_id ORDER BY update_id) FROM inbox WHERE handled_at IS NULL`).Scan(pq.Array(&left)); err != nil {
@@ -157,7 +160,21 @@ func TestClaimMessagesTakesEachChatsOldestFirst(t *testing.T) {
 		t.Fatal(err)
 	}
 	all := func(c []storage.Message) []storage.Message { return c }
-	got, err := db.ClaimMessages(ctx, 10, time.Minute, all)
+	none := func([]storage.Message) []storage.Message { return nil }
+	var seen []int64
+	db.ClaimMessages(ctx, 10, []int64{1, 3}, time.Minute, func(c []storage.Message) []storage.Message {
+		for _, m := range c {
+			seen = append(seen, m.ChatID)
+		}
+		return nil
+	})
+	if len(seen) != 1 || seen[0] != 2 {
+		t.Fatalf("with chats 1 and 3 skipped, candidates of chats %v, want [2]", seen)
+	}
+	if got, _ := db.ClaimMessages(ctx, 10, nil, time.Minute, none); len(got) != 0 {
+		t.Fatalf("claimed %d calls none was picked", len(got))
+	}
+	got, err := db.ClaimMessages(ctx, 10, nil, time.Minute, all)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,18 +187,29 @@ func TestClaimMessagesTakesEachChatsOldestFirst(t *testing.T) {
 	if want := []string{"3a", "1a", "2a"}; len(texts) != 3 || texts[0] != want[0] || texts[1] != want[1] || texts[2] != want[2] {
 		t.Fatalf("claimed %v, want %v", texts, want)
 	}
-	if again, _ := db.ClaimMessages(ctx, 10, time.Minute, all); len(again) != 0 {
+	if again, _ := db.ClaimMessages(ctx, 10, nil, time.Minute, all); len(again) != 0 {
 		t.Fatalf("claimed calls were claimed again: %d", len(again))
 	}
 	if err := db.MarkSent(ctx, storage.Sent{ID: got[1].ID, MessageID: 42}); err != nil {
 		t.Fatal(err)
 	}
-	next, _ := db.ClaimMessages(ctx, 10, time.Minute, all)
+	next, _ := db.ClaimMessages(ctx, 10, nil, time.Minute, all)
 	if len(next) != 1 || next[0].Params["text"] != "1b" {
 		t.Fatalf("after 1a was sent, claimed %v, want 1b", next)
 	}
 	if n, err := db.ReleaseClaims(ctx); err != nil || n != 3 {
 		t.Fatalf("ReleaseClaims = %d, %v; want 3", n, err)
+	}
+
+	// Another sender claims the same calls between the candidates being
+	// read and claimed: this claim gets none of them.
+	var theirs []storage.Message
+	mine, err := db.ClaimMessages(ctx, 10, nil, time.Minute, func(c []storage.Message) []storage.Message {
+		theirs, _ = db.ClaimMessages(ctx, 10, nil, time.Minute, all)
+		return c
+	})
+	if err != nil || len(theirs) != 3 || len(mine) != 0 {
+		t.Fatalf("racing claims: theirs %d, mine %d (%v); want 3 and 0", len(theirs), len(mine), err)
 	}
 }
 

@@ -39,21 +39,31 @@ const userColumns = `id, username, first_name, last_name, telegram_language, lan
 
 // TouchUser records a user as Telegram describes them now and returns the
 // whole row. A user who writes to the bot can be reached again, so any mark
-// of having blocked the bot is cleared.
+// of having blocked the bot is cleared. A user who is already recorded so
+// is only read: most updates come from users who have not changed, and
+// rewriting their row each time would cost a write per update.
 func (tx *Tx) TouchUser(ctx context.Context, u User) (*User, error) {
 	var got User
 	err := tx.get(ctx, &got, `
-		INSERT INTO users (id, username, first_name, last_name, telegram_language)
-		VALUES ($1, $2, $3, $4, $5)
-		ON CONFLICT (id) DO UPDATE SET
-			username = EXCLUDED.username,
-			first_name = EXCLUDED.first_name,
-			last_name = EXCLUDED.last_name,
-			telegram_language = EXCLUDED.telegram_language,
-			unreachable_since = NULL,
-			unreachable_reason = '',
-			updated_at = now()
-		RETURNING `+userColumns,
+		WITH touched AS (
+			INSERT INTO users (id, username, first_name, last_name, telegram_language)
+			VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (id) DO UPDATE SET
+				username = EXCLUDED.username,
+				first_name = EXCLUDED.first_name,
+				last_name = EXCLUDED.last_name,
+				telegram_language = EXCLUDED.telegram_language,
+				unreachable_since = NULL,
+				unreachable_reason = '',
+				updated_at = now()
+			WHERE (users.username, users.first_name, users.last_name, users.telegram_language)
+					IS DISTINCT FROM (EXCLUDED.username, EXCLUDED.first_name, EXCLUDED.last_name, EXCLUDED.telegram_language)
+				OR users.unreachable_since IS NOT NULL
+			RETURNING `+userColumns+`
+		)
+		SELECT `+userColumns+` FROM touched
+		UNION ALL
+		SELECT `+userColumns+` FROM users WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM touched)`,
 		u.ID, u.Username, u.FirstName, u.LastName, u.TelegramLanguage)
 	if err != nil {
 		return nil, fmt.Errorf("storage: touch user %d: %w", u.ID, dbErr(err))
