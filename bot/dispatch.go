@@ -31,6 +31,11 @@ func (b *Bot) dispatch(ctx context.Context) {
 	sem := make(chan struct{}, b.cfg.Workers)
 	var mu sync.Mutex
 	busy := map[int64]bool{}
+	// missed are busy chats a look found updates of: whether those are
+	// handled by the worker at it or came too late for it, the dispatcher
+	// looks again when it is done. Otherwise a worker done with its chats
+	// is no reason to look: new updates come with a poke of their own.
+	missed := map[int64]bool{}
 	var wg sync.WaitGroup
 	defer wg.Wait()
 
@@ -48,21 +53,28 @@ func (b *Bot) dispatch(ctx context.Context) {
 				next = min(next, wait)
 				continue
 			}
-			if !busy[q.ChatID] {
-				busy[q.ChatID] = true
-				ready = append(ready, q.ChatID)
+			if busy[q.ChatID] {
+				missed[q.ChatID] = true
+				continue
 			}
+			busy[q.ChatID] = true
+			ready = append(ready, q.ChatID)
 		}
 		mu.Unlock()
 		for _, group := range batches(ready, b.cfg.Workers, maxBatch) {
 			wg.Go(func() {
+				left := false
 				defer func() {
 					mu.Lock()
 					for _, chat := range group {
+						left = left || missed[chat]
 						delete(busy, chat)
+						delete(missed, chat)
 					}
 					mu.Unlock()
-					b.pokeDispatcher()
+					if left {
+						b.pokeDispatcher()
+					}
 				}()
 				select {
 				case sem <- struct{}{}:
@@ -71,10 +83,10 @@ func (b *Bot) dispatch(ctx context.Context) {
 				}
 				defer func() { <-sem }()
 				if len(group) == 1 {
-					b.drainChat(ctx, group[0])
+					left = b.drainChat(ctx, group[0])
 					return
 				}
-				b.handleBatch(ctx, group)
+				left = b.handleBatch(ctx, group)
 			})
 		}
 		timer := time.NewTimer(next)
@@ -108,31 +120,38 @@ func batches(chats []int64, workers, max int) [][]int64 {
 	return out
 }
 
-// handleBatch handles one update of each chat in one transaction. When a
-// handler fails, nothing of the batch was kept, and each chat is handled
-// on its own, where the failure is recorded against its update alone.
-func (b *Bot) handleBatch(ctx context.Context, chats []int64) {
-	hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), handlerTimeout)
-	start := time.Now()
-	handled, failed, err := b.db.HandleBatch(hctx, chats, b.handleSafely)
-	cancel()
-	if err != nil {
-		var later *notYet
-		if failed != nil && !errors.As(err, &later) {
-			b.log.Warn("dispatch: a handler failed in a batch; handling its chats one by one", "update_id", failed.ID, "chats", len(chats), "err", err)
-		} else if failed == nil && ctx.Err() == nil {
-			b.log.Error("dispatch: handle a batch", "chats", len(chats), "err", err)
+// handleBatch handles one update of each chat in one transaction, and
+// again for the chats that have more, until none has: a backlog is worked
+// off without the dispatcher looking for the chats again each time. When a
+// handler fails, nothing of that round was kept, and each of its chats is
+// handled on its own, where the failure is recorded against its update
+// alone. It reports whether it left an update for later, as drainChat.
+func (b *Bot) handleBatch(ctx context.Context, chats []int64) (left bool) {
+	for len(chats) > 0 && ctx.Err() == nil {
+		hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), handlerTimeout)
+		start := time.Now()
+		handled, more, failed, err := b.db.HandleBatch(hctx, chats, b.handleSafely)
+		cancel()
+		if err != nil {
+			var later *notYet
+			if failed != nil && !errors.As(err, &later) {
+				b.log.Warn("dispatch: a handler failed in a batch; handling its chats one by one", "update_id", failed.ID, "chats", len(chats), "err", err)
+			} else if failed == nil && ctx.Err() == nil {
+				b.log.Error("dispatch: handle a batch", "chats", len(chats), "err", err)
+			}
+			for _, chat := range chats {
+				left = b.drainChat(ctx, chat) || left
+			}
+			return left
 		}
-		for _, chat := range chats {
-			b.drainChat(ctx, chat)
+		took := time.Since(start)
+		for _, u := range handled {
+			b.countHandled(u.Kind, took)
 		}
-		return
+		b.log.Debug("handled a batch", "updates", len(handled), "chats", len(chats), "took", took)
+		chats = more
 	}
-	took := time.Since(start)
-	for _, u := range handled {
-		b.countHandled(u.Kind, took)
-	}
-	b.log.Debug("handled a batch", "updates", len(handled), "chats", len(chats), "took", took)
+	return len(chats) > 0
 }
 
 func (b *Bot) pokeDispatcher() {
@@ -144,22 +163,24 @@ func (b *Bot) pokeDispatcher() {
 
 // drainChat handles a chat's due updates in order until none is left, one
 // fails, or ctx is cancelled. An update started is finished even when ctx
-// is cancelled meanwhile.
-func (b *Bot) drainChat(ctx context.Context, chatID int64) {
+// is cancelled meanwhile. It reports whether it left an update for later
+// (failed, postponed, or not reached), so that the dispatcher knows to
+// look again for when it is due.
+func (b *Bot) drainChat(ctx context.Context, chatID int64) (left bool) {
 	for ctx.Err() == nil {
 		hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), handlerTimeout)
 		start := time.Now()
 		u, more, err := b.db.HandleNext(hctx, chatID, b.handleSafely)
 		cancel()
 		if u == nil && err == nil {
-			return
+			return false
 		}
 		if err == nil {
 			took := time.Since(start)
 			b.countHandled(u.Kind, took)
 			b.log.Debug("handled update", "update_id", u.ID, "chat_id", chatID, "kind", u.Kind, "took", took)
 			if !more {
-				return // the dispatcher looks again once the chat is free
+				return false
 			}
 			continue
 		}
@@ -168,7 +189,7 @@ func (b *Bot) drainChat(ctx context.Context, chatID int64) {
 			// without counting it against the update.
 			b.log.Error("dispatch: handle", "chat_id", chatID, "err", err)
 			sleep(ctx, time.Second)
-			return
+			return true
 		}
 		var later *notYet
 		if errors.As(err, &later) {
@@ -176,13 +197,14 @@ func (b *Bot) drainChat(ctx context.Context, chatID int64) {
 			if err := b.db.Postpone(context.WithoutCancel(ctx), u.ID, postponeFor); err != nil {
 				b.log.Error("dispatch: postpone", "update_id", u.ID, "err", err)
 			}
-			return
+			return true
 		}
 		b.handlerErrors.Add(1)
 		b.metrics.errors.Inc()
 		b.fail(context.WithoutCancel(ctx), u, err)
-		return
+		return true
 	}
+	return true
 }
 
 // countHandled counts an update handled, in took with its transaction.
