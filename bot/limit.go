@@ -65,11 +65,12 @@ type limiter struct {
 	limits SendLimits
 	global bucket
 	chats  map[int64]*bucket
+	empty  map[int64]time.Time // chats whose bucket a booking emptied, until it has a token again
 	paused map[int64]time.Time // chats Telegram told us to leave alone until then
 }
 
 func newLimiter(l SendLimits) *limiter {
-	return &limiter{limits: l, chats: map[int64]*bucket{}, paused: map[int64]time.Time{}}
+	return &limiter{limits: l, chats: map[int64]*bucket{}, empty: map[int64]time.Time{}, paused: map[int64]time.Time{}}
 }
 
 func (l *limiter) chatRate(chatID int64) (rate, burst float64) {
@@ -102,23 +103,26 @@ func (l *limiter) reserve(now time.Time, chatID int64, method string, horizon ti
 	if wait > horizon {
 		return wait - horizon, false
 	}
-	return max(b.reserve(now, rate, burst), l.global.reserve(now, l.limits.Global, 1)), true
+	delay := max(b.reserve(now, rate, burst), l.global.reserve(now, l.limits.Global, 1))
+	if refill := b.wait(now, rate, burst); refill > 0 {
+		l.empty[chatID] = now.Add(refill)
+	}
+	return delay, true
 }
 
 // held lists the chats whose next call could not be booked within
 // horizon, so that the sender does not read their calls only to leave them.
 func (l *limiter) held(now time.Time, horizon time.Duration) []int64 {
 	var ids []int64
-	for id, until := range l.paused {
-		if until.Sub(now) > horizon {
+	for id, until := range l.empty {
+		if !until.After(now) {
+			delete(l.empty, id) // a token is back
+		} else if until.Sub(now) > horizon {
 			ids = append(ids, id)
 		}
 	}
-	for id, b := range l.chats {
-		if _, paused := l.paused[id]; paused {
-			continue
-		}
-		if rate, burst := l.chatRate(id); b.wait(now, rate, burst) > horizon {
+	for id, until := range l.paused {
+		if until.Sub(now) > horizon {
 			ids = append(ids, id)
 		}
 	}

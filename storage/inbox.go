@@ -81,31 +81,40 @@ func (db *DB) HandleNext(ctx context.Context, chatID int64, fn func(ctx context.
 	var handled *Update
 	more := false
 	err := db.InTx(ctx, func(tx *Tx) error {
-		// No row when another worker holds the chat, as when none is due.
-		var next []Update
+		// The update is taken and marked in one statement, before fn runs:
+		// a rollback unmarks it. No row when another worker holds the chat,
+		// as when none is due.
+		var next []pendingUpdate
 		err := tx.sel(ctx, &next, `
-			SELECT update_id, chat_id, user_id, kind, payload, attempts
-			FROM inbox
-			WHERE chat_id = $1 AND handled_at IS NULL AND parked_at IS NULL AND next_attempt_at <= now()
-				AND pg_try_advisory_xact_lock($1)
-			ORDER BY update_id
-			LIMIT 2`, chatID)
+			UPDATE inbox i SET handled_at = now()
+			WHERE i.update_id = (
+				SELECT update_id FROM inbox
+				WHERE chat_id = $1 AND handled_at IS NULL AND parked_at IS NULL AND next_attempt_at <= now()
+					AND pg_try_advisory_xact_lock($1)
+				ORDER BY update_id
+				LIMIT 1)
+			RETURNING i.update_id, i.chat_id, i.user_id, i.kind, i.payload, i.attempts,
+				EXISTS (
+					SELECT FROM inbox n
+					WHERE n.chat_id = i.chat_id AND n.handled_at IS NULL AND n.parked_at IS NULL
+						AND n.next_attempt_at <= now() AND n.update_id > i.update_id) AS more`, chatID)
 		if err != nil {
 			return fmt.Errorf("storage: next update of chat %d: %w", chatID, dbErr(err))
 		}
 		if len(next) == 0 {
 			return nil
 		}
-		handled, more = &next[0], len(next) > 1
-		if err := fn(ctx, tx, handled); err != nil {
-			return err
-		}
-		if _, err := tx.exec(ctx, `UPDATE inbox SET handled_at = now() WHERE update_id = $1`, handled.ID); err != nil {
-			return fmt.Errorf("storage: mark update %d handled: %w", handled.ID, dbErr(err))
-		}
-		return nil
+		handled, more = &next[0].Update, next[0].More
+		return fn(ctx, tx, handled)
 	})
 	return handled, more, err
+}
+
+// pendingUpdate is an update taken for handling, and whether another
+// update of its chat is due after it.
+type pendingUpdate struct {
+	Update
+	More bool `db:"more"`
 }
 
 // HandleBatch handles the oldest due update of each of several chats in
@@ -121,38 +130,34 @@ func (db *DB) HandleNext(ctx context.Context, chatID int64, fn func(ctx context.
 // update's alone.
 func (db *DB) HandleBatch(ctx context.Context, chatIDs []int64, fn func(ctx context.Context, tx *Tx, u *Update) error) (handled []Update, more []int64, failed *Update, err error) {
 	err = db.InTx(ctx, func(tx *Tx) error {
-		// The lock is taken for every due row of the chats asked for; it is
-		// the transaction's, so a chat whose row is left out by DISTINCT ON
-		// is simply held until the commit.
-		var next []struct {
-			Update
-			Due int `db:"due"`
-		}
+		// The updates are taken and marked in one statement, before fn runs:
+		// a rollback unmarks them. The lock is taken for every due row of
+		// the chats asked for; it is the transaction's, so a chat whose row
+		// is left out by DISTINCT ON is simply held until the commit.
+		var next []pendingUpdate
 		err := tx.sel(ctx, &next, `
-			SELECT DISTINCT ON (chat_id) update_id, chat_id, user_id, kind, payload, attempts,
-				count(*) OVER (PARTITION BY chat_id) AS due
-			FROM inbox
-			WHERE chat_id = ANY($1) AND handled_at IS NULL AND parked_at IS NULL AND next_attempt_at <= now()
-				AND pg_try_advisory_xact_lock(chat_id)
-			ORDER BY chat_id, update_id`, pq.Array(chatIDs))
+			UPDATE inbox i SET handled_at = now()
+			FROM (
+				SELECT DISTINCT ON (chat_id) update_id, count(*) OVER (PARTITION BY chat_id) AS due
+				FROM inbox
+				WHERE chat_id = ANY($1) AND handled_at IS NULL AND parked_at IS NULL AND next_attempt_at <= now()
+					AND pg_try_advisory_xact_lock(chat_id)
+				ORDER BY chat_id, update_id) n
+			WHERE i.update_id = n.update_id
+			RETURNING i.update_id, i.chat_id, i.user_id, i.kind, i.payload, i.attempts, n.due > 1 AS more`, pq.Array(chatIDs))
 		if err != nil {
 			return fmt.Errorf("storage: next updates of %d chats: %w", len(chatIDs), dbErr(err))
 		}
 		sort.Slice(next, func(i, j int) bool { return next[i].ID < next[j].ID })
-		ids := make([]int64, len(next))
 		for i := range next {
 			if err := fn(ctx, tx, &next[i].Update); err != nil {
 				failed = &next[i].Update
 				return err
 			}
-			ids[i] = next[i].ID
-		}
-		if _, err := tx.exec(ctx, `UPDATE inbox SET handled_at = now() WHERE update_id = ANY($1)`, pq.Array(ids)); err != nil {
-			return fmt.Errorf("storage: mark %d updates handled: %w", len(ids), dbErr(err))
 		}
 		for _, n := range next {
 			handled = append(handled, n.Update)
-			if n.Due > 1 {
+			if n.More {
 				more = append(more, n.ChatID)
 			}
 		}
