@@ -53,7 +53,7 @@ func (r *runner) journey(ctx context.Context) error {
 	elapsed := time.Since(start)
 	cancel()
 	wg.Wait()
-	r.report(elapsed, latencies)
+	r.report(start, elapsed, latencies)
 	fmt.Fprintf(r.out, "problems posted and answered: %d of %d\n", answered, len(users))
 	return nil
 }

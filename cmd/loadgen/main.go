@@ -54,6 +54,7 @@ type options struct {
 	rate     float64
 	updates  int
 	duration time.Duration
+	warmup   time.Duration
 	limits   bool
 	bin      string
 	logs     string
@@ -68,6 +69,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.Float64Var(&o.rate, "rate", 500, "intake: updates offered per second; 0 sends -updates at once, as fast as possible")
 	fs.IntVar(&o.updates, "updates", 20000, "intake with -rate 0: how many updates")
 	fs.DurationVar(&o.duration, "duration", 30*time.Second, "how long to offer load")
+	fs.DurationVar(&o.warmup, "warmup", 3*time.Second, "intake at a rate: how long other users offer the same rate first, unmeasured")
 	fs.BoolVar(&o.limits, "limits", false, "the fake server enforces Telegram's limits")
 	fs.StringVar(&o.bin, "bot", "", "expertbot binary (default: build one)")
 	fs.StringVar(&o.logs, "logs", "", "file for the bot's log (default: discard)")
@@ -235,11 +237,12 @@ func (r *runner) sampleRSS() {
 	}
 }
 
-// report prints the figures every scenario shares.
-func (r *runner) report(elapsed time.Duration, latencies []time.Duration) {
+// report prints the figures every scenario shares: of the updates and
+// calls since the scenario started, which took elapsed.
+func (r *runner) report(since time.Time, elapsed time.Duration, latencies []time.Duration) {
 	var handled, sent int
-	r.db.QueryRow(`SELECT count(*) FROM inbox WHERE handled_at IS NOT NULL`).Scan(&handled)
-	r.db.QueryRow(`SELECT count(*) FROM outbox WHERE status = 'sent'`).Scan(&sent)
+	r.db.QueryRow(`SELECT count(*) FROM inbox WHERE handled_at IS NOT NULL AND received_at >= $1`, since).Scan(&handled)
+	r.db.QueryRow(`SELECT count(*) FROM outbox WHERE status = 'sent' AND created_at >= $1`, since).Scan(&sent)
 	var size int64
 	r.db.QueryRow(`SELECT pg_database_size(current_database())`).Scan(&size)
 	st := r.tg.Stats()

@@ -59,48 +59,43 @@ func waitFor(ctx context.Context, timeout time.Duration, cond func() bool) bool 
 }
 
 // intake offers simple updates (/help, one reply each) from many users:
-// at -rate per second for -duration, or -updates of them at once.
+// at -rate per second for -duration, or -updates of them at once. At a
+// rate, other users first offer the same rate for -warmup, and only what
+// comes after is measured: the bot has connected, prepared its statements,
+// and PostgreSQL has statistics of a queue that is not empty.
 func (r *runner) intake(ctx context.Context) error {
+	if r.o.rate > 0 && r.o.warmup > 0 {
+		warm := r.entrepreneurs(500_000)
+		n, err := r.offer(ctx, warm, &pushes{at: map[int64][]time.Time{}}, r.o.warmup)
+		if err != nil {
+			return err
+		}
+		if !waitFor(ctx, time.Minute, func() bool { return r.handled(time.Time{}) >= n }) {
+			return fmt.Errorf("warm-up: only %d of %d updates handled", r.handled(time.Time{}), n)
+		}
+		fmt.Fprintf(r.out, "warm-up: %d updates in %v, not measured\n", n, r.o.warmup)
+	}
 	users := r.entrepreneurs(1_000_000)
 	p := &pushes{at: map[int64][]time.Time{}}
-	total := 0
 	start := time.Now()
+	total := r.o.updates
 	if r.o.rate <= 0 {
-		for i := range r.o.updates {
+		for i := range total {
 			u := users[i%len(users)]
 			p.add(u.ID, time.Now())
 			r.tg.SendText(u, "/help")
 		}
-		total = r.o.updates
 	} else {
-		tick := time.NewTicker(time.Duration(float64(time.Second) / r.o.rate))
-		defer tick.Stop()
-		end := time.After(r.o.duration)
-	offer:
-		for i := 0; ; i++ {
-			select {
-			case <-ctx.Done():
-				return ctx.Err()
-			case <-end:
-				break offer
-			case <-tick.C:
-				u := users[i%len(users)]
-				p.add(u.ID, time.Now())
-				r.tg.SendText(u, "/help")
-				total++
-			}
+		var err error
+		if total, err = r.offer(ctx, users, p, r.o.duration); err != nil {
+			return err
 		}
 	}
-	handled := func() int {
-		var n int
-		r.db.QueryRow(`SELECT count(*) FROM inbox WHERE handled_at IS NOT NULL AND kind = 'message'`).Scan(&n)
-		return n
-	}
-	if !waitFor(ctx, 10*time.Minute, func() bool { return handled() >= total }) {
-		return fmt.Errorf("only %d of %d updates handled", handled(), total)
+	if !waitFor(ctx, 10*time.Minute, func() bool { return r.handled(start) >= total }) {
+		return fmt.Errorf("only %d of %d updates handled", r.handled(start), total)
 	}
 	var span float64
-	r.db.QueryRow(`SELECT extract(epoch FROM max(handled_at) - min(received_at)) FROM inbox WHERE kind = 'message'`).Scan(&span)
+	r.db.QueryRow(`SELECT extract(epoch FROM max(handled_at) - min(received_at)) FROM inbox WHERE kind = 'message' AND received_at >= $1`, start).Scan(&span)
 	delivered := func() int {
 		n := 0
 		for _, u := range users {
@@ -109,9 +104,58 @@ func (r *runner) intake(ctx context.Context) error {
 		return n
 	}
 	waitFor(ctx, 10*time.Minute, func() bool { return delivered() >= total })
-	r.report(time.Since(start), p.latencies(r.tg))
+	r.report(start, time.Since(start), p.latencies(r.tg))
+	r.stages(start)
 	fmt.Fprintf(r.out, "updates offered: %d; intake, first kept to last handled: %.0f updates/s\n", total, float64(total)/span)
 	return nil
+}
+
+// offer sends /help from users in turn at -rate for d, and returns how
+// many it sent.
+func (r *runner) offer(ctx context.Context, users []telegramtest.User, p *pushes, d time.Duration) (int, error) {
+	tick := time.NewTicker(time.Duration(float64(time.Second) / r.o.rate))
+	defer tick.Stop()
+	end := time.After(d)
+	for i := 0; ; i++ {
+		select {
+		case <-ctx.Done():
+			return i, ctx.Err()
+		case <-end:
+			return i, nil
+		case <-tick.C:
+			u := users[i%len(users)]
+			p.add(u.ID, time.Now())
+			r.tg.SendText(u, "/help")
+		}
+	}
+}
+
+// handled counts the messages received since t that have been handled.
+func (r *runner) handled(since time.Time) int {
+	var n int
+	r.db.QueryRow(`SELECT count(*) FROM inbox WHERE handled_at IS NOT NULL AND kind = 'message' AND received_at >= $1`, since).Scan(&n)
+	return n
+}
+
+// stages prints where an update's time went inside the bot, from the
+// database's clocks: from being kept in the inbox to its handling
+// transaction starting, and from its reply being queued in the outbox to
+// its sending being recorded (the call to Telegram included).
+func (r *runner) stages(since time.Time) {
+	for _, st := range []struct{ name, query string }{
+		{"kept→handling", `SELECT extract(epoch FROM handled_at - received_at) FROM inbox WHERE kind = 'message' AND received_at >= $1`},
+		{"queued→sent", `SELECT extract(epoch FROM sent_at - created_at) FROM outbox WHERE status = 'sent' AND chat_id >= 1000000 AND created_at >= $1`},
+	} {
+		var p50, p95, p99 float64
+		err := r.db.QueryRow(`SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY d), percentile_cont(0.95) WITHIN GROUP (ORDER BY d),
+			percentile_cont(0.99) WITHIN GROUP (ORDER BY d) FROM (`+st.query+`) AS s (d)`, since).Scan(&p50, &p95, &p99)
+		if err != nil {
+			fmt.Fprintf(r.out, "%s: %v\n", st.name, err)
+			continue
+		}
+		ms := func(s float64) string { return fmt.Sprintf("%.1fms", s*1000) }
+		fmt.Fprintf(r.out, "  of which %s: p50 %s, p95 %s, p99 %s\n", st.name, ms(p50), ms(p95), ms(p99))
+	}
 }
 
 // fanout approves one problem of a sector with -experts experts: each gets
@@ -167,7 +211,7 @@ func (r *runner) fanout(ctx context.Context) error {
 			}
 		}
 	}
-	r.report(time.Since(start), nil)
+	r.report(start, time.Since(start), nil)
 	rate := float64(len(experts)-1) / last.Sub(first).Seconds()
 	fmt.Fprintf(r.out, "fan-out: %d cards in %v: %.1f messages/s (%.0f%% of Telegram's 30/s)\n",
 		len(experts), last.Sub(first).Round(time.Millisecond), rate, rate/30*100)
