@@ -126,7 +126,12 @@ func (s *sender) poke() {
 // deliver sends due calls while the lock holds.
 func (s *sender) deliver(ctx context.Context, lock *storage.Lock) {
 	lastCheck, lastForget, lastAnalyze := time.Now(), time.Now(), time.Time{}
-	defer s.drain(ctx)
+	// Calls carried out are recorded on the side, so that claiming and
+	// sending go on meanwhile. Each batch holds at least one call in
+	// flight, so inFlight batches never fill either channel.
+	toRecord, recorded := make(chan []sendResult, s.inFlight), make(chan []sendResult, s.inFlight)
+	go s.recordSent(ctx, toRecord, recorded)
+	defer s.drain(toRecord, recorded)
 	for ctx.Err() == nil {
 		now := time.Now()
 		if now.Sub(lastCheck) > lockCheckEvery {
@@ -211,7 +216,7 @@ func (s *sender) deliver(ctx context.Context, lock *storage.Lock) {
 		case <-s.wake:
 		case r := <-s.results:
 			// Take every other outcome that is in, so that one statement
-			// records them and one claim follows for all.
+			// records them.
 			done := []sendResult{r}
 			for more := true; more; {
 				select {
@@ -221,29 +226,36 @@ func (s *sender) deliver(ctx context.Context, lock *storage.Lock) {
 					more = false
 				}
 			}
-			s.finish(ctx, done)
+			s.finish(done, toRecord)
+		case done := <-recorded:
+			s.free(done)
 		case <-timer.C:
 		}
 		timer.Stop()
 	}
 }
 
-// finish records the calls carried out as sent, in one statement, and
-// frees their chats for their next calls. A chat stays busy until its call
-// is recorded, so that a crash can make at most the calls in flight, and
-// those not yet recorded, go out again: inFlight at most.
-func (s *sender) finish(ctx context.Context, done []sendResult) {
-	var sent []storage.Sent
+// finish hands the calls carried out to be recorded as sent and frees the
+// chats of the others for their next calls. A chat stays busy until its
+// call is recorded, so that a crash can make at most the calls in flight,
+// and those not yet recorded, go out again: inFlight at most.
+func (s *sender) finish(done []sendResult, toRecord chan<- []sendResult) {
+	var sent, other []sendResult
 	for _, r := range done {
 		if r.sent != nil {
-			sent = append(sent, *r.sent)
+			sent = append(sent, r)
+		} else {
+			other = append(other, r)
 		}
 	}
 	if len(sent) > 0 {
-		s.record(context.WithoutCancel(ctx), s.log.With("calls", len(sent)), func() error {
-			return s.db.MarkSent(context.WithoutCancel(ctx), sent...)
-		})
+		toRecord <- sent
 	}
+	s.free(other)
+}
+
+// free lets the chats of finished calls have their next calls.
+func (s *sender) free(done []sendResult) {
 	for _, r := range done {
 		delete(s.busy, r.chatID)
 		if !r.pauseUntil.IsZero() {
@@ -252,10 +264,42 @@ func (s *sender) finish(ctx context.Context, done []sendResult) {
 	}
 }
 
-// drain waits for the calls in flight and records them.
-func (s *sender) drain(ctx context.Context) {
+// recordSent records the calls handed to it as sent, all that are waiting
+// in one statement, and hands them back to be freed, until toRecord is
+// closed; then it closes recorded.
+func (s *sender) recordSent(ctx context.Context, toRecord <-chan []sendResult, recorded chan<- []sendResult) {
+	defer close(recorded)
+	ctx = context.WithoutCancel(ctx)
+	for batch := range toRecord {
+		for more := true; more; {
+			select {
+			case b, ok := <-toRecord:
+				batch, more = append(batch, b...), ok
+			default:
+				more = false
+			}
+		}
+		sent := make([]storage.Sent, len(batch))
+		for i, r := range batch {
+			sent[i] = *r.sent
+		}
+		s.record(ctx, s.log.With("calls", len(sent)), func() error { return s.db.MarkSent(ctx, sent...) })
+		recorded <- batch
+	}
+}
+
+// drain waits for the calls in flight and for their recording.
+func (s *sender) drain(toRecord chan []sendResult, recorded <-chan []sendResult) {
 	for len(s.busy) > 0 {
-		s.finish(ctx, []sendResult{<-s.results})
+		select {
+		case r := <-s.results:
+			s.finish([]sendResult{r}, toRecord)
+		case done := <-recorded:
+			s.free(done)
+		}
+	}
+	close(toRecord)
+	for range recorded {
 	}
 }
 

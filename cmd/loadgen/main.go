@@ -172,7 +172,7 @@ func (r *runner) start(ctx context.Context) error {
 		"FLOOD_LIMIT=1000000")
 	if !r.o.limits {
 		// Telegram's limits are off: let the bot send as fast as it can.
-		r.cmd.Env = append(r.cmd.Env, "SEND_RATE=100000", "SEND_CONCURRENCY=16")
+		r.cmd.Env = append(r.cmd.Env, "SEND_RATE=100000", "SEND_CONCURRENCY=64")
 	}
 	r.cmd.Stderr = logs
 	if err := r.cmd.Start(); err != nil {
