@@ -22,7 +22,7 @@ func TestSmoke(t *testing.T) {
 		want []string
 	}{
 		{"Intake", []string{"-scenario", "intake", "-users", "20", "-rate", "0", "-updates", "200"},
-			[]string{"updates handled: 200 ", "latency update→reply accepted: p50", "updates offered: 200; intake"}},
+			[]string{"updates handled: 200 ", "latency update→reply accepted: p50", "kept durably", "updates offered: 200; intake"}},
 		{"IntakeAtRate", []string{"-scenario", "intake", "-users", "20", "-rate", "50", "-duration", "2s"},
 			[]string{"updates handled:", "429s received: 0"}},
 		{"Fanout", []string{"-scenario", "fanout", "-experts", "20", "-limits"},
