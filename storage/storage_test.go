@@ -187,6 +187,9 @@ func TestClaimMessagesTakesEachChatsOldestFirst(t *testing.T) {
 	if want := []string{"3a", "1a", "2a"}; len(texts) != 3 || texts[0] != want[0] || texts[1] != want[1] || texts[2] != want[2] {
 		t.Fatalf("claimed %v, want %v", texts, want)
 	}
+	if !got[1].More || got[0].More || got[2].More {
+		t.Fatalf("More of 3a, 1a, 2a = %v, %v, %v; want only 1a's, with 1b behind it", got[0].More, got[1].More, got[2].More)
+	}
 	if again, _ := db.ClaimMessages(ctx, 10, nil, time.Minute, all); len(again) != 0 {
 		t.Fatalf("claimed calls were claimed again: %d", len(again))
 	}
@@ -255,5 +258,60 @@ func TestDialogRoundTrip(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestWorkersRacingForAChatHandleEachUpdateOnce has workers of two kinds
+// (one update, a batch) race for the same chats, as the workers of two
+// replicas do. A statement's snapshot is taken before it gets a chat's
+// lock, so a worker may pick an update that the worker it waited for has
+// just handled: each update must still be handled once.
+func TestWorkersRacingForAChatHandleEachUpdateOnce(t *testing.T) {
+	db, _ := storagetest.NewDB(t)
+	ctx := context.Background()
+	const chats, perChat = 4, 150
+	var updates []storage.Update
+	for i := range chats * perChat {
+		updates = append(updates, storage.Update{ID: int64(i + 1), ChatID: int64(i%chats + 1), Kind: "message", Payload: []byte(`{}`)})
+	}
+	if _, err := db.SaveUpdates(ctx, updates); err != nil {
+		t.Fatal(err)
+	}
+	handle := func(ctx context.Context, tx *storage.Tx, u *storage.Update) error {
+		return tx.Enqueue(ctx, storage.Message{ChatID: u.ChatID, Method: "sendMessage", Params: storage.Params{"text": fmt.Sprint(u.ID)}})
+	}
+	left := func() int {
+		var n int
+		db.SQL().QueryRow(`SELECT count(*) FROM inbox WHERE handled_at IS NULL`).Scan(&n)
+		return n
+	}
+	all := []int64{1, 2, 3, 4}
+	errs := make(chan error, 8)
+	for w := range 8 {
+		go func() {
+			for left() > 0 {
+				var err error
+				if w%2 == 0 {
+					_, _, err = db.HandleNext(ctx, all[w/2%chats], handle)
+				} else {
+					_, _, _, err = db.HandleBatch(ctx, all, handle)
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	var calls, distinct int
+	db.SQL().QueryRow(`SELECT count(*), count(DISTINCT params->>'text') FROM outbox`).Scan(&calls, &distinct)
+	if calls != chats*perChat || distinct != chats*perChat {
+		t.Fatalf("%d updates gave %d replies for %d of them, want one each", chats*perChat, calls, distinct)
 	}
 }
