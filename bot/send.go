@@ -58,6 +58,7 @@ type sender struct {
 
 type sendResult struct {
 	chatID     int64
+	more       bool          // another call of the chat waits behind this one
 	pauseUntil time.Time     // Telegram asked us to leave the chat alone until then
 	sent       *storage.Sent // a call carried out, to record as sent
 }
@@ -132,6 +133,11 @@ func (s *sender) deliver(ctx context.Context, lock *storage.Lock) {
 	toRecord, recorded := make(chan []sendResult, s.inFlight), make(chan []sendResult, s.inFlight)
 	go s.recordSent(ctx, toRecord, recorded)
 	defer s.drain(toRecord, recorded)
+	// due is set while calls may be waiting that a claim would take: after
+	// a wake, a timer, a chat freed with another call behind it, or a claim
+	// that had more candidates than slots. Claiming otherwise would read
+	// nothing.
+	due := true
 	for ctx.Err() == nil {
 		now := time.Now()
 		if now.Sub(lastCheck) > lockCheckEvery {
@@ -147,7 +153,8 @@ func (s *sender) deliver(ctx context.Context, lock *storage.Lock) {
 		}
 
 		next := sendPoll
-		if free := s.inFlight - len(s.busy); free > 0 {
+		if free := s.inFlight - len(s.busy); free > 0 && due {
+			due = false
 			// Chats the limits hold back are left out of the candidates, so
 			// that a few per free slot are enough.
 			held := s.limiter.held(now, sendHorizon)
@@ -180,6 +187,7 @@ func (s *sender) deliver(ctx context.Context, lock *storage.Lock) {
 			if err != nil && ctx.Err() == nil {
 				s.log.Error("sender: claim calls", "err", err)
 			}
+			due = err != nil || len(msgs) == free
 			if took := time.Since(claimStart); took > slowClaim && time.Since(lastAnalyze) > analyzeEvery {
 				// A claim reads a few index entries; this slow, it was
 				// planned for a queue much smaller than the one there is.
@@ -214,6 +222,7 @@ func (s *sender) deliver(ctx context.Context, lock *storage.Lock) {
 		select {
 		case <-ctx.Done():
 		case <-s.wake:
+			due = true
 		case r := <-s.results:
 			// Take every other outcome that is in, so that one statement
 			// records them.
@@ -226,10 +235,11 @@ func (s *sender) deliver(ctx context.Context, lock *storage.Lock) {
 					more = false
 				}
 			}
-			s.finish(done, toRecord)
+			due = s.finish(done, toRecord) || due
 		case done := <-recorded:
-			s.free(done)
+			due = s.free(done) || due
 		case <-timer.C:
+			due = true
 		}
 		timer.Stop()
 	}
@@ -239,7 +249,8 @@ func (s *sender) deliver(ctx context.Context, lock *storage.Lock) {
 // chats of the others for their next calls. A chat stays busy until its
 // call is recorded, so that a crash can make at most the calls in flight,
 // and those not yet recorded, go out again: inFlight at most.
-func (s *sender) finish(done []sendResult, toRecord chan<- []sendResult) {
+// It reports whether a freed chat has another call waiting.
+func (s *sender) finish(done []sendResult, toRecord chan<- []sendResult) bool {
 	var sent, other []sendResult
 	for _, r := range done {
 		if r.sent != nil {
@@ -251,17 +262,21 @@ func (s *sender) finish(done []sendResult, toRecord chan<- []sendResult) {
 	if len(sent) > 0 {
 		toRecord <- sent
 	}
-	s.free(other)
+	return s.free(other)
 }
 
-// free lets the chats of finished calls have their next calls.
-func (s *sender) free(done []sendResult) {
+// free lets the chats of finished calls have their next calls, and
+// reports whether one of them has another call waiting.
+func (s *sender) free(done []sendResult) bool {
+	more := false
 	for _, r := range done {
 		delete(s.busy, r.chatID)
 		if !r.pauseUntil.IsZero() {
 			s.limiter.pause(r.chatID, r.pauseUntil)
 		}
+		more = more || r.more
 	}
+	return more
 }
 
 // recordSent records the calls handed to it as sent, all that are waiting
@@ -314,7 +329,7 @@ func (s *sender) send(ctx context.Context, m storage.Message) sendResult {
 			s.record(ctx, s.log, func() error {
 				return s.db.FailMessage(context.WithoutCancel(ctx), m.ID, "the message to edit was never sent", 0)
 			})
-			return sendResult{chatID: m.ChatID}
+			return sendResult{chatID: m.ChatID, more: m.More}
 		}
 		m.Params["message_id"] = strconv.FormatInt(m.EditTarget, 10)
 	}
@@ -324,7 +339,7 @@ func (s *sender) send(ctx context.Context, m storage.Message) sendResult {
 	}
 	raw, err := s.client.call(m.Method, tgbotapi.Params(m.Params), file)
 	ctx = context.WithoutCancel(ctx)
-	res := sendResult{chatID: m.ChatID}
+	res := sendResult{chatID: m.ChatID, more: m.More}
 	log := s.log.With("outbox_id", m.ID, "chat_id", m.ChatID, "method", m.Method)
 
 	var apiErr *APIError

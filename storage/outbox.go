@@ -52,6 +52,10 @@ type Message struct {
 	// is unknown. Set by ClaimMessages.
 	EditTarget int64 `db:"edit_target"`
 
+	// More tells that another call of the chat waits behind this one. Set
+	// by ClaimMessages.
+	More bool `db:"more"`
+
 	// Delay is how long the sender waits before making the call, for its
 	// slot in the rate limits. Not stored.
 	Delay time.Duration `db:"-"`
@@ -163,7 +167,8 @@ func (db *DB) ClaimMessages(ctx context.Context, limit int, skip []int64, lease 
 		WHERE o.id = ANY($1) AND o.status = 'pending' AND (o.claimed_until IS NULL OR o.claimed_until < now())
 		RETURNING o.id, o.chat_id, o.method, o.params, o.file_field, o.file_name, o.file_data,
 			o.priority, COALESCE(o.edit_of, 0) AS edit_of, o.attempts, o.created_at,
-			COALESCE((SELECT t.message_id FROM outbox t WHERE t.id = o.edit_of), 0) AS edit_target`,
+			COALESCE((SELECT t.message_id FROM outbox t WHERE t.id = o.edit_of), 0) AS edit_target,
+			EXISTS (SELECT FROM outbox n WHERE n.status = 'pending' AND n.chat_id = o.chat_id AND n.id > o.id) AS more`,
 		pq.Array(ids), lease.Milliseconds())
 	if err != nil {
 		return nil, fmt.Errorf("storage: claim %d calls: %w", len(ids), dbErr(err))
