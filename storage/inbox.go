@@ -86,7 +86,11 @@ func (db *DB) HandleNext(ctx context.Context, chatID int64, fn func(ctx context.
 		// as when none is due. The statement's snapshot is taken before the
 		// lock: a worker that has just let go of the chat may have handled
 		// the update it picks, so the update itself checks again that it is
-		// not handled, on its newest version.
+		// not handled, on its newest version. The check is written with
+		// COALESCE rather than as inbox_pending's predicate, or the planner,
+		// with statistics of an empty queue, walks that whole index to find
+		// one row instead of using the key (300 ms a batch with 20,000
+		// waiting, in EXPLAIN ANALYZE).
 		var next []pendingUpdate
 		err := tx.sel(ctx, &next, `
 			UPDATE inbox i SET handled_at = now()
@@ -96,7 +100,7 @@ func (db *DB) HandleNext(ctx context.Context, chatID int64, fn func(ctx context.
 					AND pg_try_advisory_xact_lock($1)
 				ORDER BY update_id
 				LIMIT 1)
-				AND i.handled_at IS NULL AND i.parked_at IS NULL
+				AND COALESCE(i.handled_at, i.parked_at) IS NULL
 			RETURNING i.update_id, i.chat_id, i.user_id, i.kind, i.payload, i.attempts,
 				EXISTS (
 					SELECT FROM inbox n
@@ -138,7 +142,7 @@ func (db *DB) HandleBatch(ctx context.Context, chatIDs []int64, fn func(ctx cont
 		// a rollback unmarks them. The lock is taken for every due row of
 		// the chats asked for; it is the transaction's, so a chat whose row
 		// is left out by DISTINCT ON is simply held until the commit. As in
-		// HandleNext, each update checks again that it is not handled.
+		// HandleNext, each update checks again that it is not handled, by key.
 		var next []pendingUpdate
 		err := tx.sel(ctx, &next, `
 			UPDATE inbox i SET handled_at = now()
@@ -148,7 +152,7 @@ func (db *DB) HandleBatch(ctx context.Context, chatIDs []int64, fn func(ctx cont
 				WHERE chat_id = ANY($1) AND handled_at IS NULL AND parked_at IS NULL AND next_attempt_at <= now()
 					AND pg_try_advisory_xact_lock(chat_id)
 				ORDER BY chat_id, update_id) n
-			WHERE i.update_id = n.update_id AND i.handled_at IS NULL AND i.parked_at IS NULL
+			WHERE i.update_id = n.update_id AND COALESCE(i.handled_at, i.parked_at) IS NULL
 			RETURNING i.update_id, i.chat_id, i.user_id, i.kind, i.payload, i.attempts, n.due > 1 AS more`, pq.Array(chatIDs))
 		if err != nil {
 			return fmt.Errorf("storage: next updates of %d chats: %w", len(chatIDs), dbErr(err))
