@@ -111,22 +111,28 @@ func (l *limiter) reserve(now time.Time, chatID int64, method string, horizon ti
 }
 
 // held lists the chats whose next call could not be booked within
-// horizon, so that the sender does not read their calls only to leave them.
-func (l *limiter) held(now time.Time, horizon time.Duration) []int64 {
-	var ids []int64
+// horizon, so that the sender does not read their calls only to leave them,
+// and how long until the first of them could be (0 when none is held).
+func (l *limiter) held(now time.Time, horizon time.Duration) (ids []int64, next time.Duration) {
+	hold := func(id int64, wait time.Duration) {
+		ids = append(ids, id)
+		if next == 0 || wait-horizon < next {
+			next = wait - horizon
+		}
+	}
 	for id, until := range l.empty {
 		if !until.After(now) {
 			delete(l.empty, id) // a token is back
-		} else if until.Sub(now) > horizon {
-			ids = append(ids, id)
+		} else if wait := until.Sub(now); wait > horizon {
+			hold(id, wait)
 		}
 	}
 	for id, until := range l.paused {
-		if until.Sub(now) > horizon {
-			ids = append(ids, id)
+		if wait := until.Sub(now); wait > horizon {
+			hold(id, wait)
 		}
 	}
-	return ids
+	return ids, next
 }
 
 // pause keeps a chat waiting, as Telegram's retry_after asks.

@@ -18,15 +18,15 @@ func TestLimiterHeldChats(t *testing.T) {
 	l.reserve(now, 2, "sendMessage", horizon) // one of two: chat 2 still has a token
 	l.pause(3, now.Add(5*time.Second))
 
-	if got := l.held(now, horizon); !slices.Equal(sorted(got), []int64{1, 3}) {
-		t.Fatalf("held now = %v, want [1 3]", got)
+	// Chat 1 has its next token in a second, so it may be booked in 0.8 s.
+	if got, next := l.held(now, horizon); !slices.Equal(sorted(got), []int64{1, 3}) || next != 800*time.Millisecond {
+		t.Fatalf("held now = %v, next in %v; want [1 3], 800ms", got, next)
 	}
-	// Within the horizon of its next token, chat 1 may be booked again.
-	if got := l.held(now.Add(900*time.Millisecond), horizon); !slices.Equal(got, []int64{3}) {
-		t.Fatalf("held after 0.9 s = %v, want [3]", got)
+	if got, next := l.held(now.Add(900*time.Millisecond), horizon); !slices.Equal(got, []int64{3}) || next != 3900*time.Millisecond {
+		t.Fatalf("held after 0.9 s = %v, next in %v; want [3], 3.9s", got, next)
 	}
-	if got := l.held(now.Add(6*time.Second), horizon); len(got) != 0 || len(l.empty) != 0 {
-		t.Fatalf("held after 6 s = %v (%d chats still marked empty), want none", got, len(l.empty))
+	if got, next := l.held(now.Add(6*time.Second), horizon); len(got) != 0 || next != 0 || len(l.empty) != 0 {
+		t.Fatalf("held after 6 s = %v, next in %v (%d chats still marked empty), want none", got, next, len(l.empty))
 	}
 }
 

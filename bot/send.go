@@ -134,9 +134,9 @@ func (s *sender) deliver(ctx context.Context, lock *storage.Lock) {
 	go s.recordSent(ctx, toRecord, recorded)
 	defer s.drain(toRecord, recorded)
 	// due is set while calls may be waiting that a claim would take: after
-	// a wake, a timer, a chat freed with another call behind it, or a claim
-	// that had more candidates than slots. Claiming otherwise would read
-	// nothing.
+	// a wake, a timer (a chat the limits held back may go now), a chat freed
+	// with another call behind it, or a claim that filled every free slot.
+	// Claiming otherwise would read nothing.
 	due := true
 	for ctx.Err() == nil {
 		now := time.Now()
@@ -157,7 +157,10 @@ func (s *sender) deliver(ctx context.Context, lock *storage.Lock) {
 			due = false
 			// Chats the limits hold back are left out of the candidates, so
 			// that a few per free slot are enough.
-			held := s.limiter.held(now, sendHorizon)
+			held, heldFor := s.limiter.held(now, sendHorizon)
+			if heldFor > 0 {
+				next = min(next, heldFor)
+			}
 			claimStart := time.Now()
 			msgs, err := s.db.ClaimMessages(ctx, max(2*free, 16), held, sendLease, func(cands []storage.Message) []storage.Message {
 				// First the calls that may go at once; then, with slots to
