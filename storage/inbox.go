@@ -89,8 +89,8 @@ func (db *DB) HandleNext(ctx context.Context, chatID int64, fn func(ctx context.
 		// not handled, on its newest version. The check is written with
 		// COALESCE rather than as inbox_pending's predicate, or the planner,
 		// with statistics of an empty queue, walks that whole index to find
-		// one row instead of using the key (300 ms a batch with 20,000
-		// waiting, in EXPLAIN ANALYZE).
+		// one row instead of using the key (in EXPLAIN ANALYZE with 20,000
+		// waiting: 2.3 ms for one update, 300 ms for a batch of eight).
 		var next []pendingUpdate
 		err := tx.sel(ctx, &next, `
 			UPDATE inbox i SET handled_at = now()
