@@ -19,7 +19,7 @@ func TestLimiterHeldChats(t *testing.T) {
 	l.pause(3, now.Add(5*time.Second))
 
 	// Chat 1 has its next token in a second, so it may be booked in 0.8 s.
-	if got, next := l.held(now, horizon); !slices.Equal(sorted(got), []int64{1, 3}) || next != 800*time.Millisecond {
+	if got, next := l.held(now, horizon); !slices.Equal(slices.Sorted(slices.Values(got)), []int64{1, 3}) || next != 800*time.Millisecond {
 		t.Fatalf("held now = %v, next in %v; want [1 3], 800ms", got, next)
 	}
 	if got, next := l.held(now.Add(900*time.Millisecond), horizon); !slices.Equal(got, []int64{3}) || next != 3900*time.Millisecond {
@@ -28,9 +28,4 @@ func TestLimiterHeldChats(t *testing.T) {
 	if got, next := l.held(now.Add(6*time.Second), horizon); len(got) != 0 || next != 0 || len(l.empty) != 0 {
 		t.Fatalf("held after 6 s = %v, next in %v (%d chats still marked empty), want none", got, next, len(l.empty))
 	}
-}
-
-func sorted(ids []int64) []int64 {
-	slices.Sort(ids)
-	return ids
 }

@@ -141,7 +141,7 @@ func (r *runner) offer(ctx context.Context, users []telegramtest.User, p *pushes
 	}
 }
 
-// handled counts the messages received since t that have been handled.
+// handled counts the messages received from since on that have been handled.
 func (r *runner) handled(since time.Time) int {
 	var n int
 	r.db.QueryRow(`SELECT count(*) FROM inbox WHERE handled_at IS NOT NULL AND kind = 'message' AND received_at >= $1`, since).Scan(&n)
