@@ -116,12 +116,14 @@ func New(cfg Config, db *storage.DB, log *slog.Logger) *Bot {
 		starts:   newStartWindow(cfg.Limits.Global),
 		inFlight: cfg.SendInFlight,
 		wake:     make(chan struct{}, 1),
+		notify:   make(chan struct{}, 1),
 		results:  make(chan sendResult, cfg.SendInFlight),
 		busy:     map[int64]bool{},
 		blocked:  b.noteUndelivered,
 		metrics:  b.metrics,
 		ok:       &b.telegramOK,
 	}
+	db.OnQueued(b.sender.queued)
 	return b
 }
 

@@ -45,6 +45,8 @@ type sender struct {
 	limiter  *limiter
 	inFlight int // most calls at once
 	wake     chan struct{}
+	active   atomic.Bool   // this process holds the sender lock
+	notify   chan struct{} // asks for a NOTIFY to the active sender of another process
 	results  chan sendResult
 	busy     map[int64]bool // chats with a call in flight
 	starts   *startWindow   // the global limit, counted as calls start
@@ -88,6 +90,7 @@ func (s *sender) run(ctx context.Context, dsn string) {
 			continue
 		}
 		s.log.Info("sender: active", "calls_left_by_a_dead_sender", n)
+		s.active.Store(true)
 		if othersActive {
 			// This limiter knows nothing of the calls the last sender made:
 			// let them leave Telegram's one-second windows first.
@@ -95,12 +98,41 @@ func (s *sender) run(ctx context.Context, dsn string) {
 			othersActive = false
 		}
 		s.deliver(ctx, lock)
+		s.active.Store(false)
 		lock.Release()
 	}
 }
 
-// listen wakes the sender when any replica commits outgoing calls.
+// queued is told of every commit of this process that queued calls. It
+// wakes this process's sender when it is the active one, and otherwise the
+// active sender of another process, through PostgreSQL.
+func (s *sender) queued() {
+	if s.active.Load() {
+		s.poke()
+		return
+	}
+	select {
+	case s.notify <- struct{}{}:
+	default: // a notification is on its way already; it serves this commit too
+	}
+}
+
+// listen wakes the sender when another process commits outgoing calls,
+// and notifies the others of this process's commits while it is not the
+// active sender.
 func (s *sender) listen(ctx context.Context, dsn string) (stop func()) {
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-s.notify:
+				if err := s.db.NotifyQueued(ctx); err != nil && ctx.Err() == nil {
+					s.log.Warn("sender: notify the active sender", "err", err)
+				}
+			}
+		}
+	}()
 	l := pq.NewListener(dsn, time.Second, 30*time.Second, func(ev pq.ListenerEventType, err error) {
 		if err != nil {
 			s.log.Warn("sender: listen for outbox notifications", "err", err)

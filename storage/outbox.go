@@ -75,6 +75,7 @@ func (tx *Tx) EnqueueIDs(ctx context.Context, msgs ...Message) ([]int64, error) 
 		return nil, nil
 	}
 	n := len(msgs)
+	tx.queued = true
 	// Ids are taken first so that they come back in the calls' order; one
 	// call, the most common case, gets its id from its insert.
 	var ids []int64

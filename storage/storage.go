@@ -27,8 +27,9 @@ var (
 
 // DB is the expertbot database.
 type DB struct {
-	db    *sqlx.DB
-	stmts sync.Map // query → *sqlx.Stmt, prepared once and reused on every connection
+	db     *sqlx.DB
+	stmts  sync.Map // query → *sqlx.Stmt, prepared once and reused on every connection
+	queued func()   // called after each commit that queued outgoing calls
 }
 
 // Open connects to PostgreSQL and checks that it answers. An empty dsn
@@ -60,6 +61,24 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	return &DB{db: db}, nil
 }
 
+// OnQueued sets fn to be called after every commit of a transaction that
+// queued outgoing calls (Tx.Enqueue), so that a sender can be woken. Set
+// it before the database is used; a later call replaces it.
+func (db *DB) OnQueued(fn func()) { db.queued = fn }
+
+// NotifyQueued tells the senders of every process that calls were queued,
+// with a NOTIFY on the channel "outbox". It is a transaction of its own,
+// after the commit of the calls: a transaction that notifies holds a lock
+// of the whole database through its commit (PostgreSQL up to 17), and
+// committed asynchronously, as this one is, it holds it only for a moment
+// rather than for a flush to disk. A notification needs no durability.
+func (db *DB) NotifyQueued(ctx context.Context) error {
+	if _, err := db.exec(ctx, `SELECT set_config('synchronous_commit', 'off', true), pg_notify('outbox', '')`); err != nil {
+		return fmt.Errorf("storage: notify: %w", dbErr(err))
+	}
+	return nil
+}
+
 // Close closes every connection.
 func (db *DB) Close() error { return db.db.Close() }
 
@@ -69,8 +88,9 @@ func (db *DB) SQL() *sql.DB { return db.db.DB }
 // Tx is one transaction. Handlers receive it so that a state change and the
 // messages it causes are committed together.
 type Tx struct {
-	tx *sqlx.Tx
-	db *DB
+	tx     *sqlx.Tx
+	db     *DB
+	queued bool // the transaction queued outgoing calls
 }
 
 // Every statement runs as a prepared statement, prepared the first time
@@ -159,11 +179,15 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 		return fmt.Errorf("storage: begin: %w", dbErr(err))
 	}
 	defer tx.Rollback()
-	if err := fn(&Tx{tx: tx, db: db}); err != nil {
+	t := &Tx{tx: tx, db: db}
+	if err := fn(t); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("storage: commit: %w", dbErr(err))
+	}
+	if t.queued && db.queued != nil {
+		db.queued()
 	}
 	return nil
 }
