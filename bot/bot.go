@@ -109,19 +109,20 @@ func New(cfg Config, db *storage.DB, log *slog.Logger) *Bot {
 	b := &Bot{cfg: cfg, db: db, log: log, dispatchWake: make(chan struct{}, 1), metrics: newMetrics(db)}
 	b.handler = b.handle
 	b.sender = &sender{
-		db:       db,
-		client:   newClient(context.Background(), cfg.Token, cfg.Endpoint, cfg.SendTimeout),
-		log:      log,
-		limiter:  newLimiter(cfg.Limits),
-		starts:   newStartWindow(cfg.Limits.Global),
-		inFlight: cfg.SendInFlight,
-		wake:     make(chan struct{}, 1),
-		notify:   make(chan struct{}, 1),
-		results:  make(chan sendResult, cfg.SendInFlight),
-		busy:     map[int64]bool{},
-		blocked:  b.noteUndelivered,
-		metrics:  b.metrics,
-		ok:       &b.telegramOK,
+		db:         db,
+		client:     newClient(context.Background(), cfg.Token, cfg.Endpoint, cfg.SendTimeout),
+		log:        log,
+		limiter:    newLimiter(cfg.Limits),
+		starts:     newStartWindow(cfg.Limits.Global),
+		inFlight:   cfg.SendInFlight,
+		wake:       make(chan struct{}, 1),
+		notify:     make(chan struct{}, 1),
+		results:    make(chan sendResult, cfg.SendInFlight),
+		busy:       map[int64]bool{},
+		queuedBusy: map[int64]bool{},
+		blocked:    b.noteUndelivered,
+		metrics:    b.metrics,
+		ok:         &b.telegramOK,
 	}
 	db.OnQueued(b.sender.queued)
 	return b

@@ -135,6 +135,11 @@ func (l *limiter) held(now time.Time, horizon time.Duration) (ids []int64, next 
 	return ids, next
 }
 
+// holds reports whether held would list chatID.
+func (l *limiter) holds(now time.Time, chatID int64, horizon time.Duration) bool {
+	return l.empty[chatID].Sub(now) > horizon || l.paused[chatID].Sub(now) > horizon
+}
+
 // pause keeps a chat waiting, as Telegram's retry_after asks.
 func (l *limiter) pause(chatID int64, until time.Time) {
 	l.paused[chatID] = until

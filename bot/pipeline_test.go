@@ -382,3 +382,20 @@ func TestUserBlockingTheBotIsNoted(t *testing.T) {
 		t.Fatal("a user who unblocked the bot is still marked unreachable")
 	}
 }
+
+// A reply queued while the chat's previous call is in flight goes as soon
+// as that call is done, not at the sender's next look for calls it was not
+// told of (a second later).
+func TestReplyQueuedBehindACallInFlightGoesWhenItIsDone(t *testing.T) {
+	h := newHarness(t)
+	h.start()
+	u := user(1801, "en")
+	h.tg.AddFault(telegramtest.Fault{Method: "sendMessage", ChatID: u.ID, Late: 200 * time.Millisecond, Count: 1})
+	h.tg.SendText(u, "/help")
+	h.waitBotMessages(u.ID, 1) // carried out; Telegram's answer is held back
+	h.tg.SendText(u, "/help")
+	msgs := h.waitBotMessages(u.ID, 2)
+	if gap := msgs[1].At.Sub(msgs[0].At); gap > 750*time.Millisecond {
+		t.Fatalf("the second reply went %v after the first, whose answer took 200ms", gap)
+	}
+}

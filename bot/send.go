@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -35,6 +36,8 @@ const (
 	// sendHorizon is how far ahead the sender books calls into the rate
 	// limits' future slots, so that one claim serves many calls.
 	sendHorizon = 200 * time.Millisecond
+	// minRetry is the shortest wait for a chat the limits held back.
+	minRetry = sendHorizon / 4
 )
 
 // sender delivers the outbox to Telegram.
@@ -47,9 +50,17 @@ type sender struct {
 	wake     chan struct{}
 	active   atomic.Bool   // this process holds the sender lock
 	notify   chan struct{} // asks for a NOTIFY to the active sender of another process
-	results  chan sendResult
-	busy     map[int64]bool // chats with a call in flight
-	starts   *startWindow   // the global limit, counted as calls start
+
+	wokenMu sync.Mutex
+	woken   []int64 // chats this process queued calls for since the loop last looked
+	wokenBy bool    // calls were queued for chats unknown: another process's, or ours unnoted
+	// queuedBusy are chats that had calls queued while a call of theirs was
+	// in flight: when it is done, another may be waiting that the claim did
+	// not know of.
+	queuedBusy map[int64]bool
+	results    chan sendResult
+	busy       map[int64]bool // chats with a call in flight
+	starts     *startWindow   // the global limit, counted as calls start
 
 	// blocked is told of a call Telegram refused because the user blocked
 	// the bot, after it is recorded.
@@ -103,11 +114,14 @@ func (s *sender) run(ctx context.Context, dsn string) {
 	}
 }
 
-// queued is told of every commit of this process that queued calls. It
-// wakes this process's sender when it is the active one, and otherwise the
-// active sender of another process, through PostgreSQL.
-func (s *sender) queued() {
+// queued is told of every commit of this process that queued calls, with
+// their chats. It wakes this process's sender when it is the active one,
+// and otherwise the active sender of another process, through PostgreSQL.
+func (s *sender) queued(chats []int64) {
 	if s.active.Load() {
+		s.wokenMu.Lock()
+		s.woken = append(s.woken, chats...)
+		s.wokenMu.Unlock()
 		s.poke()
 		return
 	}
@@ -115,6 +129,41 @@ func (s *sender) queued() {
 	case s.notify <- struct{}{}:
 	default: // a notification is on its way already; it serves this commit too
 	}
+}
+
+// wakeAll wakes the sender for calls of chats it does not know.
+func (s *sender) wakeAll() {
+	s.wokenMu.Lock()
+	s.wokenBy = true
+	s.wokenMu.Unlock()
+	s.poke()
+}
+
+// wokenDue takes the chats calls were queued for since the last look and
+// reports whether a claim could take one now: a chat the limits hold back
+// is claimed when its timer fires, and a chat with a call in flight when
+// that call is done.
+func (s *sender) wokenDue(now time.Time) bool {
+	s.wokenMu.Lock()
+	chats, all := s.woken, s.wokenBy
+	s.woken, s.wokenBy = nil, false
+	s.wokenMu.Unlock()
+	if all {
+		for chat := range s.busy {
+			s.queuedBusy[chat] = true
+		}
+		return true
+	}
+	due := false
+	for _, chat := range chats {
+		switch {
+		case s.busy[chat]:
+			s.queuedBusy[chat] = true
+		case !s.limiter.holds(now, chat, sendHorizon):
+			due = true
+		}
+	}
+	return due
 }
 
 // listen wakes the sender when another process commits outgoing calls,
@@ -150,7 +199,7 @@ func (s *sender) listen(ctx context.Context, dsn string) (stop func()) {
 				if !ok {
 					return
 				}
-				s.poke()
+				s.wakeAll()
 			}
 		}
 	}()
@@ -174,10 +223,15 @@ func (s *sender) deliver(ctx context.Context, lock *storage.Lock) {
 	go s.recordSent(ctx, toRecord, recorded)
 	defer s.drain(toRecord, recorded)
 	// due is set while calls may be waiting that a claim would take: after
-	// a wake, a timer (a chat the limits held back may go now), a chat freed
-	// with another call behind it, or a claim that filled every free slot.
-	// Claiming otherwise would read nothing.
+	// calls were queued for a chat that may go now, a timer (a chat the
+	// limits held back may go now), a chat freed with another call behind
+	// it, or a claim that filled every free slot. Claiming otherwise would
+	// read nothing, or only calls the limits hold back.
 	due := true
+	// retryAt is when a claim may find a call the limits held back at the
+	// last one: the turn of the first chat held, or of a candidate that
+	// was too far off. Zero when there was none.
+	var retryAt time.Time
 	for ctx.Err() == nil {
 		now := time.Now()
 		if now.Sub(lastCheck) > lockCheckEvery {
@@ -195,11 +249,19 @@ func (s *sender) deliver(ctx context.Context, lock *storage.Lock) {
 		next := sendPoll
 		if free := s.inFlight - len(s.busy); free > 0 && due {
 			due = false
+			retryAt = time.Time{}
+			later := func(d time.Duration) {
+				// Calls are booked sendHorizon ahead: a claim a little later
+				// than the first turn loses nothing, and serves more chats.
+				if at := now.Add(max(d, minRetry)); retryAt.IsZero() || at.Before(retryAt) {
+					retryAt = at
+				}
+			}
 			// Chats the limits hold back are left out of the candidates, so
 			// that a few per free slot are enough.
 			held, heldFor := s.limiter.held(now, sendHorizon)
 			if heldFor > 0 {
-				next = min(next, heldFor)
+				later(heldFor)
 			}
 			claimStart := time.Now()
 			msgs, err := s.db.ClaimMessages(ctx, max(2*free, 16), held, sendLease, func(cands []storage.Message) []storage.Message {
@@ -217,7 +279,7 @@ func (s *sender) deliver(ctx context.Context, lock *storage.Lock) {
 						}
 						delay, ok := s.limiter.reserve(now, m.ChatID, m.Method, horizon)
 						if !ok {
-							next = min(next, delay)
+							later(delay)
 							continue
 						}
 						m.Delay = delay
@@ -252,6 +314,9 @@ func (s *sender) deliver(ctx context.Context, lock *storage.Lock) {
 				}()
 			}
 		}
+		if !retryAt.IsZero() && len(s.busy) < s.inFlight {
+			next = min(next, max(retryAt.Sub(now), 0))
+		}
 		for chat, until := range s.limiter.paused {
 			if !until.After(now) {
 				// Over: forget it, or the loop would spin for a chat with nothing to send.
@@ -265,7 +330,7 @@ func (s *sender) deliver(ctx context.Context, lock *storage.Lock) {
 		select {
 		case <-ctx.Done():
 		case <-s.wake:
-			due = true
+			due = s.wokenDue(time.Now()) || due
 		case r := <-s.results:
 			// Take every other outcome that is in, so that one statement
 			// records them.
@@ -309,17 +374,20 @@ func (s *sender) finish(done []sendResult, toRecord chan<- []sendResult) bool {
 }
 
 // free lets the chats of finished calls have their next calls, and
-// reports whether one of them has another call waiting.
+// reports whether one of them has another call waiting that the limits
+// let go now (a chat they hold back is claimed when its timer fires).
 func (s *sender) free(done []sendResult) bool {
-	more := false
+	due, now := false, time.Now()
 	for _, r := range done {
 		delete(s.busy, r.chatID)
 		if !r.pauseUntil.IsZero() {
 			s.limiter.pause(r.chatID, r.pauseUntil)
 		}
-		more = more || r.more
+		more := r.more || s.queuedBusy[r.chatID]
+		delete(s.queuedBusy, r.chatID)
+		due = due || more && !s.limiter.holds(now, r.chatID, sendHorizon)
 	}
-	return more
+	return due
 }
 
 // recordSent records the calls handed to it as sent, all that are waiting

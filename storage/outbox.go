@@ -75,7 +75,6 @@ func (tx *Tx) EnqueueIDs(ctx context.Context, msgs ...Message) ([]int64, error) 
 		return nil, nil
 	}
 	n := len(msgs)
-	tx.queued = true
 	// Ids are taken first so that they come back in the calls' order; one
 	// call, the most common case, gets its id from its insert.
 	var ids []int64
@@ -93,6 +92,7 @@ func (tx *Tx) EnqueueIDs(ctx context.Context, msgs ...Message) ([]int64, error) 
 			return nil, fmt.Errorf("storage: enqueue %s: %w", m.Method, err)
 		}
 		chats[i], methods[i], params[i], prios[i], edits[i] = m.ChatID, m.Method, string(p), int64(m.Priority), m.EditOf
+		tx.queued = append(tx.queued, m.ChatID)
 		fields[i], names[i], data[i] = m.FileField, m.FileName, m.FileData
 		if data[i] == nil {
 			data[i] = []byte{}

@@ -28,8 +28,8 @@ var (
 // DB is the expertbot database.
 type DB struct {
 	db     *sqlx.DB
-	stmts  sync.Map // query → *sqlx.Stmt, prepared once and reused on every connection
-	queued func()   // called after each commit that queued outgoing calls
+	stmts  sync.Map            // query → *sqlx.Stmt, prepared once and reused on every connection
+	queued func(chats []int64) // called after each commit that queued outgoing calls
 }
 
 // Open connects to PostgreSQL and checks that it answers. An empty dsn
@@ -62,9 +62,10 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 }
 
 // OnQueued sets fn to be called after every commit of a transaction that
-// queued outgoing calls (Tx.Enqueue), so that a sender can be woken. Set
-// it before the database is used; a later call replaces it.
-func (db *DB) OnQueued(fn func()) { db.queued = fn }
+// queued outgoing calls (Tx.Enqueue), with the chats of the calls, so that
+// a sender can be woken. Set it before the database is used; a later call
+// replaces it.
+func (db *DB) OnQueued(fn func(chats []int64)) { db.queued = fn }
 
 // NotifyQueued tells the senders of every process that calls were queued,
 // with a NOTIFY on the channel "outbox". It is a transaction of its own,
@@ -90,7 +91,7 @@ func (db *DB) SQL() *sql.DB { return db.db.DB }
 type Tx struct {
 	tx     *sqlx.Tx
 	db     *DB
-	queued bool // the transaction queued outgoing calls
+	queued []int64 // the chats of the outgoing calls the transaction queued
 }
 
 // Every statement runs as a prepared statement, prepared the first time
@@ -186,8 +187,8 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("storage: commit: %w", dbErr(err))
 	}
-	if t.queued && db.queued != nil {
-		db.queued()
+	if len(t.queued) > 0 && db.queued != nil {
+		db.queued(t.queued)
 	}
 	return nil
 }
