@@ -72,7 +72,7 @@ func (b *Bot) newReq(ctx context.Context, tx *storage.Tx, from *tgbotapi.User, c
 	user, err := tx.TouchUser(ctx, storage.User{
 		ID: from.ID, Username: from.UserName, FirstName: from.FirstName, LastName: from.LastName,
 		TelegramLanguage: from.LanguageCode,
-	})
+	}, b.cfg.FloodWindow)
 	if err != nil {
 		return nil, err
 	}

@@ -153,39 +153,33 @@ type Flood struct {
 	Report   bool // they flooded often enough to be reported, and were not yet
 }
 
-// CheckFlood counts the updates a user sent within window (the inbox keeps
-// them all) against limit. A flood is recorded once per window; the
-// reports-th flood within an hour asks for a report to the moderators.
-func (tx *Tx) CheckFlood(ctx context.Context, userID int64, limit int, window time.Duration, reports int) (Flood, error) {
+// CheckFlood weighs the updates a user sent within window, recent (as
+// TouchUser counts them: the inbox keeps them all), against limit. A flood
+// is recorded once per window; the reports-th flood within an hour asks
+// for a report to the moderators.
+func (tx *Tx) CheckFlood(ctx context.Context, userID int64, recent, limit int, window time.Duration, reports int) (Flood, error) {
 	var f Flood
-	var n int
-	err := tx.get(ctx, &n, `
-		SELECT count(*) FROM inbox WHERE user_id = $1 AND received_at > now() - $2 * interval '1 millisecond'`,
-		userID, window.Milliseconds())
-	if err != nil {
-		return f, fmt.Errorf("storage: count updates of user %d: %w", userID, dbErr(err))
-	}
-	if n <= limit {
+	if recent <= limit {
 		return f, nil
 	}
 	f.Flooding = true
-	var recent struct {
+	var floods struct {
 		InWindow int  `db:"in_window"`
 		InHour   int  `db:"in_hour"`
 		Reported bool `db:"reported"`
 	}
-	err = tx.get(ctx, &recent, `
+	err := tx.get(ctx, &floods, `
 		SELECT count(*) FILTER (WHERE at > now() - $2 * interval '1 millisecond') AS in_window,
 			count(*) AS in_hour, COALESCE(bool_or(reported), false) AS reported
 		FROM floods WHERE user_id = $1 AND at > now() - interval '1 hour'`, userID, window.Milliseconds())
 	if err != nil {
 		return f, fmt.Errorf("storage: floods of user %d: %w", userID, dbErr(err))
 	}
-	if recent.InWindow > 0 {
+	if floods.InWindow > 0 {
 		return f, nil
 	}
 	f.Notify = true
-	f.Report = recent.InHour+1 >= reports && !recent.Reported
+	f.Report = floods.InHour+1 >= reports && !floods.Reported
 	if _, err := tx.exec(ctx, `INSERT INTO floods (user_id, reported) VALUES ($1, $2)`, userID, f.Report); err != nil {
 		return f, fmt.Errorf("storage: record flood of user %d: %w", userID, dbErr(err))
 	}

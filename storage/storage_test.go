@@ -241,7 +241,7 @@ func TestDialogRoundTrip(t *testing.T) {
 	db, _ := storagetest.NewDB(t)
 	ctx := context.Background()
 	err := db.InTx(ctx, func(tx *storage.Tx) error {
-		if _, err := tx.TouchUser(ctx, storage.User{ID: 5, FirstName: "A"}); err != nil {
+		if _, err := tx.TouchUser(ctx, storage.User{ID: 5, FirstName: "A"}, 0); err != nil {
 			return err
 		}
 		if _, err := tx.Dialog(ctx, 5); !errors.Is(err, storage.ErrNotFound) {

@@ -29,6 +29,10 @@ type User struct {
 	UnreachableReason string     `db:"unreachable_reason"`
 	BannedAt          *time.Time `db:"banned_at"`
 	BanReason         string     `db:"ban_reason"`
+
+	// Recent is how many updates the user sent within the window TouchUser
+	// was given, the one being handled included. Not a column.
+	Recent int `db:"recent_updates"`
 }
 
 // IsModerator reports whether the user may moderate.
@@ -38,11 +42,13 @@ const userColumns = `id, username, first_name, last_name, telegram_language, lan
 	unreachable_since, unreachable_reason, banned_at, ban_reason`
 
 // TouchUser records a user as Telegram describes them now and returns the
-// whole row. A user who writes to the bot can be reached again, so any mark
-// of having blocked the bot is cleared. A user who is already recorded so
-// is only read: most updates come from users who have not changed, and
-// rewriting their row each time would cost a write per update.
-func (tx *Tx) TouchUser(ctx context.Context, u User) (*User, error) {
+// whole row, with how many updates they sent within window (for the flood
+// check, in the same statement). A user who writes to the bot can be
+// reached again, so any mark of having blocked the bot is cleared. A user
+// who is already recorded so is only read: most updates come from users
+// who have not changed, and rewriting their row each time would cost a
+// write per update.
+func (tx *Tx) TouchUser(ctx context.Context, u User, window time.Duration) (*User, error) {
 	var got User
 	err := tx.get(ctx, &got, `
 		WITH touched AS (
@@ -61,10 +67,15 @@ func (tx *Tx) TouchUser(ctx context.Context, u User) (*User, error) {
 				OR users.unreachable_since IS NOT NULL
 			RETURNING `+userColumns+`
 		)
-		SELECT `+userColumns+` FROM touched
-		UNION ALL
-		SELECT `+userColumns+` FROM users WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM touched)`,
-		u.ID, u.Username, u.FirstName, u.LastName, u.TelegramLanguage)
+		SELECT u.*, (
+			SELECT count(*) FROM inbox WHERE user_id = $1 AND received_at > now() - $6 * interval '1 millisecond'
+		) AS recent_updates
+		FROM (
+			SELECT `+userColumns+` FROM touched
+			UNION ALL
+			SELECT `+userColumns+` FROM users WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM touched)
+		) u`,
+		u.ID, u.Username, u.FirstName, u.LastName, u.TelegramLanguage, window.Milliseconds())
 	if err != nil {
 		return nil, fmt.Errorf("storage: touch user %d: %w", u.ID, dbErr(err))
 	}
