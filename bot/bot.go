@@ -110,7 +110,7 @@ func New(cfg Config, db *storage.DB, log *slog.Logger) *Bot {
 	b.handler = b.handle
 	b.sender = &sender{
 		db:         db,
-		client:     newClient(context.Background(), cfg.Token, cfg.Endpoint, cfg.SendTimeout),
+		client:     newClient(context.Background(), cfg.Token, cfg.Endpoint, cfg.SendTimeout, cfg.SendInFlight),
 		log:        log,
 		limiter:    newLimiter(cfg.Limits),
 		starts:     newStartWindow(cfg.Limits.Global),
@@ -145,7 +145,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		c := newClient(ctx, b.cfg.Token, b.cfg.Endpoint, b.cfg.PollTimeout+10*time.Second)
+		c := newClient(ctx, b.cfg.Token, b.cfg.Endpoint, b.cfg.PollTimeout+10*time.Second, 1)
 		if b.cfg.WebhookURL != "" {
 			if b.setWebhook(ctx, c) {
 				b.watchTelegram(ctx, c, 30*time.Second)

@@ -20,14 +20,19 @@ type client struct {
 	token string
 }
 
-// newClient makes a client whose requests time out after timeout and are
-// abandoned when ctx is cancelled. The library's constructor calls getMe
-// and fails when Telegram cannot be reached, so the BotAPI is built by
-// hand and getMe is called where it can be retried.
-func newClient(ctx context.Context, token, endpoint string, timeout time.Duration) *client {
+// newClient makes a client for up to conns calls at once, whose requests
+// time out after timeout and are abandoned when ctx is cancelled. As many
+// connections are kept open for the next calls: Go's default keeps two, and
+// a sender with more calls in flight would open a new connection, a TLS
+// handshake with Telegram, for most of its calls. The library's
+// constructor calls getMe and fails when Telegram cannot be reached, so the
+// BotAPI is built by hand and getMe is called where it can be retried.
+func newClient(ctx context.Context, token, endpoint string, timeout time.Duration, conns int) *client {
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.MaxIdleConnsPerHost = conns
 	httpClient := &http.Client{
 		Timeout:   timeout,
-		Transport: ctxTransport{ctx: ctx, base: http.DefaultTransport},
+		Transport: ctxTransport{ctx: ctx, base: transport},
 	}
 	api := &tgbotapi.BotAPI{Token: token, Client: httpClient, Buffer: 100}
 	api.SetAPIEndpoint(endpoint)

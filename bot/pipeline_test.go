@@ -92,7 +92,7 @@ func TestKilledBetweenFetchAndHandleLosesNothing(t *testing.T) {
 	b := New(h.cfg, h.db, discardLog())
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { defer close(done); b.poll(ctx, newClient(ctx, h.cfg.Token, h.cfg.Endpoint, 5*time.Second)) }()
+	go func() { defer close(done); b.poll(ctx, newClient(ctx, h.cfg.Token, h.cfg.Endpoint, 5*time.Second, 1)) }()
 	h.waitFor("the intake to keep and confirm every update", 10*time.Second, func() bool { return h.tg.Unconfirmed() == 0 })
 	cancel()
 	<-done
@@ -240,6 +240,11 @@ func TestFloodStormEndsWithEverythingDelivered(t *testing.T) {
 	}
 	if st.RateLimited != 0 {
 		t.Fatalf("the bot went over Telegram's limits %d times", st.RateLimited)
+	}
+	// A connection for each call in flight and one for getUpdates, reused
+	// from call to call: each new one would be a TLS handshake with Telegram.
+	if want := h.bot.cfg.SendInFlight + 1; st.Connections > want {
+		t.Errorf("the bot opened %d connections for %d calls, want at most %d", st.Connections, st.Requests, want)
 	}
 	// Check the limits on the server's own log, independently of its enforcement.
 	perChat := map[int64][]time.Time{}

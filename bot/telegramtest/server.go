@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -78,6 +79,7 @@ type Stats struct {
 	Posts       int // webhook requests made
 	PostsFailed int // webhook requests not answered 200
 	MaxPerChat  int // most message calls one chat had in any GlobalWindow
+	Connections int // connections the bot opened to the server
 }
 
 // Request is one call the bot made.
@@ -116,7 +118,15 @@ func New(token string, limits Limits) *Server {
 		files:      map[string]File{},
 		closed:     make(chan struct{}),
 	}
-	s.http = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
+	s.http = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
+	s.http.Config.ConnState = func(_ net.Conn, state http.ConnState) {
+		if state == http.StateNew {
+			s.mu.Lock()
+			s.stats.Connections++
+			s.mu.Unlock()
+		}
+	}
+	s.http.Start()
 	return s
 }
 

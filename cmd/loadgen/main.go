@@ -253,6 +253,7 @@ func (r *runner) report(since time.Time, elapsed time.Duration, latencies []time
 	fmt.Fprintf(r.out, "scenario: %s, %v, Telegram limits %v\n", r.o.scenario, elapsed.Round(time.Millisecond), r.o.limits)
 	fmt.Fprintf(r.out, "updates handled: %d (%.0f/s)\n", handled, float64(handled)/elapsed.Seconds())
 	fmt.Fprintf(r.out, "messages sent: %d (%.1f/s), 429s received: %d\n", sent, float64(sent)/elapsed.Seconds(), st.RateLimited)
+	fmt.Fprintf(r.out, "connections the bot opened to Telegram: %d, for %d calls\n", st.Connections, st.Requests)
 	if len(latencies) > 0 {
 		sort.Slice(latencies, func(i, j int) bool { return latencies[i] < latencies[j] })
 		q := func(p float64) time.Duration { return latencies[min(len(latencies)-1, int(p*float64(len(latencies))))] }

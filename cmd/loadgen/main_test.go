@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -40,6 +41,15 @@ func TestSmoke(t *testing.T) {
 				if !strings.Contains(out.String(), w) {
 					t.Errorf("the report lacks %q:\n%s", w, out.String())
 				}
+			}
+			// The bot keeps a connection per call in flight (SEND_CONCURRENCY,
+			// 64 with the limits off) and one for getUpdates, and reuses them.
+			var conns, calls int
+			for line := range strings.Lines(out.String()) {
+				fmt.Sscanf(line, "connections the bot opened to Telegram: %d, for %d calls", &conns, &calls)
+			}
+			if conns == 0 || conns > 65 {
+				t.Errorf("the bot opened %d connections to Telegram for %d calls, want 1 to 65", conns, calls)
 			}
 		})
 	}
