@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -40,14 +41,30 @@ func newClient(ctx context.Context, token, endpoint string, timeout time.Duratio
 }
 
 // ctxTransport ties every request to a context, since the library's calls
-// take none.
+// take none, and lets the connection of every answer be used again.
 type ctxTransport struct {
 	ctx  context.Context
 	base http.RoundTripper
 }
 
 func (t ctxTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	return t.base.RoundTrip(r.WithContext(t.ctx))
+	resp, err := t.base.RoundTrip(r.WithContext(t.ctx))
+	if err == nil {
+		resp.Body = drainingBody{resp.Body}
+	}
+	return resp, err
+}
+
+// drainingBody reads what is left of an answer before closing it. The
+// library decodes the JSON and closes the body, which may leave the end of
+// a long answer unread (a getUpdates batch comes chunked): Go then closes
+// the connection rather than use it again, and the next call opens another,
+// with Telegram a TLS handshake.
+type drainingBody struct{ io.ReadCloser }
+
+func (b drainingBody) Close() error {
+	io.Copy(io.Discard, io.LimitReader(b.ReadCloser, 64<<10))
+	return b.ReadCloser.Close()
 }
 
 // APIError is Telegram's refusal of a call.

@@ -404,3 +404,30 @@ func TestReplyQueuedBehindACallInFlightGoesWhenItIsDone(t *testing.T) {
 		t.Fatalf("the second reply went %v after the first, whose answer took 200ms", gap)
 	}
 }
+
+// The client uses its connection again after a long getUpdates batch,
+// whose end the library leaves unread: with Telegram, each new connection
+// is a TLS handshake.
+func TestClientReusesItsConnection(t *testing.T) {
+	t.Parallel()
+	tg := telegramtest.Start(t)
+	u := user(1901, "en")
+	for i := range 250 {
+		tg.SendText(u, fmt.Sprintf("message %d", i))
+	}
+	c := newClient(context.Background(), tg.Token, tg.Endpoint(), 5*time.Second, 1)
+	offset := 0
+	for got := 0; got < 250; {
+		raw, err := c.getUpdates(offset, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range raw {
+			offset = int(inboxUpdate(r).ID) + 1
+		}
+		got += len(raw)
+	}
+	if st := tg.Stats(); st.Connections != 1 {
+		t.Fatalf("%d calls opened %d connections, want 1", st.Requests, st.Connections)
+	}
+}
