@@ -52,6 +52,9 @@ type Bot struct {
 	log *slog.Logger
 
 	dispatchWake chan struct{}
+	arrivedMu    sync.Mutex
+	arrived      map[int64]bool // chats with updates kept since the dispatcher last looked
+	lookAll      bool           // the dispatcher is to read the inbox for every chat waiting
 	sender       *sender
 	metrics      *metrics
 	telegramOK   atomic.Bool // Telegram answered the last call that tells
@@ -106,7 +109,7 @@ func New(cfg Config, db *storage.DB, log *slog.Logger) *Bot {
 	if cfg.RetryBase <= 0 {
 		cfg.RetryBase = time.Second
 	}
-	b := &Bot{cfg: cfg, db: db, log: log, dispatchWake: make(chan struct{}, 1), metrics: newMetrics(db)}
+	b := &Bot{cfg: cfg, db: db, log: log, dispatchWake: make(chan struct{}, 1), arrived: map[int64]bool{}, metrics: newMetrics(db)}
 	b.handler = b.handle
 	b.sender = &sender{
 		db:         db,

@@ -25,32 +25,44 @@ const (
 // at most cfg.Workers goroutines at a time. When more chats wait than
 // there are workers, each worker takes a batch of them and handles one
 // update of each in a single transaction (storage.HandleBatch), so that a
-// crowd of users costs a commit per batch rather than per update. It
-// returns when ctx is cancelled and the handlers in flight have finished.
+// crowd of users costs a commit per batch rather than per update.
+//
+// The chats of updates this process keeps are handed over as they arrive
+// (arrive); the inbox is read for every chat waiting (PendingChats, which
+// under a backlog reads all of it) at start, every dispatchPoll, when an
+// update waits for later, and when asked to (lookAgain). It returns when
+// ctx is cancelled and the handlers in flight have finished.
 func (b *Bot) dispatch(ctx context.Context) {
 	sem := make(chan struct{}, b.cfg.Workers)
 	var mu sync.Mutex
 	busy := map[int64]bool{}
-	// missed are busy chats a look found updates of: whether those are
-	// handled by the worker at it or came too late for it, the dispatcher
-	// looks again when it is done. Otherwise a worker done with its chats
-	// is no reason to look: new updates come with a poke of their own.
+	// missed are busy chats that had updates arrive: whether those are
+	// handled by the worker at it or came too late for it, the chat is
+	// handed over again when the worker is done.
 	missed := map[int64]bool{}
 	var wg sync.WaitGroup
 	defer wg.Wait()
 
+	var lookAt time.Time // when to read the inbox for every chat waiting; zero: now
 	for ctx.Err() == nil {
-		next := dispatchPoll
-		queues, err := b.db.PendingChats(ctx)
-		if err != nil && ctx.Err() == nil {
-			b.log.Error("dispatch: list waiting updates", "err", err)
-		}
 		now := time.Now()
+		var queues []storage.ChatQueue
+		if arrived, all := b.takeArrived(); all || !now.Before(lookAt) {
+			qs, err := b.db.PendingChats(ctx)
+			if err != nil && ctx.Err() == nil {
+				b.log.Error("dispatch: list waiting updates", "err", err)
+			}
+			queues, lookAt = qs, now.Add(dispatchPoll)
+		} else {
+			for chat := range arrived {
+				queues = append(queues, storage.ChatQueue{ChatID: chat, DueAt: now})
+			}
+		}
 		var ready []int64
 		mu.Lock()
 		for _, q := range queues {
-			if wait := q.DueAt.Sub(now); wait > 0 {
-				next = min(next, wait)
+			if q.DueAt.After(now) {
+				lookAt = minTime(lookAt, q.DueAt)
 				continue
 			}
 			if busy[q.ChatID] {
@@ -65,16 +77,20 @@ func (b *Bot) dispatch(ctx context.Context) {
 			wg.Go(func() {
 				left := false
 				defer func() {
+					var again []int64
 					mu.Lock()
 					for _, chat := range group {
-						left = left || missed[chat]
+						if missed[chat] {
+							again = append(again, chat)
+						}
 						delete(busy, chat)
 						delete(missed, chat)
 					}
 					mu.Unlock()
 					if left {
-						b.pokeDispatcher()
+						b.lookAgain()
 					}
+					b.arrive(again...)
 				}()
 				select {
 				case sem <- struct{}{}:
@@ -89,7 +105,7 @@ func (b *Bot) dispatch(ctx context.Context) {
 				left = b.handleBatch(ctx, group)
 			})
 		}
-		timer := time.NewTimer(next)
+		timer := time.NewTimer(time.Until(lookAt))
 		select {
 		case <-ctx.Done():
 		case <-b.dispatchWake:
@@ -97,6 +113,13 @@ func (b *Bot) dispatch(ctx context.Context) {
 		}
 		timer.Stop()
 	}
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
 }
 
 // maxBatch is the most chats one transaction handles: enough to share a
@@ -152,6 +175,38 @@ func (b *Bot) handleBatch(ctx context.Context, chats []int64) (left bool) {
 		chats = more
 	}
 	return len(chats) > 0
+}
+
+// arrive hands chats with new updates to the dispatcher.
+func (b *Bot) arrive(chats ...int64) {
+	if len(chats) == 0 {
+		return
+	}
+	b.arrivedMu.Lock()
+	for _, chat := range chats {
+		b.arrived[chat] = true
+	}
+	b.arrivedMu.Unlock()
+	b.pokeDispatcher()
+}
+
+// lookAgain asks the dispatcher to read the inbox for every chat waiting:
+// an update was left for later, and the dispatcher learns when it is due.
+func (b *Bot) lookAgain() {
+	b.arrivedMu.Lock()
+	b.lookAll = true
+	b.arrivedMu.Unlock()
+	b.pokeDispatcher()
+}
+
+// takeArrived returns the chats handed over since the dispatcher last
+// looked, and whether it was asked to look at every chat.
+func (b *Bot) takeArrived() (map[int64]bool, bool) {
+	b.arrivedMu.Lock()
+	defer b.arrivedMu.Unlock()
+	arrived, all := b.arrived, b.lookAll
+	b.arrived, b.lookAll = map[int64]bool{}, false
+	return arrived, all
 }
 
 func (b *Bot) pokeDispatcher() {

@@ -77,7 +77,11 @@ func (b *Bot) received(updates []storage.Update) {
 		b.metrics.received.WithLabelValues(u.Kind).Inc()
 	}
 	b.updatesReceived.Add(int64(len(updates)))
-	b.pokeDispatcher()
+	chats := make([]int64, len(updates))
+	for i, u := range updates {
+		chats[i] = u.ChatID
+	}
+	b.arrive(chats...)
 }
 
 // getUpdates makes one long-polling call and returns the updates' JSON.
