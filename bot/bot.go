@@ -123,6 +123,8 @@ func New(cfg Config, db *storage.DB, log *slog.Logger) *Bot {
 		results:    make(chan sendResult, cfg.SendInFlight),
 		busy:       map[int64]bool{},
 		queuedBusy: map[int64]bool{},
+		targets:    map[int64]bool{},
+		deferred:   map[int64]bool{},
 		blocked:    b.noteUndelivered,
 		metrics:    b.metrics,
 		ok:         &b.telegramOK,

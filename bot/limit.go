@@ -111,33 +111,59 @@ func (l *limiter) reserve(now time.Time, chatID int64, method string, horizon ti
 }
 
 // held lists the chats whose next call could not be booked within
-// horizon, so that the sender does not read their calls only to leave them,
-// and how long until the first of them could be (0 when none is held).
-func (l *limiter) held(now time.Time, horizon time.Duration) (ids []int64, next time.Duration) {
-	hold := func(id int64, wait time.Duration) {
-		ids = append(ids, id)
-		if next == 0 || wait-horizon < next {
-			next = wait - horizon
+// horizon, so that the sender does not read their calls only to leave
+// them, and when the first chat the limiter marks may go, to be handed
+// back by releasing (zero when none is marked).
+func (l *limiter) held(now time.Time, horizon time.Duration) (ids []int64, releaseAt time.Time) {
+	mark := func(id int64, until time.Time) {
+		if until.Sub(now) > horizon {
+			ids = append(ids, id)
+		}
+		at := maxTime(now, until)
+		if releaseAt.IsZero() || at.Before(releaseAt) {
+			releaseAt = at
 		}
 	}
 	for id, until := range l.empty {
-		if !until.After(now) {
-			delete(l.empty, id) // a token is back
-		} else if wait := until.Sub(now); wait > horizon {
-			hold(id, wait)
-		}
+		mark(id, until)
 	}
 	for id, until := range l.paused {
-		if wait := until.Sub(now); wait > horizon {
-			hold(id, wait)
-		}
+		mark(id, until)
 	}
-	return ids, next
+	return ids, releaseAt
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 // holds reports whether held would list chatID.
 func (l *limiter) holds(now time.Time, chatID int64, horizon time.Duration) bool {
 	return l.empty[chatID].Sub(now) > horizon || l.paused[chatID].Sub(now) > horizon
+}
+
+// releasing returns the chats the limits held back that may go now, so
+// that the sender can claim their calls by chat, and forgets that their
+// buckets were empty. They are handed back when they may go rather than
+// when they may be booked: a call booked ahead holds a slot of the sender
+// while it waits.
+func (l *limiter) releasing(now time.Time) []int64 {
+	var ids []int64
+	for id, until := range l.empty {
+		if !until.After(now) {
+			ids = append(ids, id)
+			delete(l.empty, id)
+		}
+	}
+	for id, until := range l.paused {
+		if !until.After(now) {
+			ids = append(ids, id)
+		}
+	}
+	return ids
 }
 
 // pause keeps a chat waiting, as Telegram's retry_after asks.

@@ -18,14 +18,30 @@ func TestLimiterHeldChats(t *testing.T) {
 	l.reserve(now, 2, "sendMessage", horizon) // one of two: chat 2 still has a token
 	l.pause(3, now.Add(5*time.Second))
 
-	// Chat 1 has its next token in a second, so it may be booked in 0.8 s.
-	if got, next := l.held(now, horizon); !slices.Equal(slices.Sorted(slices.Values(got)), []int64{1, 3}) || next != 800*time.Millisecond {
-		t.Fatalf("held now = %v, next in %v; want [1 3], 800ms", got, next)
+	// Chat 1 has its next token in a second: it may be booked in 0.8 s and
+	// go in 1 s.
+	if got, at := l.held(now, horizon); !slices.Equal(slices.Sorted(slices.Values(got)), []int64{1, 3}) || !at.Equal(now.Add(time.Second)) {
+		t.Fatalf("held now = %v, first released at %v; want [1 3], in 1s", got, at.Sub(now))
 	}
-	if got, next := l.held(now.Add(900*time.Millisecond), horizon); !slices.Equal(got, []int64{3}) || next != 3900*time.Millisecond {
-		t.Fatalf("held after 0.9 s = %v, next in %v; want [3], 3.9s", got, next)
+	if got := l.releasing(now); len(got) != 0 {
+		t.Fatalf("released now: %v, want none", got)
 	}
-	if got, next := l.held(now.Add(6*time.Second), horizon); len(got) != 0 || next != 0 || len(l.empty) != 0 {
-		t.Fatalf("held after 6 s = %v, next in %v (%d chats still marked empty), want none", got, next, len(l.empty))
+	later := now.Add(900 * time.Millisecond)
+	if got, at := l.held(later, horizon); !slices.Equal(got, []int64{3}) || !at.Equal(now.Add(time.Second)) {
+		t.Fatalf("held after 0.9 s = %v, first released in %v; want [3], 1s", got, at.Sub(now))
+	}
+	if got := l.releasing(later); len(got) != 0 {
+		t.Fatalf("released after 0.9 s: %v, want none", got)
+	}
+	later = now.Add(time.Second)
+	if got := l.releasing(later); !slices.Equal(got, []int64{1}) {
+		t.Fatalf("released after 1 s: %v, want [1]", got)
+	}
+	if got, at := l.held(later, horizon); !slices.Equal(got, []int64{3}) || !at.Equal(now.Add(5*time.Second)) {
+		t.Fatalf("held after chat 1 was released = %v, next release in %v; want [3], 5s", got, at.Sub(now))
+	}
+	end := now.Add(6 * time.Second)
+	if got := l.releasing(end); !slices.Equal(got, []int64{3}) || len(l.empty) != 0 {
+		t.Fatalf("released after 6 s: %v (%d chats still marked empty), want [3] and none", got, len(l.empty))
 	}
 }

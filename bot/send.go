@@ -58,9 +58,17 @@ type sender struct {
 	// in flight: when it is done, another may be waiting that the claim did
 	// not know of.
 	queuedBusy map[int64]bool
-	results    chan sendResult
-	busy       map[int64]bool // chats with a call in flight
-	starts     *startWindow   // the global limit, counted as calls start
+	// targets are chats that may have a call that can go now: calls were
+	// queued for them, the limits let them go again, or their last call is
+	// done with another behind it. Claiming by chat reads only theirs.
+	targets map[int64]bool
+	// deferred are chats whose call the last claim read but could not book
+	// within sendHorizon: targets again when its turn comes.
+	deferred    map[int64]bool
+	lastAnalyze time.Time // when the outbox's statistics were last refreshed
+	results     chan sendResult
+	busy        map[int64]bool // chats with a call in flight
+	starts      *startWindow   // the global limit, counted as calls start
 
 	// blocked is told of a call Telegram refused because the user blocked
 	// the bot, after it is recorded.
@@ -139,11 +147,11 @@ func (s *sender) wakeAll() {
 	s.poke()
 }
 
-// wokenDue takes the chats calls were queued for since the last look and
-// reports whether a claim could take one now: a chat the limits hold back
-// is claimed when its timer fires, and a chat with a call in flight when
-// that call is done.
-func (s *sender) wokenDue(now time.Time) bool {
+// takeWoken takes the chats calls were queued for since the last look
+// into targets, and reports whether calls were queued for chats unknown:
+// then only a claim across all chats finds them. A chat with a call in
+// flight becomes a target when that call is done.
+func (s *sender) takeWoken() (all bool) {
 	s.wokenMu.Lock()
 	chats, all := s.woken, s.wokenBy
 	s.woken, s.wokenBy = nil, false
@@ -154,16 +162,14 @@ func (s *sender) wokenDue(now time.Time) bool {
 		}
 		return true
 	}
-	due := false
 	for _, chat := range chats {
-		switch {
-		case s.busy[chat]:
+		if s.busy[chat] {
 			s.queuedBusy[chat] = true
-		case !s.limiter.holds(now, chat, sendHorizon):
-			due = true
+		} else {
+			s.targets[chat] = true
 		}
 	}
-	return due
+	return false
 }
 
 // listen wakes the sender when another process commits outgoing calls,
@@ -215,22 +221,22 @@ func (s *sender) poke() {
 
 // deliver sends due calls while the lock holds.
 func (s *sender) deliver(ctx context.Context, lock *storage.Lock) {
-	lastCheck, lastForget, lastAnalyze := time.Now(), time.Now(), time.Time{}
+	lastCheck, lastForget := time.Now(), time.Now()
 	// Calls carried out are recorded on the side, so that claiming and
 	// sending go on meanwhile. Each batch holds at least one call in
 	// flight, so inFlight batches never fill either channel.
 	toRecord, recorded := make(chan []sendResult, s.inFlight), make(chan []sendResult, s.inFlight)
 	go s.recordSent(ctx, toRecord, recorded)
 	defer s.drain(toRecord, recorded)
-	// due is set while calls may be waiting that a claim would take: after
-	// calls were queued for a chat that may go now, a timer (a chat the
-	// limits held back may go now), a chat freed with another call behind
-	// it, or a claim that filled every free slot. Claiming otherwise would
-	// read nothing, or only calls the limits hold back.
+	// due asks for a claim across all chats: at the start, every sendPoll,
+	// after calls were queued by another process, after an error, and after
+	// a claim that filled every free slot. Otherwise only targets are
+	// claimed, by chat.
 	due := true
-	// retryAt is when a claim may find a call the limits held back at the
-	// last one: the turn of the first chat held, or of a candidate that
-	// was too far off. Zero when there was none.
+	lastAll := time.Now()
+	// retryAt is when the first chat the limits hold back may go; the chats
+	// that may go then, and the deferred, become targets. Zero when none is
+	// held.
 	var retryAt time.Time
 	for ctx.Err() == nil {
 		now := time.Now()
@@ -245,77 +251,73 @@ func (s *sender) deliver(ctx context.Context, lock *storage.Lock) {
 			s.limiter.forget(now)
 			lastForget = now
 		}
-
-		next := sendPoll
-		if free := s.inFlight - len(s.busy); free > 0 && due {
-			due = false
+		if !retryAt.IsZero() && !now.Before(retryAt) {
+			for _, chat := range s.limiter.releasing(now) {
+				s.targets[chat] = true
+			}
+			for chat := range s.deferred {
+				s.targets[chat] = true
+			}
+			clear(s.deferred)
 			retryAt = time.Time{}
-			later := func(d time.Duration) {
-				// Calls are booked sendHorizon ahead: a claim a little later
-				// than the first turn loses nothing, and serves more chats.
-				if at := now.Add(max(d, minRetry)); retryAt.IsZero() || at.Before(retryAt) {
+		}
+		if now.Sub(lastAll) >= sendPoll {
+			due = true
+		}
+
+		if free := s.inFlight - len(s.busy); free > 0 && (due || len(s.targets) > 0) {
+			var chats []int64 // nil: all
+			if !due {
+				for chat := range s.targets {
+					if !s.busy[chat] && !s.limiter.holds(now, chat, sendHorizon) {
+						chats = append(chats, chat)
+					}
+				}
+			}
+			clear(s.targets)
+			if due || len(chats) > 0 {
+				msgs, at, more, err := s.claim(ctx, now, free, chats)
+				if !at.IsZero() && (retryAt.IsZero() || at.Before(retryAt)) {
 					retryAt = at
 				}
-			}
-			// Chats the limits hold back are left out of the candidates, so
-			// that a few per free slot are enough.
-			held, heldFor := s.limiter.held(now, sendHorizon)
-			if heldFor > 0 {
-				later(heldFor)
-			}
-			claimStart := time.Now()
-			msgs, err := s.db.ClaimMessages(ctx, max(2*free, 16), held, sendLease, func(cands []storage.Message) []storage.Message {
-				// First the calls that may go at once; then, with slots to
-				// spare, those whose turn comes within sendHorizon.
-				var picked []storage.Message
-				taken := map[int64]bool{}
-				for _, horizon := range []time.Duration{0, sendHorizon} {
-					for _, m := range cands {
-						if len(picked) == free {
-							return picked
-						}
-						if s.busy[m.ChatID] || taken[m.ID] {
-							continue
-						}
-						delay, ok := s.limiter.reserve(now, m.ChatID, m.Method, horizon)
-						if !ok {
-							later(delay)
-							continue
-						}
-						m.Delay = delay
-						taken[m.ID] = true
-						picked = append(picked, m)
-					}
+				if err != nil && ctx.Err() == nil {
+					s.log.Error("sender: claim calls", "err", err)
 				}
-				return picked
-			})
-			if err != nil && ctx.Err() == nil {
-				s.log.Error("sender: claim calls", "err", err)
-			}
-			due = err != nil || len(msgs) == free
-			if took := time.Since(claimStart); took > slowClaim && time.Since(lastAnalyze) > analyzeEvery {
-				// A claim reads a few index entries; this slow, it was
-				// planned for a queue much smaller than the one there is.
-				s.log.Info("sender: slow claim; refreshing the outbox's statistics", "took", took)
-				if err := s.db.AnalyzeOutbox(ctx); err != nil {
-					s.log.Warn("sender: refresh statistics", "err", err)
+				if chats == nil {
+					lastAll = now
 				}
-				lastAnalyze = time.Now()
-			}
-			for _, m := range msgs {
-				s.busy[m.ChatID] = true
-				go func() {
-					// Wait for the slot the limits gave the call.
-					time.Sleep(m.Delay)
-					if countsTowardLimits(m.Method) && m.ChatID != 0 {
-						s.starts.wait()
-					}
-					s.results <- s.send(ctx, m)
-				}()
+				// Calls read but left for want of a slot are targets now;
+				// when a claim filled every slot, or read all it could, and
+				// left none, more may wait in chats this process does not
+				// know of: the queue is read again when a slot is free.
+				due = err != nil || (more || len(msgs) == free) && len(s.targets) == 0
+				for _, m := range msgs {
+					s.busy[m.ChatID] = true
+					go func() {
+						// Wait for the slot the limits gave the call.
+						time.Sleep(m.Delay)
+						if countsTowardLimits(m.Method) && m.ChatID != 0 {
+							s.starts.wait()
+						}
+						s.results <- s.send(ctx, m)
+					}()
+				}
 			}
 		}
-		if !retryAt.IsZero() && len(s.busy) < s.inFlight {
-			next = min(next, max(retryAt.Sub(now), 0))
+		if retryAt.IsZero() {
+			// Chats the limits marked since (the last claim's own bookings,
+			// targets left as held) are handed back in their turn.
+			if _, at := s.limiter.held(now, sendHorizon); !at.IsZero() {
+				retryAt = maxTime(at, now.Add(minRetry))
+			}
+		}
+		next := sendPoll
+		if len(s.busy) < s.inFlight {
+			// With no slot free, the next call done wakes the loop.
+			next = sendPoll - time.Since(lastAll)
+			if !retryAt.IsZero() {
+				next = min(next, retryAt.Sub(now))
+			}
 		}
 		for chat, until := range s.limiter.paused {
 			if !until.After(now) {
@@ -326,11 +328,11 @@ func (s *sender) deliver(ctx context.Context, lock *storage.Lock) {
 			next = min(next, until.Sub(now))
 		}
 
-		timer := time.NewTimer(next)
+		timer := time.NewTimer(max(next, 0))
 		select {
 		case <-ctx.Done():
 		case <-s.wake:
-			due = s.wokenDue(time.Now()) || due
+			due = s.takeWoken() || due
 		case r := <-s.results:
 			// Take every other outcome that is in, so that one statement
 			// records them.
@@ -343,22 +345,87 @@ func (s *sender) deliver(ctx context.Context, lock *storage.Lock) {
 					more = false
 				}
 			}
-			due = s.finish(done, toRecord) || due
+			s.finish(done, toRecord)
 		case done := <-recorded:
-			due = s.free(done) || due
+			s.free(done)
 		case <-timer.C:
-			due = true
 		}
 		timer.Stop()
 	}
+}
+
+// claim claims calls for up to free slots: of the given chats, or of any
+// chat when chats is nil. It returns them, with the time when a chat the
+// limits hold back may go (zero when none is held), and whether a claim
+// across all chats read as many candidates as it could, so that more may
+// be waiting. Chats read that could go but found no slot become targets.
+func (s *sender) claim(ctx context.Context, now time.Time, free int, chats []int64) (msgs []storage.Message, retryAt time.Time, more bool, err error) {
+	later := func(d time.Duration) {
+		// Calls are booked sendHorizon ahead: a claim a little later than
+		// the first turn loses nothing, and serves more chats at once.
+		if at := now.Add(max(d, minRetry)); retryAt.IsZero() || at.Before(retryAt) {
+			retryAt = at
+		}
+	}
+	held, releaseAt := s.limiter.held(now, sendHorizon)
+	if !releaseAt.IsZero() {
+		later(releaseAt.Sub(now))
+	}
+	read := 0
+	pick := func(cands []storage.Message) []storage.Message {
+		read = len(cands)
+		// First the calls that may go at once; then, with slots to spare,
+		// those whose turn comes within sendHorizon.
+		var picked []storage.Message
+		taken := map[int64]bool{}
+		for _, horizon := range []time.Duration{0, sendHorizon} {
+			for _, m := range cands {
+				if s.busy[m.ChatID] || taken[m.ID] {
+					continue
+				}
+				if len(picked) == free {
+					s.targets[m.ChatID] = true
+					continue
+				}
+				delay, ok := s.limiter.reserve(now, m.ChatID, m.Method, horizon)
+				if !ok {
+					s.deferred[m.ChatID] = true
+					later(delay)
+					continue
+				}
+				delete(s.deferred, m.ChatID)
+				m.Delay = delay
+				taken[m.ID] = true
+				picked = append(picked, m)
+			}
+		}
+		return picked
+	}
+	if chats != nil {
+		msgs, err = s.db.ClaimChats(ctx, chats, sendLease, pick)
+		return msgs, retryAt, false, err
+	}
+	// Chats the limits hold back are left out of the candidates, so that a
+	// few per free slot are enough.
+	start, limit := time.Now(), max(2*free, 16)
+	msgs, err = s.db.ClaimMessages(ctx, limit, held, sendLease, pick)
+	if took := time.Since(start); took > slowClaim && time.Since(s.lastAnalyze) > analyzeEvery {
+		// A claim reads a few index entries; this slow, it was planned for
+		// a queue much smaller than the one there is.
+		s.log.Info("sender: slow claim; refreshing the outbox's statistics", "took", took)
+		if err := s.db.AnalyzeOutbox(ctx); err != nil {
+			s.log.Warn("sender: refresh statistics", "err", err)
+		}
+		s.lastAnalyze = time.Now()
+	}
+	return msgs, retryAt, read == limit, err
 }
 
 // finish hands the calls carried out to be recorded as sent and frees the
 // chats of the others for their next calls. A chat stays busy until its
 // call is recorded, so that a crash can make at most the calls in flight,
 // and those not yet recorded, go out again: inFlight at most.
-// It reports whether a freed chat has another call waiting.
-func (s *sender) finish(done []sendResult, toRecord chan<- []sendResult) bool {
+func (s *sender) finish(done []sendResult, toRecord chan<- []sendResult) {
 	var sent, other []sendResult
 	for _, r := range done {
 		if r.sent != nil {
@@ -370,24 +437,22 @@ func (s *sender) finish(done []sendResult, toRecord chan<- []sendResult) bool {
 	if len(sent) > 0 {
 		toRecord <- sent
 	}
-	return s.free(other)
+	s.free(other)
 }
 
-// free lets the chats of finished calls have their next calls, and
-// reports whether one of them has another call waiting that the limits
-// let go now (a chat they hold back is claimed when its timer fires).
-func (s *sender) free(done []sendResult) bool {
-	due, now := false, time.Now()
+// free lets the chats of finished calls have their next calls: a chat
+// with another call waiting becomes a target.
+func (s *sender) free(done []sendResult) {
 	for _, r := range done {
 		delete(s.busy, r.chatID)
 		if !r.pauseUntil.IsZero() {
 			s.limiter.pause(r.chatID, r.pauseUntil)
 		}
-		more := r.more || s.queuedBusy[r.chatID]
+		if r.more || s.queuedBusy[r.chatID] {
+			s.targets[r.chatID] = true
+		}
 		delete(s.queuedBusy, r.chatID)
-		due = due || more && !s.limiter.holds(now, r.chatID, sendHorizon)
 	}
-	return due
 }
 
 // recordSent records the calls handed to it as sent, all that are waiting

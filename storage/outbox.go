@@ -154,6 +154,35 @@ func (db *DB) ClaimMessages(ctx context.Context, limit int, skip []int64, lease 
 	if err != nil {
 		return nil, fmt.Errorf("storage: select due calls: %w", dbErr(err))
 	}
+	return db.claim(ctx, cands, lease, pick)
+}
+
+// ClaimChats is ClaimMessages for the given chats only: the candidates are
+// their oldest waiting calls, found by chat, where ClaimMessages reads the
+// queue from its oldest call on. A sender that knows which chats may go
+// (those it was told of, those the limits let go again) reads a few index
+// entries for each, rather than the calls of every chat the limits still
+// hold back, which under a backlog are most of the queue.
+func (db *DB) ClaimChats(ctx context.Context, chats []int64, lease time.Duration, pick func([]Message) []Message) ([]Message, error) {
+	var cands []Message
+	err := db.sel(ctx, &cands, `
+		SELECT o.id, o.chat_id, o.method, o.priority, o.attempts, o.created_at
+		FROM unnest($1::bigint[]) AS c (chat_id)
+		CROSS JOIN LATERAL (
+			SELECT * FROM outbox
+			WHERE status = 'pending' AND chat_id = c.chat_id
+			ORDER BY id
+			LIMIT 1) o
+		WHERE o.not_before <= now() AND (o.claimed_until IS NULL OR o.claimed_until < now())
+		ORDER BY o.priority, o.id`, pq.Array(chats))
+	if err != nil {
+		return nil, fmt.Errorf("storage: select due calls of %d chats: %w", len(chats), dbErr(err))
+	}
+	return db.claim(ctx, cands, lease, pick)
+}
+
+// claim claims the candidates pick chooses, for ClaimMessages and ClaimChats.
+func (db *DB) claim(ctx context.Context, cands []Message, lease time.Duration, pick func([]Message) []Message) ([]Message, error) {
 	picked := pick(cands)
 	if len(picked) == 0 {
 		return nil, nil
@@ -163,7 +192,7 @@ func (db *DB) ClaimMessages(ctx context.Context, limit int, skip []int64, lease 
 		ids[i] = m.ID
 	}
 	var claimed []Message
-	err = db.sel(ctx, &claimed, `
+	err := db.sel(ctx, &claimed, `
 		UPDATE outbox o SET claimed_until = now() + $2 * interval '1 millisecond', attempts = o.attempts + 1
 		WHERE o.id = ANY($1) AND o.status = 'pending' AND (o.claimed_until IS NULL OR o.claimed_until < now())
 		RETURNING o.id, o.chat_id, o.method, o.params, o.file_field, o.file_name, o.file_data,

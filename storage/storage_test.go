@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -144,7 +145,10 @@ func TestHandleBatch(t *testing.T) {
 	}
 }
 
-func TestClaimMessagesTakesEachChatsOldestFirst(t *testing.T) {
+// newDBWithCalls returns a database with four calls queued: chat 1 a bulk
+// message 1a, then an interactive reply 1b; chat 2 a bulk message 2a;
+// chat 3 an interactive reply 3a.
+func newDBWithCalls(t *testing.T) (*storage.DB, context.Context) {
 	db, _ := storagetest.NewDB(t)
 	ctx := context.Background()
 	msg := func(chat int64, prio int, text string) storage.Message {
@@ -159,6 +163,11 @@ func TestClaimMessagesTakesEachChatsOldestFirst(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return db, ctx
+}
+
+func TestClaimMessagesTakesEachChatsOldestFirst(t *testing.T) {
+	db, ctx := newDBWithCalls(t)
 	all := func(c []storage.Message) []storage.Message { return c }
 	none := func([]storage.Message) []storage.Message { return nil }
 	var seen []int64
@@ -213,6 +222,34 @@ func TestClaimMessagesTakesEachChatsOldestFirst(t *testing.T) {
 	})
 	if err != nil || len(theirs) != 3 || len(mine) != 0 {
 		t.Fatalf("racing claims: theirs %d, mine %d (%v); want 3 and 0", len(theirs), len(mine), err)
+	}
+}
+
+func TestClaimChatsTakesOnlyTheirOldestCalls(t *testing.T) {
+	db, ctx := newDBWithCalls(t)
+	all := func(c []storage.Message) []storage.Message { return c }
+	got, err := db.ClaimChats(ctx, []int64{1, 3, 4}, time.Minute, all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var texts []string
+	for _, m := range got {
+		texts = append(texts, m.Params["text"])
+	}
+	// Chat 2 was not asked for, chat 4 has nothing; chat 1's interactive
+	// reply waits behind its older bulk message.
+	if !slices.Equal(texts, []string{"3a", "1a"}) || !got[1].More || got[0].More {
+		t.Fatalf("claimed %v (More %v), want [3a 1a] with 1b behind 1a", texts, got)
+	}
+	// A chat whose oldest call is claimed has nothing to claim until it is sent.
+	if again, _ := db.ClaimChats(ctx, []int64{1, 3}, time.Minute, all); len(again) != 0 {
+		t.Fatalf("claimed calls were claimed again: %d", len(again))
+	}
+	if err := db.MarkSent(ctx, storage.Sent{ID: got[1].ID, MessageID: 42}); err != nil {
+		t.Fatal(err)
+	}
+	if next, _ := db.ClaimChats(ctx, []int64{1}, time.Minute, all); len(next) != 1 || next[0].Params["text"] != "1b" {
+		t.Fatalf("after 1a was sent, claimed %v, want 1b", next)
 	}
 }
 
