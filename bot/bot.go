@@ -80,7 +80,7 @@ func New(cfg Config, db *storage.DB, log *slog.Logger) *Bot {
 		cfg.Limits = TelegramSendLimits
 	}
 	if cfg.SendInFlight <= 0 {
-		cfg.SendInFlight = 4
+		cfg.SendInFlight = 8
 	}
 	if cfg.SendTimeout <= 0 {
 		cfg.SendTimeout = 15 * time.Second

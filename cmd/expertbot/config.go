@@ -114,7 +114,7 @@ func parseConfig(getenv func(string) string, needToken bool) (*config, error) {
 			*d.dst = dur
 		}
 	}
-	c.SendRate, c.SendConcurrency = 29, 4
+	c.SendRate, c.SendConcurrency = 29, 8
 	if v := getenv("SEND_RATE"); v != "" {
 		if c.SendRate, err = strconv.ParseFloat(v, 64); err != nil || c.SendRate <= 0 {
 			return nil, fmt.Errorf("SEND_RATE: %q is not a positive number of messages per second", v)

@@ -4,7 +4,7 @@
 //
 //	loadgen -scenario intake  -users 1000 -rate 500 -duration 30s
 //	loadgen -scenario intake  -users 1000 -rate 0 -updates 20000   (as fast as possible)
-//	loadgen -scenario fanout  -experts 1000 -limits
+//	loadgen -scenario fanout  -experts 1000 -limits [-latency 100ms]
 //	loadgen -scenario journey -users 50 -experts 10 -duration 60s
 //
 // The database server is DATABASE_URL's (or lib/pq's PG* variables); a
@@ -56,6 +56,7 @@ type options struct {
 	duration time.Duration
 	warmup   time.Duration
 	limits   bool
+	latency  time.Duration
 	bin      string
 	logs     string
 }
@@ -71,6 +72,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.DurationVar(&o.duration, "duration", 30*time.Second, "how long to offer load")
 	fs.DurationVar(&o.warmup, "warmup", 3*time.Second, "intake at a rate: how long other users offer the same rate first, unmeasured")
 	fs.BoolVar(&o.limits, "limits", false, "the fake server enforces Telegram's limits")
+	fs.DurationVar(&o.latency, "latency", 0, "the fake server answers each sendMessage this much later, as a distant Telegram would")
 	fs.StringVar(&o.bin, "bot", "", "expertbot binary (default: build one)")
 	fs.StringVar(&o.logs, "logs", "", "file for the bot's log (default: discard)")
 	if err := fs.Parse(args); err != nil {
@@ -100,6 +102,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	tg := telegramtest.New("424242:LOADGEN-token", limits)
 	defer tg.Close()
+	if o.latency > 0 {
+		tg.AddFault(telegramtest.Fault{Method: "sendMessage", Delay: o.latency})
+	}
 
 	r := &runner{o: o, tg: tg, dsn: dsn, out: out}
 	if err := r.start(ctx); err != nil {

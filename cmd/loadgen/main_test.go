@@ -26,7 +26,7 @@ func TestSmoke(t *testing.T) {
 			[]string{"updates handled: 200 ", "latency update→reply accepted: p50", "kept durably", "updates offered: 200; intake"}},
 		{"IntakeAtRate", []string{"-scenario", "intake", "-users", "20", "-rate", "50", "-duration", "2s"},
 			[]string{"updates handled:", "429s received: 0"}},
-		{"Fanout", []string{"-scenario", "fanout", "-experts", "20", "-limits"},
+		{"Fanout", []string{"-scenario", "fanout", "-experts", "20", "-limits", "-latency", "20ms"},
 			[]string{"fan-out: 20 cards", "429s received: 0", "an unrelated user's reply during the fan-out"}},
 		{"Journey", []string{"-scenario", "journey", "-users", "2", "-experts", "1", "-duration", "1s"},
 			[]string{"problems posted and answered: 2 of 2"}},
