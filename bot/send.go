@@ -230,9 +230,13 @@ func (s *sender) deliver(ctx context.Context, lock *storage.Lock) {
 	defer s.drain(toRecord, recorded)
 	// due asks for a claim across all chats: at the start, every sendPoll,
 	// after calls were queued by another process, after an error, and after
-	// a claim that filled every free slot. Otherwise only targets are
-	// claimed, by chat.
+	// a claim that filled every free slot or read all it could when no
+	// target is left. Otherwise only targets are claimed, by chat. The
+	// claim at the start finds whatever an earlier turn as sender knew of.
 	due := true
+	clear(s.targets)
+	clear(s.deferred)
+	clear(s.queuedBusy)
 	lastAll := time.Now()
 	// retryAt is when the first chat the limits hold back may go; the chats
 	// that may go then, and the deferred, become targets. Zero when none is
@@ -361,8 +365,8 @@ func (s *sender) deliver(ctx context.Context, lock *storage.Lock) {
 // be waiting. Chats read that could go but found no slot become targets.
 func (s *sender) claim(ctx context.Context, now time.Time, free int, chats []int64) (msgs []storage.Message, retryAt time.Time, more bool, err error) {
 	later := func(d time.Duration) {
-		// Calls are booked sendHorizon ahead: a claim a little later than
-		// the first turn loses nothing, and serves more chats at once.
+		// A claim at least minRetry later serves more chats at once, for a
+		// little more waiting by chats the limits held back anyway.
 		if at := now.Add(max(d, minRetry)); retryAt.IsZero() || at.Before(retryAt) {
 			retryAt = at
 		}

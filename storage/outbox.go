@@ -169,7 +169,7 @@ func (db *DB) ClaimChats(ctx context.Context, chats []int64, lease time.Duration
 		SELECT o.id, o.chat_id, o.method, o.priority, o.attempts, o.created_at
 		FROM unnest($1::bigint[]) AS c (chat_id)
 		CROSS JOIN LATERAL (
-			SELECT * FROM outbox
+			SELECT id, chat_id, method, priority, attempts, created_at, not_before, claimed_until FROM outbox
 			WHERE status = 'pending' AND chat_id = c.chat_id
 			ORDER BY id
 			LIMIT 1) o
