@@ -49,6 +49,7 @@ type sender struct {
 	inFlight int // most calls at once
 	wake     chan struct{}
 	active   atomic.Bool   // this process holds the sender lock
+	stalled  atomic.Bool   // Telegram did not answer the last call made
 	notify   chan struct{} // asks for a NOTIFY to the active sender of another process
 
 	wokenMu sync.Mutex
@@ -269,7 +270,14 @@ func (s *sender) deliver(ctx context.Context, lock *storage.Lock) {
 			due = true
 		}
 
-		if free := s.inFlight - len(s.busy); free > 0 && (due || len(s.targets) > 0) {
+		// While Telegram does not answer, one call at a time finds out when it
+		// does again: a call that timed out may have been carried out all the
+		// same, and is sent again, so every call in flight then may be doubled.
+		slots := s.inFlight
+		if s.stalled.Load() {
+			slots = 1
+		}
+		if free := slots - len(s.busy); free > 0 && (due || len(s.targets) > 0) {
 			var chats []int64 // nil: all
 			if !due {
 				for chat := range s.targets {
@@ -316,7 +324,7 @@ func (s *sender) deliver(ctx context.Context, lock *storage.Lock) {
 			}
 		}
 		next := sendPoll
-		if len(s.busy) < s.inFlight {
+		if len(s.busy) < slots {
 			// With no slot free, the next call done wakes the loop.
 			next = sendPoll - time.Since(lastAll)
 			if !retryAt.IsZero() {
@@ -524,7 +532,9 @@ func (s *sender) send(ctx context.Context, m storage.Message) sendResult {
 
 	var apiErr *APIError
 	var netErr *NetError
-	s.ok.Store(!errors.As(err, &netErr) && !(errors.As(err, &apiErr) && apiErr.Code >= 500))
+	answered := !errors.As(err, &netErr) && !(errors.As(err, &apiErr) && apiErr.Code >= 500)
+	s.ok.Store(answered)
+	s.stalled.Store(!answered)
 	switch {
 	case err == nil:
 		s.metrics.sent.WithLabelValues(m.Method).Inc()
