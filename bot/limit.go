@@ -166,6 +166,14 @@ func (l *limiter) releasing(now time.Time) []int64 {
 	return ids
 }
 
+// takeover is how long a sender taking over from another waits before its
+// first call: a second for the global window, or as long as a private
+// chat's bucket takes to fill to its burst, if longer. The last sender may
+// have emptied a chat's bucket just before it stopped.
+func (l *limiter) takeover() time.Duration {
+	return time.Duration(max(1, l.limits.ChatBurst/l.limits.Chat) * float64(time.Second))
+}
+
 // pause keeps a chat waiting, as Telegram's retry_after asks.
 func (l *limiter) pause(chatID int64, until time.Time) {
 	l.paused[chatID] = until

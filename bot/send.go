@@ -113,8 +113,9 @@ func (s *sender) run(ctx context.Context, dsn string) {
 		s.active.Store(true)
 		if othersActive {
 			// This limiter knows nothing of the calls the last sender made:
-			// let them leave Telegram's one-second windows first.
-			sleep(ctx, time.Second)
+			// let them leave Telegram's one-second window, and each chat's
+			// bucket fill again to the burst this limiter starts it with.
+			sleep(ctx, s.limiter.takeover())
 			othersActive = false
 		}
 		s.deliver(ctx, lock)
