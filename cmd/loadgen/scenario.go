@@ -200,13 +200,7 @@ func (r *runner) fanout(ctx context.Context) error {
 
 	start := time.Now()
 	r.tg.SendText(mod, fmt.Sprintf("/approve %d", id))
-	cards := func() int {
-		n := 0
-		for _, e := range experts {
-			n += r.tg.SentCount(e.ID)
-		}
-		return n
-	}
+	cards := func() int { return delivered(r.tg, experts) }
 	waitFor(ctx, 10*time.Minute, func() bool { return cards() >= len(experts)/2 })
 	asked := time.Now()
 	r.tg.SendText(other, "/help")
