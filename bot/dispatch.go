@@ -22,10 +22,10 @@ const (
 
 // dispatch hands waiting updates to handlers: a chat's updates one after
 // another, so that they are handled in order, and different chats at once,
-// at most cfg.Workers goroutines at a time. When more chats wait than
-// there are workers, each worker takes a batch of them and handles one
-// update of each in a single transaction (storage.HandleBatch), so that a
-// crowd of users costs a commit per batch rather than per update.
+// by cfg.Workers workers. A worker free while many chats wait takes a
+// batch of them and handles one update of each in a single transaction
+// (storage.HandleBatch), so that a crowd of users costs a commit per batch
+// rather than per update.
 //
 // The chats of updates this process keeps are handed over as they arrive
 // (arrive); the inbox is read for every chat waiting (PendingChats, which
@@ -33,78 +33,37 @@ const (
 // update waits for later, and when asked to (lookAgain). It returns when
 // ctx is cancelled and the handlers in flight have finished.
 func (b *Bot) dispatch(ctx context.Context) {
-	sem := make(chan struct{}, b.cfg.Workers)
-	var mu sync.Mutex
-	busy := map[int64]bool{}
-	// missed are busy chats that had updates arrive: whether those are
-	// handled by the worker at it or came too late for it, the chat is
-	// handed over again when the worker is done.
-	missed := map[int64]bool{}
+	q := newChatQueue()
 	var wg sync.WaitGroup
 	defer wg.Wait()
+	defer q.close()
+	for range b.cfg.Workers {
+		wg.Go(func() { b.work(ctx, q) })
+	}
 
 	var lookAt time.Time // when to read the inbox for every chat waiting; zero: now
 	for ctx.Err() == nil {
 		now := time.Now()
-		var queues []storage.ChatQueue
+		var due []int64
 		if arrived, all := b.takeArrived(); all || !now.Before(lookAt) {
 			qs, err := b.db.PendingChats(ctx)
 			if err != nil && ctx.Err() == nil {
 				b.log.Error("dispatch: list waiting updates", "err", err)
 			}
-			queues, lookAt = qs, now.Add(dispatchPoll)
+			lookAt = now.Add(dispatchPoll)
+			for _, c := range qs {
+				if c.DueAt.After(now) {
+					lookAt = minTime(lookAt, c.DueAt)
+					continue
+				}
+				due = append(due, c.ChatID)
+			}
 		} else {
 			for chat := range arrived {
-				queues = append(queues, storage.ChatQueue{ChatID: chat, DueAt: now})
+				due = append(due, chat)
 			}
 		}
-		var ready []int64
-		mu.Lock()
-		for _, q := range queues {
-			if q.DueAt.After(now) {
-				lookAt = minTime(lookAt, q.DueAt)
-				continue
-			}
-			if busy[q.ChatID] {
-				missed[q.ChatID] = true
-				continue
-			}
-			busy[q.ChatID] = true
-			ready = append(ready, q.ChatID)
-		}
-		mu.Unlock()
-		for _, group := range batches(ready, b.cfg.Workers, maxBatch) {
-			wg.Go(func() {
-				left := false
-				defer func() {
-					var again []int64
-					mu.Lock()
-					for _, chat := range group {
-						if missed[chat] {
-							again = append(again, chat)
-						}
-						delete(busy, chat)
-						delete(missed, chat)
-					}
-					mu.Unlock()
-					if left {
-						b.lookAgain()
-					}
-					b.arrive(again...)
-				}()
-				select {
-				case sem <- struct{}{}:
-				case <-ctx.Done():
-					return
-				}
-				defer func() { <-sem }()
-				if len(group) == 1 {
-					left = b.drainChat(ctx, group[0])
-					return
-				}
-				left = b.handleBatch(ctx, group)
-			})
-		}
+		q.add(due...)
 		timer := time.NewTimer(time.Until(lookAt))
 		select {
 		case <-ctx.Done():
@@ -112,6 +71,27 @@ func (b *Bot) dispatch(ctx context.Context) {
 		case <-timer.C:
 		}
 		timer.Stop()
+	}
+}
+
+// work handles the chats it takes from q, one update of each at a time,
+// until q is closed.
+func (b *Bot) work(ctx context.Context, q *chatQueue) {
+	for {
+		group := q.take(maxBatch)
+		if group == nil {
+			return
+		}
+		var left bool
+		if len(group) == 1 {
+			left = b.drainChat(ctx, group[0])
+		} else {
+			left = b.handleBatch(ctx, group)
+		}
+		q.done(group)
+		if left {
+			b.lookAgain()
+		}
 	}
 }
 
@@ -126,23 +106,6 @@ func minTime(a, b time.Time) time.Time {
 // commit among many, few enough that a batch stays short.
 const maxBatch = 32
 
-// batches splits the chats that wait among the workers: one chat each
-// while there are workers to spare, more once there are not, at most max
-// to a batch.
-func batches(chats []int64, workers, max int) [][]int64 {
-	if len(chats) == 0 {
-		return nil
-	}
-	size := min(max, (len(chats)+workers-1)/workers)
-	var out [][]int64
-	for len(chats) > 0 {
-		n := min(size, len(chats))
-		out = append(out, chats[:n:n])
-		chats = chats[n:]
-	}
-	return out
-}
-
 // handleBatch handles one update of each chat in one transaction, and
 // again for the chats that have more, until none has: a backlog is worked
 // off without the dispatcher looking for the chats again each time. When a
@@ -153,7 +116,14 @@ func (b *Bot) handleBatch(ctx context.Context, chats []int64) (left bool) {
 	for len(chats) > 0 && ctx.Err() == nil {
 		hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), handlerTimeout)
 		start := time.Now()
-		handled, more, failed, err := b.db.HandleBatch(hctx, chats, b.handleSafely)
+		decoded := map[int64]*tgbotapi.Update{}
+		handled, more, failed, err := b.db.HandleBatch(hctx, chats,
+			func(ctx context.Context, tx *storage.Tx, us []storage.Update) error {
+				return b.prepareBatch(ctx, tx, us, decoded)
+			},
+			func(ctx context.Context, tx *storage.Tx, u *storage.Update) error {
+				return b.handleSafely(ctx, tx, u, decoded[u.ID])
+			})
 		cancel()
 		if err != nil {
 			var later *notYet
@@ -225,7 +195,9 @@ func (b *Bot) drainChat(ctx context.Context, chatID int64) (left bool) {
 	for ctx.Err() == nil {
 		hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), handlerTimeout)
 		start := time.Now()
-		u, more, err := b.db.HandleNext(hctx, chatID, b.handleSafely)
+		u, more, err := b.db.HandleNext(hctx, chatID, func(ctx context.Context, tx *storage.Tx, u *storage.Update) error {
+			return b.handleSafely(ctx, tx, u, nil)
+		})
 		cancel()
 		if u == nil && err == nil {
 			return false
@@ -278,21 +250,60 @@ func (e *notYet) Error() string { return "not yet: " + e.why }
 
 const postponeFor = 300 * time.Millisecond
 
-// handleSafely runs the handler and turns a panic into an error, so that
-// the transaction is rolled back and the loop goes on.
-func (b *Bot) handleSafely(ctx context.Context, tx *storage.Tx, su *storage.Update) (err error) {
+// prepareBatch decodes the updates of a batch, into decoded, and records
+// at once the users their handlers will record one by one (newReq): one
+// statement for the batch instead of one for each update. An update that
+// does not decode is left to its handler to report.
+func (b *Bot) prepareBatch(ctx context.Context, tx *storage.Tx, us []storage.Update, decoded map[int64]*tgbotapi.Update) error {
+	var users []storage.User
+	for _, su := range us {
+		var u tgbotapi.Update
+		if su.Kind == "unreadable" || json.Unmarshal(su.Payload, &u) != nil {
+			continue
+		}
+		decoded[su.ID] = &u
+		if from := recordedBy(&u); from != nil {
+			users = append(users, userOf(from))
+		}
+	}
+	if len(users) == 0 {
+		return nil
+	}
+	return tx.TouchUsers(ctx, users, b.cfg.FloodWindow)
+}
+
+// recordedBy returns the user the update's handler surely records: the
+// sender of a message in a private chat, the presser of a button.
+func recordedBy(u *tgbotapi.Update) *tgbotapi.User {
+	switch {
+	case u.Message != nil && u.Message.Chat != nil && u.Message.Chat.IsPrivate() &&
+		u.Message.From != nil && !u.Message.From.IsBot:
+		return u.Message.From
+	case u.CallbackQuery != nil:
+		return u.CallbackQuery.From
+	}
+	return nil
+}
+
+// handleSafely runs the handler on an update, decoded or, when decoded is
+// nil, decoded here, and turns a panic into an error, so that the
+// transaction is rolled back and the loop goes on.
+func (b *Bot) handleSafely(ctx context.Context, tx *storage.Tx, su *storage.Update, decoded *tgbotapi.Update) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("panic: %v\n%s", r, debug.Stack())
 		}
 	}()
-	var u tgbotapi.Update
-	if su.Kind != "unreadable" {
-		if err := json.Unmarshal(su.Payload, &u); err != nil {
-			return fmt.Errorf("decode update: %w", err)
+	u := decoded
+	if u == nil {
+		u = &tgbotapi.Update{}
+		if su.Kind != "unreadable" {
+			if err := json.Unmarshal(su.Payload, u); err != nil {
+				return fmt.Errorf("decode update: %w", err)
+			}
 		}
 	}
-	return b.handler(ctx, tx, &u)
+	return b.handler(ctx, tx, u)
 }
 
 // fail records a failed update: it is retried with backoff, and after

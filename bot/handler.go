@@ -69,10 +69,7 @@ func (b *Bot) handleMyChatMember(ctx context.Context, tx *storage.Tx, m *tgbotap
 // newReq records the user and prepares to answer them in chat: in their
 // language, or in the moderators' group in the group's.
 func (b *Bot) newReq(ctx context.Context, tx *storage.Tx, from *tgbotapi.User, chat int64) (*req, error) {
-	user, err := tx.TouchUser(ctx, storage.User{
-		ID: from.ID, Username: from.UserName, FirstName: from.FirstName, LastName: from.LastName,
-		TelegramLanguage: from.LanguageCode,
-	}, b.cfg.FloodWindow)
+	user, err := tx.TouchUser(ctx, userOf(from), b.cfg.FloodWindow)
 	if err != nil {
 		return nil, err
 	}
@@ -81,6 +78,14 @@ func (b *Bot) newReq(ctx context.Context, tx *storage.Tx, from *tgbotapi.User, c
 		r.lang = defaultLanguage
 	}
 	return r, nil
+}
+
+// userOf is a user as Telegram describes them, for TouchUser.
+func userOf(from *tgbotapi.User) storage.User {
+	return storage.User{
+		ID: from.ID, Username: from.UserName, FirstName: from.FirstName, LastName: from.LastName,
+		TelegramLanguage: from.LanguageCode,
+	}
 }
 
 func (b *Bot) handleMessage(ctx context.Context, tx *storage.Tx, m *tgbotapi.Message) error {
@@ -147,11 +152,7 @@ func (b *Bot) handleCommand(ctx context.Context, r *req, cmd, args string) error
 	case "language":
 		return b.askLanguage(ctx, r, false)
 	case "help":
-		centres, err := r.tx.ExpertCentres(ctx, r.user.ID)
-		if err != nil {
-			return err
-		}
-		return r.send(ctx, helpText(r.lang, len(centres) > 0, r.user.IsModerator()), nil)
+		return r.send(ctx, helpText(r.lang, r.user.Expert, r.user.IsModerator()), nil)
 	case "new":
 		return b.startNew(ctx, r)
 	case "cancel":

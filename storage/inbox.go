@@ -129,14 +129,15 @@ type pendingUpdate struct {
 // one transaction, which also marks them handled: under load, one commit
 // and a few statements serve many chats instead of each update paying for
 // its own. Chats another worker holds, or with nothing due, are left out.
-// fn runs on the updates one after another, oldest first. It returns the
+// prepare, if not nil, runs first on all of them (to read or record at once
+// what each will need), then fn on each, oldest first. It returns the
 // updates handled and the chats among them with another update due, so
 // that a caller can go on with them without looking for them again. When
 // fn fails for one, the whole transaction is rolled back, nothing of the
 // batch is kept, and that update is returned with the error; the caller
 // then handles the chats one by one, where a failure is the failing
 // update's alone.
-func (db *DB) HandleBatch(ctx context.Context, chatIDs []int64, fn func(ctx context.Context, tx *Tx, u *Update) error) (handled []Update, more []int64, failed *Update, err error) {
+func (db *DB) HandleBatch(ctx context.Context, chatIDs []int64, prepare func(ctx context.Context, tx *Tx, us []Update) error, fn func(ctx context.Context, tx *Tx, u *Update) error) (handled []Update, more []int64, failed *Update, err error) {
 	err = db.InTx(ctx, func(tx *Tx) error {
 		// The updates are taken and marked in one statement, before fn runs:
 		// a rollback unmarks them. The lock is taken for every due row of
@@ -158,6 +159,15 @@ func (db *DB) HandleBatch(ctx context.Context, chatIDs []int64, fn func(ctx cont
 			return fmt.Errorf("storage: next updates of %d chats: %w", len(chatIDs), dbErr(err))
 		}
 		sort.Slice(next, func(i, j int) bool { return next[i].ID < next[j].ID })
+		if prepare != nil && len(next) > 0 {
+			us := make([]Update, len(next))
+			for i, n := range next {
+				us[i] = n.Update
+			}
+			if err := prepare(ctx, tx, us); err != nil {
+				return err
+			}
+		}
 		for i := range next {
 			if err := fn(ctx, tx, &next[i].Update); err != nil {
 				failed = &next[i].Update

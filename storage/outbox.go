@@ -63,20 +63,41 @@ type Message struct {
 
 // Enqueue writes outgoing calls to the outbox in the transaction, so that
 // they are sent if and only if the change that caused them is committed.
+// The calls are written together just before the commit (or before the
+// next EnqueueIDs, which keeps the order of a chat's calls): a batch of
+// updates handled in one transaction writes all its replies in one
+// statement instead of one each.
 func (tx *Tx) Enqueue(ctx context.Context, msgs ...Message) error {
-	_, err := tx.EnqueueIDs(ctx, msgs...)
+	tx.unwritten = append(tx.unwritten, msgs...)
+	return nil
+}
+
+// EnqueueIDs is Enqueue that writes the calls at once and returns their
+// outbox ids, in order, for callers that later refer to the messages the
+// calls create.
+func (tx *Tx) EnqueueIDs(ctx context.Context, msgs ...Message) ([]int64, error) {
+	if err := tx.writeQueued(ctx); err != nil {
+		return nil, err
+	}
+	return tx.insertCalls(ctx, msgs)
+}
+
+// writeQueued writes the calls Enqueue kept back.
+func (tx *Tx) writeQueued(ctx context.Context) error {
+	msgs := tx.unwritten
+	tx.unwritten = nil
+	_, err := tx.insertCalls(ctx, msgs)
 	return err
 }
 
-// EnqueueIDs is Enqueue that returns the calls' outbox ids, in order, for
-// callers that later refer to the messages the calls create.
-func (tx *Tx) EnqueueIDs(ctx context.Context, msgs ...Message) ([]int64, error) {
+// insertCalls writes calls to the outbox and returns their ids, in order.
+func (tx *Tx) insertCalls(ctx context.Context, msgs []Message) ([]int64, error) {
 	if len(msgs) == 0 {
 		return nil, nil
 	}
 	n := len(msgs)
 	// Ids are taken first so that they come back in the calls' order; one
-	// call, the most common case, gets its id from its insert.
+	// call gets its id from its insert.
 	var ids []int64
 	if n > 1 {
 		if err := tx.sel(ctx, &ids, `SELECT nextval('outbox_id_seq') FROM generate_series(1, $1)`, n); err != nil {

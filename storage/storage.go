@@ -92,6 +92,9 @@ type Tx struct {
 	tx     *sqlx.Tx
 	db     *DB
 	queued []int64 // the chats of the outgoing calls the transaction queued
+
+	unwritten []Message  // calls Enqueue keeps until the commit
+	touched   []touching // users TouchUsers recorded, each until TouchUser takes it
 }
 
 // Every statement runs as a prepared statement, prepared the first time
@@ -182,6 +185,9 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	defer tx.Rollback()
 	t := &Tx{tx: tx, db: db}
 	if err := fn(t); err != nil {
+		return err
+	}
+	if err := t.writeQueued(ctx); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {

@@ -105,7 +105,7 @@ func TestHandleBatch(t *testing.T) {
 
 	// A failure anywhere in the batch keeps nothing of it.
 	boom := errors.New("boom")
-	handled, _, failed, err := db.HandleBatch(ctx, []int64{1, 2, 3}, func(ctx context.Context, tx *storage.Tx, u *storage.Update) error {
+	handled, _, failed, err := db.HandleBatch(ctx, []int64{1, 2, 3}, nil, func(ctx context.Context, tx *storage.Tx, u *storage.Update) error {
 		if u.ID == 23 {
 			return boom
 		}
@@ -125,12 +125,19 @@ func TestHandleBatch(t *testing.T) {
 	if _, err := held.ExecContext(ctx, `SELECT pg_advisory_lock(4)`); err != nil {
 		t.Fatal(err)
 	}
+	// prepare sees the whole batch before fn sees any of it.
 	var order []int64
-	handled, more, _, err := db.HandleBatch(ctx, []int64{1, 2, 3, 4}, func(ctx context.Context, tx *storage.Tx, u *storage.Update) error {
+	prepare := func(ctx context.Context, tx *storage.Tx, us []storage.Update) error {
+		for _, u := range us {
+			order = append(order, -u.ID)
+		}
+		return nil
+	}
+	handled, more, _, err := db.HandleBatch(ctx, []int64{1, 2, 3, 4}, prepare, func(ctx context.Context, tx *storage.Tx, u *storage.Update) error {
 		order = append(order, u.ID)
 		return send(ctx, tx, u)
 	})
-	if err != nil || len(handled) != 3 || fmt.Sprint(order) != "[20 21 23]" || pending() != 3 {
+	if err != nil || len(handled) != 3 || fmt.Sprint(order) != "[-20 -21 -23 20 21 23]" || pending() != 3 {
 		t.Fatalf("batch: handled %d in order %v, %v, %d messages", len(handled), order, err, pending())
 	}
 	if fmt.Sprint(more) != "[1]" {
@@ -331,7 +338,7 @@ func TestWorkersRacingForAChatHandleEachUpdateOnce(t *testing.T) {
 				if w%2 == 0 {
 					_, _, err = db.HandleNext(ctx, all[w/2%chats], handle)
 				} else {
-					_, _, _, err = db.HandleBatch(ctx, all, handle)
+					_, _, _, err = db.HandleBatch(ctx, all, nil, handle)
 				}
 				if err != nil {
 					errs <- err

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/lib/pq"
@@ -33,6 +34,9 @@ type User struct {
 	// Recent is how many updates the user sent within the window TouchUser
 	// was given, the one being handled included. Not a column.
 	Recent int `db:"recent_updates"`
+	// Expert tells that the user is an expert of a centre in use, as
+	// TouchUser found. Not a column.
+	Expert bool `db:"expert"`
 }
 
 // IsModerator reports whether the user may moderate.
@@ -43,17 +47,84 @@ const userColumns = `id, username, first_name, last_name, telegram_language, lan
 
 // TouchUser records a user as Telegram describes them now and returns the
 // whole row, with how many updates they sent within window (for the flood
-// check, in the same statement). A user who writes to the bot can be
-// reached again, so any mark of having blocked the bot is cleared. A user
-// who is already recorded so is only read: most updates come from users
-// who have not changed, and rewriting their row each time would cost a
-// write per update.
+// check, in the same statement) and whether they are an expert. A user
+// who writes to the bot can be reached again, so any mark of having
+// blocked the bot is cleared. A user who is already recorded so is only
+// read: most updates come from users who have not changed, and rewriting
+// their row each time would cost a write per update.
+//
+// A user TouchUsers recorded earlier in the transaction, as described the
+// same, is returned from that, once, without another statement.
 func (tx *Tx) TouchUser(ctx context.Context, u User, window time.Duration) (*User, error) {
-	var got User
-	err := tx.get(ctx, &got, `
+	for i, t := range tx.touched {
+		if t.as == u && t.window == window {
+			tx.touched = append(tx.touched[:i], tx.touched[i+1:]...)
+			return t.user, nil
+		}
+	}
+	got, err := tx.touchUsers(ctx, []User{u}, window)
+	if err != nil {
+		return nil, err
+	}
+	if len(got) == 0 {
+		// Another transaction is adding the same new user and has not
+		// committed: this statement's snapshot sees neither its row nor one
+		// of its own. Retrying the update finds the row.
+		return nil, fmt.Errorf("storage: touch user %d: the user is being added by another transaction", u.ID)
+	}
+	return got[0], nil
+}
+
+// TouchUsers is TouchUser for several users at once, in one statement, as
+// for the updates of a batch: each is then returned by the transaction's
+// next TouchUser of them, as described the same, without a statement of
+// its own. A user given twice is recorded once.
+func (tx *Tx) TouchUsers(ctx context.Context, users []User, window time.Duration) error {
+	seen := map[int64]bool{}
+	var unique []User
+	for _, u := range users {
+		if !seen[u.ID] {
+			seen[u.ID] = true
+			unique = append(unique, u)
+		}
+	}
+	got, err := tx.touchUsers(ctx, unique, window)
+	if err != nil {
+		return err
+	}
+	byID := make(map[int64]*User, len(got))
+	for _, u := range got {
+		byID[u.ID] = u
+	}
+	for _, u := range unique {
+		if t, ok := byID[u.ID]; ok {
+			tx.touched = append(tx.touched, touching{as: u, window: window, user: t})
+		}
+	}
+	return nil
+}
+
+// touching is a user TouchUsers recorded, as they were described to it.
+type touching struct {
+	as     User
+	window time.Duration
+	user   *User
+}
+
+// touchUsers records users, each id at most once, in order of id so that
+// two transactions adding the same new users lock them in the same order.
+func (tx *Tx) touchUsers(ctx context.Context, users []User, window time.Duration) ([]*User, error) {
+	sort.Slice(users, func(i, j int) bool { return users[i].ID < users[j].ID })
+	n := len(users)
+	ids, usernames, firsts, lasts, langs := make([]int64, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	for i, u := range users {
+		ids[i], usernames[i], firsts[i], lasts[i], langs[i] = u.ID, u.Username, u.FirstName, u.LastName, u.TelegramLanguage
+	}
+	var got []*User
+	err := tx.sel(ctx, &got, `
 		WITH touched AS (
 			INSERT INTO users (id, username, first_name, last_name, telegram_language)
-			VALUES ($1, $2, $3, $4, $5)
+			SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[])
 			ON CONFLICT (id) DO UPDATE SET
 				username = EXCLUDED.username,
 				first_name = EXCLUDED.first_name,
@@ -67,19 +138,21 @@ func (tx *Tx) TouchUser(ctx context.Context, u User, window time.Duration) (*Use
 				OR users.unreachable_since IS NOT NULL
 			RETURNING `+userColumns+`
 		)
-		SELECT u.*, (
-			SELECT count(*) FROM inbox WHERE user_id = $1 AND received_at > now() - $6 * interval '1 millisecond'
-		) AS recent_updates
+		SELECT u.*,
+			(SELECT count(*) FROM inbox WHERE user_id = u.id AND received_at > now() - $6 * interval '1 millisecond') AS recent_updates,
+			EXISTS (
+				SELECT FROM experts e JOIN centres c ON c.id = e.centre_id
+				WHERE e.user_id = u.id AND c.retired_at IS NULL) AS expert
 		FROM (
 			SELECT `+userColumns+` FROM touched
 			UNION ALL
-			SELECT `+userColumns+` FROM users WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM touched)
+			SELECT `+userColumns+` FROM users WHERE id = ANY($1) AND id NOT IN (SELECT id FROM touched)
 		) u`,
-		u.ID, u.Username, u.FirstName, u.LastName, u.TelegramLanguage, window.Milliseconds())
+		pq.Array(ids), pq.Array(usernames), pq.Array(firsts), pq.Array(lasts), pq.Array(langs), window.Milliseconds())
 	if err != nil {
-		return nil, fmt.Errorf("storage: touch user %d: %w", u.ID, dbErr(err))
+		return nil, fmt.Errorf("storage: touch %d users: %w", n, dbErr(err))
 	}
-	return &got, nil
+	return got, nil
 }
 
 // User returns a user by Telegram id.

@@ -1,0 +1,62 @@
+package storage_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/lib/pq"
+
+	"github.com/atameken/expertbot/storage"
+	"github.com/atameken/expertbot/storage/storagetest"
+)
+
+func TestEnqueueKeepsTheOrderOfCalls(t *testing.T) {
+	db, _ := storagetest.NewDB(t)
+	ctx := context.Background()
+	var queued [][]int64
+	db.OnQueued(func(chats []int64) { queued = append(queued, chats) })
+	msg := func(chat int64, text string) storage.Message {
+		return storage.Message{ChatID: chat, Method: "sendMessage", Params: storage.Params{"text": text}}
+	}
+	var ids []int64
+	err := db.InTx(ctx, func(tx *storage.Tx) error {
+		if err := tx.Enqueue(ctx, msg(1, "a"), msg(2, "b")); err != nil {
+			return err
+		}
+		var err error
+		if ids, err = tx.EnqueueIDs(ctx, msg(1, "c")); err != nil {
+			return err
+		}
+		return tx.Enqueue(ctx, msg(1, "d"))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var texts []string
+	var last int64
+	err = db.SQL().QueryRow(`
+		SELECT array_agg(params->>'text' ORDER BY id), max(id) FILTER (WHERE params->>'text' = 'c')
+		FROM outbox`).Scan(pq.Array(&texts), &last)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := fmt.Sprint(texts), "[a b c d]"; got != want {
+		t.Errorf("calls in the order of their ids: %s, want %s", got, want)
+	}
+	if len(ids) != 1 || ids[0] != last {
+		t.Errorf("EnqueueIDs returned %v, the call's id is %d", ids, last)
+	}
+	if got, want := fmt.Sprint(queued), "[[1 2 1 1]]"; got != want {
+		t.Errorf("chats told after the commit: %s, want %s", got, want)
+	}
+
+	// A transaction rolled back writes nothing, kept back or not.
+	err = db.InTx(ctx, func(tx *storage.Tx) error {
+		tx.Enqueue(ctx, msg(3, "e"))
+		return fmt.Errorf("boom")
+	})
+	if st, _ := db.OutboxStats(ctx); err == nil || st.Pending != 4 {
+		t.Fatalf("after a rollback: %v, %d calls pending, want 4", err, st.Pending)
+	}
+}

@@ -1,0 +1,82 @@
+package storage_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/atameken/expertbot/storage"
+	"github.com/atameken/expertbot/storage/storagetest"
+)
+
+func TestTouchUsersAnswersEachTouchUserOnce(t *testing.T) {
+	db, _ := storagetest.NewDB(t)
+	ctx := context.Background()
+	db.SaveUpdates(ctx, []storage.Update{
+		{ID: 1, ChatID: 1, UserID: 1, Kind: "message", Payload: []byte(`{}`)},
+		{ID: 2, ChatID: 1, UserID: 1, Kind: "message", Payload: []byte(`{}`)},
+		{ID: 3, ChatID: 2, UserID: 2, Kind: "message", Payload: []byte(`{}`)},
+	})
+	err := db.InTx(ctx, func(tx *storage.Tx) error {
+		if _, err := tx.TouchUser(ctx, storage.User{ID: 1, FirstName: "Aida"}, 0); err != nil {
+			return err
+		}
+		if err := tx.SetReachable(ctx, 1, false, "blocked the bot"); err != nil {
+			return err
+		}
+		if _, err := tx.TouchUser(ctx, storage.User{ID: 3, FirstName: "Dana"}, 0); err != nil {
+			return err
+		}
+		// Dana is an expert; Aida only of a centre no longer in use.
+		mining, err := tx.CentreByCode(ctx, "mining")
+		if err != nil {
+			return err
+		}
+		if err := tx.AddExpert(ctx, 3, mining.ID); err != nil {
+			return err
+		}
+		health, err := tx.Retire(ctx, "centres", "health")
+		if err != nil {
+			return err
+		}
+		return tx.AddExpert(ctx, 1, health.ID)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	err = db.InTx(ctx, func(tx *storage.Tx) error {
+		aida := storage.User{ID: 1, FirstName: "Aida", TelegramLanguage: "kk"}
+		bolat := storage.User{ID: 2, FirstName: "Bolat"}
+		if err := tx.TouchUsers(ctx, []storage.User{bolat, aida, aida}, time.Minute); err != nil {
+			return err
+		}
+		for _, c := range []struct {
+			as     storage.User
+			window time.Duration
+			want   storage.User
+		}{
+			// Each as recorded: Aida's new language, and she can be reached
+			// again; Bolat added. Aida was given twice and is taken twice.
+			{aida, time.Minute, storage.User{ID: 1, FirstName: "Aida", TelegramLanguage: "kk", Role: storage.RoleEntrepreneur, Recent: 2}},
+			{bolat, time.Minute, storage.User{ID: 2, FirstName: "Bolat", Role: storage.RoleEntrepreneur, Recent: 1}},
+			{aida, time.Minute, storage.User{ID: 1, FirstName: "Aida", TelegramLanguage: "kk", Role: storage.RoleEntrepreneur, Recent: 2}},
+			// Described otherwise, or counted over another window: recorded anew.
+			{storage.User{ID: 2, FirstName: "Bolat", Username: "bolat"}, 0, storage.User{ID: 2, FirstName: "Bolat", Username: "bolat", Role: storage.RoleEntrepreneur}},
+			// Dana was not in the batch.
+			{storage.User{ID: 3, FirstName: "Dana"}, time.Minute, storage.User{ID: 3, FirstName: "Dana", Role: storage.RoleEntrepreneur, Expert: true}},
+		} {
+			got, err := tx.TouchUser(ctx, c.as, c.window)
+			if err != nil {
+				return err
+			}
+			if *got != c.want {
+				t.Errorf("TouchUser(%+v) = %+v, want %+v", c.as, *got, c.want)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
