@@ -23,9 +23,9 @@ type chatQueue struct {
 type chatState uint8
 
 const (
-	chatQueued  chatState = iota + 1 // waiting for a worker
-	chatWorked                       // with a worker
-	chatMissed                       // with a worker, and updates arrived meanwhile
+	chatQueued chatState = iota + 1 // waiting for a worker
+	chatWorked                      // with a worker
+	chatMissed                      // with a worker, and updates arrived meanwhile
 )
 
 func newChatQueue() *chatQueue {

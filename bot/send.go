@@ -385,8 +385,12 @@ func (s *sender) claim(ctx context.Context, now time.Time, free int, chats []int
 		later(releaseAt.Sub(now))
 	}
 	read := 0
+	seen := map[int64]bool{}
 	pick := func(cands []storage.Message) []storage.Message {
 		read = len(cands)
+		for _, m := range cands {
+			seen[m.ChatID] = true
+		}
 		// First the calls that may go at once; then, with slots to spare,
 		// those whose turn comes within sendHorizon.
 		var picked []storage.Message
@@ -415,7 +419,16 @@ func (s *sender) claim(ctx context.Context, now time.Time, free int, chats []int
 		return picked
 	}
 	if chats != nil {
-		msgs, err = s.db.ClaimChats(ctx, chats, sendLease, pick)
+		msgs, err = s.db.ClaimChats(ctx, chats, free, sendLease, pick)
+		if err == nil && read == free {
+			// The claim stopped at the slots free: the chats it did not
+			// reach may have calls to go.
+			for _, chat := range chats {
+				if !seen[chat] {
+					s.targets[chat] = true
+				}
+			}
+		}
 		return msgs, retryAt, false, err
 	}
 	// Chats the limits hold back are left out of the candidates, so that a

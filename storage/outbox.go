@@ -5,6 +5,7 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/lib/pq"
@@ -178,31 +179,73 @@ func (db *DB) ClaimMessages(ctx context.Context, limit int, skip []int64, lease 
 	return db.claim(ctx, cands, lease, pick)
 }
 
-// ClaimChats is ClaimMessages for the given chats only: the candidates are
-// their oldest waiting calls, found by chat, where ClaimMessages reads the
-// queue from its oldest call on. A sender that knows which chats may go
-// (those it was told of, those the limits let go again) reads a few index
-// entries for each, rather than the calls of every chat the limits still
-// hold back, which under a backlog are most of the queue.
-func (db *DB) ClaimChats(ctx context.Context, chats []int64, lease time.Duration, pick func([]Message) []Message) ([]Message, error) {
-	var cands []Message
-	err := db.sel(ctx, &cands, `
-		SELECT o.id, o.chat_id, o.method, o.priority, o.attempts, o.created_at
-		FROM unnest($1::bigint[]) AS c (chat_id)
-		CROSS JOIN LATERAL (
-			SELECT id, chat_id, method, priority, attempts, created_at, not_before, claimed_until FROM outbox
-			WHERE status = 'pending' AND chat_id = c.chat_id
-			ORDER BY id
-			LIMIT 1) o
-		WHERE o.not_before <= now() AND (o.claimed_until IS NULL OR o.claimed_until < now())
-		ORDER BY o.priority, o.id`, pq.Array(chats))
+// ClaimChats is ClaimMessages for the given chats only, and at most limit
+// of them: the candidates are their oldest waiting calls, found by chat,
+// where ClaimMessages reads the queue from its oldest call on. A sender
+// that knows which chats may go (those it was told of, those the limits
+// let go again) reads a few index entries for each, rather than the calls
+// of every chat the limits still hold back, which under a backlog are most
+// of the queue.
+//
+// The candidates are claimed as they are read, in one statement, and pick
+// chooses among them afterwards; those it leaves are given back at once.
+// The sender asks only for chats the limits let go, so pick seldom leaves
+// one, and a call takes one statement to claim rather than two.
+func (db *DB) ClaimChats(ctx context.Context, chats []int64, limit int, lease time.Duration, pick func([]Message) []Message) ([]Message, error) {
+	var claimed []Message
+	err := db.sel(ctx, &claimed, `
+		WITH due AS (
+			SELECT o.id FROM unnest($1::bigint[]) AS c (chat_id)
+			CROSS JOIN LATERAL (
+				SELECT id, priority, not_before, claimed_until FROM outbox
+				WHERE status = 'pending' AND chat_id = c.chat_id
+				ORDER BY id
+				LIMIT 1) o
+			WHERE o.not_before <= now() AND (o.claimed_until IS NULL OR o.claimed_until < now())
+			ORDER BY o.priority, o.id
+			LIMIT $2)
+		UPDATE outbox o SET claimed_until = now() + $3 * interval '1 millisecond', attempts = o.attempts + 1
+		FROM due
+		WHERE o.id = due.id AND o.status = 'pending' AND (o.claimed_until IS NULL OR o.claimed_until < now())
+		RETURNING `+claimedColumns, pq.Array(chats), limit, lease.Milliseconds())
 	if err != nil {
-		return nil, fmt.Errorf("storage: select due calls of %d chats: %w", len(chats), dbErr(err))
+		return nil, fmt.Errorf("storage: claim calls of %d chats: %w", len(chats), dbErr(err))
 	}
-	return db.claim(ctx, cands, lease, pick)
+	sort.Slice(claimed, func(i, j int) bool {
+		a, b := claimed[i], claimed[j]
+		return a.Priority < b.Priority || a.Priority == b.Priority && a.ID < b.ID
+	})
+	picked := pick(claimed)
+	chosen := make(map[int64]bool, len(picked))
+	for _, m := range picked {
+		chosen[m.ID] = true
+	}
+	var left []int64
+	for _, m := range claimed {
+		if !chosen[m.ID] {
+			left = append(left, m.ID)
+		}
+	}
+	if len(left) > 0 {
+		_, err := db.exec(ctx, `
+			UPDATE outbox SET claimed_until = NULL, attempts = attempts - 1
+			WHERE id = ANY($1) AND status = 'pending'`, pq.Array(left))
+		if err != nil {
+			return nil, fmt.Errorf("storage: give back %d calls: %w", len(left), dbErr(err))
+		}
+	}
+	return picked, nil
 }
 
-// claim claims the candidates pick chooses, for ClaimMessages and ClaimChats.
+// claimedColumns are what a claim returns of each call: the whole call,
+// the Telegram id of the message it edits, and whether another call of
+// its chat waits behind it.
+const claimedColumns = `o.id, o.chat_id, o.method, o.params, o.file_field, o.file_name, o.file_data,
+	o.priority, COALESCE(o.edit_of, 0) AS edit_of, o.attempts, o.created_at,
+	COALESCE((SELECT t.message_id FROM outbox t WHERE t.id = o.edit_of), 0) AS edit_target,
+	EXISTS (SELECT FROM outbox n WHERE n.status = 'pending' AND n.chat_id = o.chat_id AND n.id > o.id) AS more`
+
+// claim claims the candidates pick chooses, for ClaimMessages.
 func (db *DB) claim(ctx context.Context, cands []Message, lease time.Duration, pick func([]Message) []Message) ([]Message, error) {
 	picked := pick(cands)
 	if len(picked) == 0 {
@@ -216,10 +259,7 @@ func (db *DB) claim(ctx context.Context, cands []Message, lease time.Duration, p
 	err := db.sel(ctx, &claimed, `
 		UPDATE outbox o SET claimed_until = now() + $2 * interval '1 millisecond', attempts = o.attempts + 1
 		WHERE o.id = ANY($1) AND o.status = 'pending' AND (o.claimed_until IS NULL OR o.claimed_until < now())
-		RETURNING o.id, o.chat_id, o.method, o.params, o.file_field, o.file_name, o.file_data,
-			o.priority, COALESCE(o.edit_of, 0) AS edit_of, o.attempts, o.created_at,
-			COALESCE((SELECT t.message_id FROM outbox t WHERE t.id = o.edit_of), 0) AS edit_target,
-			EXISTS (SELECT FROM outbox n WHERE n.status = 'pending' AND n.chat_id = o.chat_id AND n.id > o.id) AS more`,
+		RETURNING `+claimedColumns,
 		pq.Array(ids), lease.Milliseconds())
 	if err != nil {
 		return nil, fmt.Errorf("storage: claim %d calls: %w", len(ids), dbErr(err))

@@ -235,28 +235,43 @@ func TestClaimMessagesTakesEachChatsOldestFirst(t *testing.T) {
 func TestClaimChatsTakesOnlyTheirOldestCalls(t *testing.T) {
 	db, ctx := newDBWithCalls(t)
 	all := func(c []storage.Message) []storage.Message { return c }
-	got, err := db.ClaimChats(ctx, []int64{1, 3, 4}, time.Minute, all)
+	none := func(c []storage.Message) []storage.Message { return nil }
+	texts := func(ms []storage.Message) []string {
+		var out []string
+		for _, m := range ms {
+			out = append(out, m.Params["text"])
+		}
+		return out
+	}
+
+	// What pick leaves is given back: claimable again, not counted as tried.
+	if got, err := db.ClaimChats(ctx, []int64{1, 3}, 8, time.Minute, none); err != nil || len(got) != 0 {
+		t.Fatalf("pick chose none: claimed %v, %v", texts(got), err)
+	}
+	// At most limit, interactive replies first.
+	got, err := db.ClaimChats(ctx, []int64{1, 3}, 1, time.Minute, all)
+	if err != nil || !slices.Equal(texts(got), []string{"3a"}) || got[0].Attempts != 1 {
+		t.Fatalf("claimed %v (%v), want [3a] on its first attempt", got, err)
+	}
+	got, err = db.ClaimChats(ctx, []int64{1, 3, 4}, 8, time.Minute, all)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var texts []string
-	for _, m := range got {
-		texts = append(texts, m.Params["text"])
-	}
-	// Chat 2 was not asked for, chat 4 has nothing; chat 1's interactive
-	// reply waits behind its older bulk message.
-	if !slices.Equal(texts, []string{"3a", "1a"}) || !got[1].More || got[0].More {
-		t.Fatalf("claimed %v (More %v), want [3a 1a] with 1b behind 1a", texts, got)
+	// Chat 2 was not asked for, chat 3's call is claimed already, chat 4
+	// has nothing; chat 1's interactive reply waits behind its older bulk
+	// message.
+	if !slices.Equal(texts(got), []string{"1a"}) || !got[0].More || got[0].Attempts != 1 {
+		t.Fatalf("claimed %v (%+v), want [1a] with 1b behind it, on its first attempt", texts(got), got)
 	}
 	// A chat whose oldest call is claimed has nothing to claim until it is sent.
-	if again, _ := db.ClaimChats(ctx, []int64{1, 3}, time.Minute, all); len(again) != 0 {
-		t.Fatalf("claimed calls were claimed again: %d", len(again))
+	if again, _ := db.ClaimChats(ctx, []int64{1, 3}, 8, time.Minute, all); len(again) != 0 {
+		t.Fatalf("claimed calls were claimed again: %v", texts(again))
 	}
-	if err := db.MarkSent(ctx, storage.Sent{ID: got[1].ID, MessageID: 42}); err != nil {
+	if err := db.MarkSent(ctx, storage.Sent{ID: got[0].ID, MessageID: 42}); err != nil {
 		t.Fatal(err)
 	}
-	if next, _ := db.ClaimChats(ctx, []int64{1}, time.Minute, all); len(next) != 1 || next[0].Params["text"] != "1b" {
-		t.Fatalf("after 1a was sent, claimed %v, want 1b", next)
+	if next, _ := db.ClaimChats(ctx, []int64{1}, 8, time.Minute, all); !slices.Equal(texts(next), []string{"1b"}) {
+		t.Fatalf("after 1a was sent, claimed %v, want [1b]", texts(next))
 	}
 }
 
