@@ -239,7 +239,7 @@ func TestFloodStormEndsWithEverythingDelivered(t *testing.T) {
 		t.Fatal("the storm never hit the bot")
 	}
 	if st.RateLimited != 0 {
-		t.Fatalf("the bot went over Telegram's limits %d times", st.RateLimited)
+		t.Fatalf("the bot went over Telegram's limits %d times: %q", st.RateLimited, st.Limited)
 	}
 	// A connection for each call in flight and one for getUpdates, reused
 	// from call to call: each new one would be a TLS handshake with Telegram.

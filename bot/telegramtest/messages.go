@@ -117,24 +117,28 @@ func (s *Server) BotMessages(chatID int64) []Message {
 // a chat; call with mu held.
 func (s *Server) limited(c *chatState, now time.Time) *apiError {
 	if now.Before(c.blockedUntil) {
-		s.violations = append(s.violations, fmt.Sprintf("chat %d: called %v before its retry_after ended", c.chat.ID, c.blockedUntil.Sub(now).Round(time.Millisecond)))
-		return s.tooMany(c, now, c.blockedUntil.Sub(now))
+		why := fmt.Sprintf("chat %d: called %v before its retry_after ended", c.chat.ID, c.blockedUntil.Sub(now).Round(time.Millisecond))
+		s.violations = append(s.violations, why)
+		return s.tooMany(c, now, c.blockedUntil.Sub(now), why)
 	}
 	l := s.limits
 	if l.Global > 0 && s.global.count(now, l.GlobalWindow) >= l.Global {
-		return s.tooMany(c, now, l.GlobalWindow-now.Sub(s.global.at[0]))
+		why := fmt.Sprintf("chat %d: the %dth call in all within %v", c.chat.ID, l.Global+1, now.Sub(s.global.at[0]).Round(time.Millisecond))
+		return s.tooMany(c, now, l.GlobalWindow-now.Sub(s.global.at[0]), why)
 	}
 	switch {
 	case c.chat.ID > 0 && l.ChatBurst > 0:
 		c.tokens = math.Min(float64(l.ChatBurst), c.tokens+now.Sub(c.refilled).Seconds()*l.ChatRate)
 		c.refilled = now
 		if c.tokens < 1 {
-			return s.tooMany(c, now, time.Duration((1-c.tokens)/l.ChatRate*float64(time.Second)))
+			why := fmt.Sprintf("chat %d: over its burst of %v", c.chat.ID, l.ChatBurst)
+			return s.tooMany(c, now, time.Duration((1-c.tokens)/l.ChatRate*float64(time.Second)), why)
 		}
 		c.tokens--
 	case c.chat.ID < 0 && l.Group > 0:
 		if c.recent.count(now, l.GroupWindow) >= l.Group {
-			return s.tooMany(c, now, l.GroupWindow-now.Sub(c.recent.at[0]))
+			why := fmt.Sprintf("group %d: the %dth call within %v", c.chat.ID, l.Group+1, l.GroupWindow)
+			return s.tooMany(c, now, l.GroupWindow-now.Sub(c.recent.at[0]), why)
 		}
 		c.recent.add(now)
 	}
@@ -144,12 +148,13 @@ func (s *Server) limited(c *chatState, now time.Time) *apiError {
 	return nil
 }
 
-func (s *Server) tooMany(c *chatState, now time.Time, wait time.Duration) *apiError {
+func (s *Server) tooMany(c *chatState, now time.Time, wait time.Duration, why string) *apiError {
 	secs := int(math.Ceil(wait.Seconds()))
 	if secs < 1 {
 		secs = 1
 	}
 	s.stats.RateLimited++
+	s.stats.Limited = append(s.stats.Limited, now.Format("15:04:05.000")+" "+why)
 	c.blockedUntil = now.Add(time.Duration(secs) * time.Second)
 	return &apiError{status: 429, message: fmt.Sprintf("Too Many Requests: retry after %d", secs), retryAfter: secs}
 }

@@ -72,14 +72,15 @@ var TelegramLimits = Limits{
 
 // Stats counts what happened on the server.
 type Stats struct {
-	Requests    int // every call
-	Sent        int // calls that created or changed a message and succeeded
-	RateLimited int // 429s for going over a limit
-	Injected    int // failures the test asked for
-	Posts       int // webhook requests made
-	PostsFailed int // webhook requests not answered 200
-	MaxPerChat  int // most message calls one chat had in any GlobalWindow
-	Connections int // connections the bot opened to the server
+	Requests    int      // every call
+	Sent        int      // calls that created or changed a message and succeeded
+	RateLimited int      // 429s for going over a limit…
+	Limited     []string // …and which limit, for each
+	Injected    int      // failures the test asked for
+	Posts       int      // webhook requests made
+	PostsFailed int      // webhook requests not answered 200
+	MaxPerChat  int      // most message calls one chat had in any GlobalWindow
+	Connections int      // connections the bot opened to the server
 }
 
 // Request is one call the bot made.
@@ -182,7 +183,9 @@ func (s *Server) Problems() []string {
 func (s *Server) Stats() Stats {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.stats
+	st := s.stats
+	st.Limited = append([]string(nil), s.stats.Limited...)
+	return st
 }
 
 // Requests returns every call made so far.

@@ -314,7 +314,7 @@ func TestTwoReplicasOneKilled(t *testing.T) {
 	summary(t, "updates sent %d, handled %d, duplicated %d, lost %d (one of two replicas killed; %d webhook posts, %d refused while it was down)",
 		s.sent.Load(), handled, duplicated, s.total()-handled, st.Posts, st.PostsFailed)
 	if st.RateLimited != 0 {
-		t.Errorf("two replicas together went over Telegram's limits %d times", st.RateLimited)
+		t.Errorf("two replicas together went over Telegram's limits %d times: %q", st.RateLimited, st.Limited)
 	}
 	ps[1].cmd.Process.Signal(syscall.SIGTERM)
 	if err := <-ps[1].done; err != nil {
