@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -56,7 +57,11 @@ func FuzzSplitMessage(f *testing.F) {
 		if bold {
 			html = "<b>" + html + "</b> <i>" + html + "</i>"
 		}
-		for i, part := range SplitMessage(html, limit) {
+		parts := SplitMessage(html, limit)
+		if whole := splitTokens(html, limit); !slices.Equal(parts, whole) {
+			t.Fatalf("SplitMessage = %q, splitting it token by token gives %q", parts, whole)
+		}
+		for i, part := range parts {
 			n := visible(t, part)
 			if n > limit {
 				t.Fatalf("part %d has %d visible characters, limit %d", i, n, limit)

@@ -60,6 +60,16 @@ func tokenizeHTML(s string) []htmlToken {
 // at the end of one part and opened again at the start of the next, so
 // each part is valid HTML on its own.
 func SplitMessage(html string, limit int) []string {
+	if len(html) <= limit && html != "" && html == strings.TrimSpace(html) {
+		// No longer in bytes than the limit, so no longer in what the user
+		// sees, and nothing to trim: as it is, as most messages are.
+		return []string{html}
+	}
+	return splitTokens(html, limit)
+}
+
+// splitTokens is SplitMessage for a message that may need a break.
+func splitTokens(html string, limit int) []string {
 	toks := tokenizeHTML(html)
 	var parts []string
 	var open []htmlToken // start tags open at the current position

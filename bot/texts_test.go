@@ -44,3 +44,13 @@ func TestLanguageFor(t *testing.T) {
 		}
 	}
 }
+
+func TestEveryTextSplitsAsItIs(t *testing.T) {
+	for key, byLang := range texts {
+		for lang, s := range byLang {
+			if got, whole := SplitMessage(s, MaxMessageLength), splitTokens(s, MaxMessageLength); !slices.Equal(got, whole) {
+				t.Errorf("text %q in %s: SplitMessage = %q, token by token %q", key, lang, got, whole)
+			}
+		}
+	}
+}

@@ -36,7 +36,7 @@ func (db *DB) SaveUpdates(ctx context.Context, updates []Update) (int, error) {
 	}
 	res, err := db.exec(ctx, `
 		INSERT INTO inbox (update_id, chat_id, user_id, kind, payload)
-		SELECT u.id, u.chat, u.usr, u.kind, u.payload::jsonb
+		SELECT u.id, u.chat, u.usr, u.kind, u.payload::json
 		FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[])
 			AS u (id, chat, usr, kind, payload)
 		ON CONFLICT (update_id) DO NOTHING`,
