@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"time"
@@ -105,12 +106,16 @@ func (db *DB) HandleNext(ctx context.Context, chatID int64, fn func(ctx context.
 				EXISTS (
 					SELECT FROM inbox n
 					WHERE n.chat_id = i.chat_id AND n.handled_at IS NULL AND n.parked_at IS NULL
-						AND n.next_attempt_at <= now() AND n.update_id > i.update_id) AS more`, chatID)
+						AND n.next_attempt_at <= now() AND n.update_id > i.update_id) AS more,
+				`+senderColumn+``, chatID, db.window.Milliseconds())
 		if err != nil {
 			return fmt.Errorf("storage: next update of chat %d: %w", chatID, dbErr(err))
 		}
 		if len(next) == 0 {
 			return nil
+		}
+		if err := tx.keepSenders(next); err != nil {
+			return err
 		}
 		handled, more = &next[0].Update, next[0].More
 		return fn(ctx, tx, handled)
@@ -118,11 +123,49 @@ func (db *DB) HandleNext(ctx context.Context, chatID int64, fn func(ctx context.
 	return handled, more, err
 }
 
-// pendingUpdate is an update taken for handling, and whether another
-// update of its chat is due after it.
+// pendingUpdate is an update taken for handling, whether another update
+// of its chat is due after it, and its sender as recorded (senderColumn).
 type pendingUpdate struct {
 	Update
-	More bool `db:"more"`
+	More   bool   `db:"more"`
+	Sender []byte `db:"sender"`
+}
+
+// senderColumn reads, with an update taken, its sender as TouchUser
+// returns them for the window in $2, as JSON (NULL for a sender not yet
+// recorded), so that the handler's TouchUser of a sender whose
+// description has not changed costs no statement of its own: for a
+// message or a button press, the one statement of its handling that is
+// not the update's own. It follows the update's i.user_id.
+const senderColumn = `(
+	SELECT to_json(s) FROM (
+		SELECT ` + userColumns + `,
+			(SELECT count(*) FROM inbox r WHERE r.user_id = u.id AND r.received_at > now() - $2 * interval '1 millisecond') AS recent_updates,
+			EXISTS (
+				SELECT FROM experts e JOIN centres c ON c.id = e.centre_id
+				WHERE e.user_id = u.id AND c.retired_at IS NULL) AS expert
+		FROM users u WHERE u.id = i.user_id) s) AS sender`
+
+// SetFloodWindow sets the window over which the updates taken for
+// handling read their senders' recent updates: TouchUser with the same
+// window then needs no statement for a sender described as recorded. Set
+// it before the database is used.
+func (db *DB) SetFloodWindow(window time.Duration) { db.window = window }
+
+// keepSenders keeps the senders read with the updates taken, for
+// TouchUser.
+func (tx *Tx) keepSenders(taken []pendingUpdate) error {
+	for _, t := range taken {
+		if t.Sender == nil {
+			continue
+		}
+		var u User
+		if err := json.Unmarshal(t.Sender, &u); err != nil {
+			return fmt.Errorf("storage: read the sender of update %d: %w", t.ID, err)
+		}
+		tx.senders = append(tx.senders, touching{as: u.described(), window: tx.db.window, user: &u})
+	}
+	return nil
 }
 
 // HandleBatch handles the oldest due update of each of several chats in
@@ -154,9 +197,13 @@ func (db *DB) HandleBatch(ctx context.Context, chatIDs []int64, prepare func(ctx
 					AND pg_try_advisory_xact_lock(chat_id)
 				ORDER BY chat_id, update_id) n
 			WHERE i.update_id = n.update_id AND COALESCE(i.handled_at, i.parked_at) IS NULL
-			RETURNING i.update_id, i.chat_id, i.user_id, i.kind, i.payload, i.attempts, n.due > 1 AS more`, pq.Array(chatIDs))
+			RETURNING i.update_id, i.chat_id, i.user_id, i.kind, i.payload, i.attempts, n.due > 1 AS more,
+				`+senderColumn, pq.Array(chatIDs), db.window.Milliseconds())
 		if err != nil {
 			return fmt.Errorf("storage: next updates of %d chats: %w", len(chatIDs), dbErr(err))
+		}
+		if err := tx.keepSenders(next); err != nil {
+			return err
 		}
 		sort.Slice(next, func(i, j int) bool { return next[i].ID < next[j].ID })
 		if prepare != nil && len(next) > 0 {

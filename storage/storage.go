@@ -30,6 +30,7 @@ type DB struct {
 	db     *sqlx.DB
 	stmts  sync.Map            // query → *sqlx.Stmt, prepared once and reused on every connection
 	queued func(chats []int64) // called after each commit that queued outgoing calls
+	window time.Duration       // the flood window senders are read with (SetFloodWindow)
 }
 
 // Open connects to PostgreSQL and checks that it answers. An empty dsn
@@ -128,6 +129,7 @@ type Tx struct {
 
 	unwritten []Message  // calls Enqueue keeps until the commit
 	touched   []touching // users TouchUsers recorded, each until TouchUser takes it
+	senders   []touching // the senders of the updates taken, as they are recorded
 }
 
 // Every statement runs as a prepared statement, prepared the first time

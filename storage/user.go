@@ -19,24 +19,30 @@ const (
 
 // User is a Telegram user who has talked to the bot.
 type User struct {
-	ID                int64      `db:"id"`
-	Username          string     `db:"username"`
-	FirstName         string     `db:"first_name"`
-	LastName          string     `db:"last_name"`
-	TelegramLanguage  string     `db:"telegram_language"`
-	Language          string     `db:"language"` // kk, ru, en; empty until chosen
-	Role              string     `db:"role"`
-	UnreachableSince  *time.Time `db:"unreachable_since"`
-	UnreachableReason string     `db:"unreachable_reason"`
-	BannedAt          *time.Time `db:"banned_at"`
-	BanReason         string     `db:"ban_reason"`
+	ID                int64      `db:"id" json:"id"`
+	Username          string     `db:"username" json:"username"`
+	FirstName         string     `db:"first_name" json:"first_name"`
+	LastName          string     `db:"last_name" json:"last_name"`
+	TelegramLanguage  string     `db:"telegram_language" json:"telegram_language"`
+	Language          string     `db:"language" json:"language"` // kk, ru, en; empty until chosen
+	Role              string     `db:"role" json:"role"`
+	UnreachableSince  *time.Time `db:"unreachable_since" json:"unreachable_since"`
+	UnreachableReason string     `db:"unreachable_reason" json:"unreachable_reason"`
+	BannedAt          *time.Time `db:"banned_at" json:"banned_at"`
+	BanReason         string     `db:"ban_reason" json:"ban_reason"`
 
 	// Recent is how many updates the user sent within the window TouchUser
 	// was given, the one being handled included. Not a column.
-	Recent int `db:"recent_updates"`
+	Recent int `db:"recent_updates" json:"recent_updates"`
 	// Expert tells that the user is an expert of a centre in use, as
 	// TouchUser found. Not a column.
-	Expert bool `db:"expert"`
+	Expert bool `db:"expert" json:"expert"`
+}
+
+// described is the user as Telegram describes them, the part TouchUser
+// records.
+func (u *User) described() User {
+	return User{ID: u.ID, Username: u.Username, FirstName: u.FirstName, LastName: u.LastName, TelegramLanguage: u.TelegramLanguage}
 }
 
 // IsModerator reports whether the user may moderate.
@@ -54,13 +60,12 @@ const userColumns = `id, username, first_name, last_name, telegram_language, lan
 // their row each time would cost a write per update.
 //
 // A user TouchUsers recorded earlier in the transaction, as described the
-// same, is returned from that, once, without another statement.
+// same, is returned from that, once, without another statement; so is the
+// sender of an update taken for handling (SetFloodWindow), when the
+// description is the one recorded and the user can be reached.
 func (tx *Tx) TouchUser(ctx context.Context, u User, window time.Duration) (*User, error) {
-	for i, t := range tx.touched {
-		if t.as == u && t.window == window {
-			tx.touched = append(tx.touched[:i], tx.touched[i+1:]...)
-			return t.user, nil
-		}
+	if known := tx.recorded(u, window); known != nil {
+		return known, nil
 	}
 	got, err := tx.touchUsers(ctx, []User{u}, window)
 	if err != nil {
@@ -83,7 +88,7 @@ func (tx *Tx) TouchUsers(ctx context.Context, users []User, window time.Duration
 	seen := map[int64]bool{}
 	var unique []User
 	for _, u := range users {
-		if !seen[u.ID] {
+		if !seen[u.ID] && !tx.hasSender(u, window) {
 			seen[u.ID] = true
 			unique = append(unique, u)
 		}
@@ -104,11 +109,44 @@ func (tx *Tx) TouchUsers(ctx context.Context, users []User, window time.Duration
 	return nil
 }
 
-// touching is a user TouchUsers recorded, as they were described to it.
+// recorded takes the user TouchUsers recorded, or the sender of an update
+// taken, that serves TouchUser(u, window); nil when there is none.
+func (tx *Tx) recorded(u User, window time.Duration) *User {
+	for _, list := range []*[]touching{&tx.touched, &tx.senders} {
+		for i, t := range *list {
+			if t.serves(u, window) {
+				*list = append((*list)[:i], (*list)[i+1:]...)
+				return t.user
+			}
+		}
+	}
+	return nil
+}
+
+// hasSender reports whether the sender of an update taken serves
+// TouchUser(u, window).
+func (tx *Tx) hasSender(u User, window time.Duration) bool {
+	for _, t := range tx.senders {
+		if t.serves(u, window) {
+			return true
+		}
+	}
+	return false
+}
+
+// touching is a user as recorded, as they were described, with their
+// recent updates counted over window.
 type touching struct {
 	as     User
 	window time.Duration
 	user   *User
+}
+
+// serves reports whether t is what TouchUser(u, window) would return: the
+// user described the same, counted over the same window, and not marked
+// unreachable (which TouchUser clears).
+func (t touching) serves(u User, window time.Duration) bool {
+	return t.as == u && t.window == window && t.user.UnreachableSince == nil
 }
 
 // touchUsers records users, each id at most once, in order of id so that

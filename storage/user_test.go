@@ -80,3 +80,59 @@ func TestTouchUsersAnswersEachTouchUserOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestTheSenderOfAnUpdateTakenNeedsNoRecording(t *testing.T) {
+	db, _ := storagetest.NewDB(t)
+	ctx := context.Background()
+	db.SetFloodWindow(time.Minute)
+	aida := storage.User{ID: 1, FirstName: "Aida"}
+	err := db.InTx(ctx, func(tx *storage.Tx) error {
+		_, err := tx.TouchUser(ctx, aida, time.Minute)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.SaveUpdates(ctx, []storage.Update{
+		{ID: 1, ChatID: 1, UserID: 1, Kind: "message", Payload: []byte(`{}`)},
+		{ID: 2, ChatID: 1, UserID: 1, Kind: "message", Payload: []byte(`{}`)},
+		{ID: 3, ChatID: 1, UserID: 1, Kind: "message", Payload: []byte(`{}`)},
+	})
+
+	// Another transaction holds Aida's row: recording her would wait for it.
+	held, err := db.SQL().BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Rollback()
+	if _, err := held.ExecContext(ctx, `SELECT FROM users WHERE id = 1 FOR UPDATE`); err != nil {
+		t.Fatal(err)
+	}
+	touch := func(as storage.User) (*storage.User, error) {
+		var got *storage.User
+		tctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		defer cancel()
+		_, _, err := db.HandleNext(tctx, 1, func(ctx context.Context, tx *storage.Tx, u *storage.Update) error {
+			var err error
+			got, err = tx.TouchUser(ctx, as, time.Minute)
+			return err
+		})
+		return got, err
+	}
+	got, err := touch(aida)
+	if err != nil {
+		t.Fatalf("the sender of the update taken, described as recorded: %v", err)
+	}
+	if want := (storage.User{ID: 1, FirstName: "Aida", Role: storage.RoleEntrepreneur, Recent: 3}); *got != want {
+		t.Fatalf("TouchUser = %+v, want %+v", *got, want)
+	}
+	// Described otherwise, she is recorded anew, which waits for her row.
+	if _, err := touch(storage.User{ID: 1, FirstName: "Aida", LastName: "B"}); err == nil {
+		t.Fatal("a sender described otherwise was not recorded anew")
+	}
+	held.Rollback()
+	got, err = touch(storage.User{ID: 1, FirstName: "Aida", LastName: "B"})
+	if err != nil || got.LastName != "B" {
+		t.Fatalf("TouchUser of a sender described otherwise = %+v, %v", got, err)
+	}
+}
