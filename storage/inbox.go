@@ -107,7 +107,7 @@ func (db *DB) HandleNext(ctx context.Context, chatID int64, fn func(ctx context.
 					SELECT FROM inbox n
 					WHERE n.chat_id = i.chat_id AND n.handled_at IS NULL AND n.parked_at IS NULL
 						AND n.next_attempt_at <= now() AND n.update_id > i.update_id) AS more,
-				`+senderColumn+``, chatID, db.window.Milliseconds())
+				`+senderColumn, chatID, db.window.Milliseconds())
 		if err != nil {
 			return fmt.Errorf("storage: next update of chat %d: %w", chatID, dbErr(err))
 		}

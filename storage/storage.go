@@ -87,9 +87,9 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 // on a new database, marking calls sent read the whole outbox (a hash
 // join over a sequential scan, 290 buffers a call once the outbox held
 // 20,000 calls) until autovacuum's next ANALYZE, up to a minute later.
-// Every statement of the bot finds its rows through an index, so the
-// planner is told to prefer them (enable_seqscan off: a table with no
-// index that serves is still read whole).
+// The statements of the bot's work find their rows through indexes, so
+// the planner is told to prefer them: enable_seqscan off makes reading a
+// whole table its last resort, not a thing forbidden.
 var planning = map[string]string{
 	"plan_cache_mode": "force_generic_plan",
 	"enable_seqscan":  "off",

@@ -93,6 +93,9 @@ func (tx *Tx) TouchUsers(ctx context.Context, users []User, window time.Duration
 			unique = append(unique, u)
 		}
 	}
+	if len(unique) == 0 {
+		return nil
+	}
 	got, err := tx.touchUsers(ctx, unique, window)
 	if err != nil {
 		return err
