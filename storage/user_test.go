@@ -131,8 +131,30 @@ func TestTheSenderOfAnUpdateTakenNeedsNoRecording(t *testing.T) {
 		t.Fatal("a sender described otherwise was not recorded anew")
 	}
 	held.Rollback()
-	got, err = touch(storage.User{ID: 1, FirstName: "Aida", LastName: "B"})
+	aida.LastName = "B"
+	got, err = touch(aida)
 	if err != nil || got.LastName != "B" {
 		t.Fatalf("TouchUser of a sender described otherwise = %+v, %v", got, err)
+	}
+
+	// A banned sender comes back banned; one marked unreachable is recorded
+	// anew, which clears the mark.
+	err = db.InTx(ctx, func(tx *storage.Tx) error {
+		if err := tx.Ban(ctx, 1, "spam"); err != nil {
+			return err
+		}
+		return tx.SetReachable(ctx, 1, false, "blocked the bot")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.SaveUpdates(ctx, []storage.Update{{ID: 4, ChatID: 1, UserID: 1, Kind: "message", Payload: []byte(`{}`)}})
+	got, err = touch(aida)
+	if err != nil || got.BannedAt == nil || got.BanReason != "spam" || got.UnreachableSince != nil {
+		t.Fatalf("TouchUser of a banned sender who had blocked the bot = %+v, %v", got, err)
+	}
+	db.SaveUpdates(ctx, []storage.Update{{ID: 5, ChatID: 1, UserID: 1, Kind: "message", Payload: []byte(`{}`)}})
+	if got, err = touch(aida); err != nil || got.BannedAt == nil {
+		t.Fatalf("TouchUser of a banned sender, read with the update = %+v, %v", got, err)
 	}
 }
