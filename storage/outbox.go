@@ -189,6 +189,7 @@ func (db *DB) ClaimMessages(ctx context.Context, limit int, skip []int64, lease 
 //
 // The candidates are claimed as they are read, in one statement, and pick
 // chooses among them afterwards; those it leaves are given back at once.
+// When giving them back fails, the chosen are returned with the error.
 // The sender asks only for chats the limits let go, so pick seldom leaves
 // one, and a call takes one statement to claim rather than two.
 func (db *DB) ClaimChats(ctx context.Context, chats []int64, limit int, lease time.Duration, pick func([]Message) []Message) ([]Message, error) {
@@ -231,7 +232,9 @@ func (db *DB) ClaimChats(ctx context.Context, chats []int64, limit int, lease ti
 			UPDATE outbox SET claimed_until = NULL, attempts = attempts - 1
 			WHERE id = ANY($1) AND status = 'pending'`, pq.Array(left))
 		if err != nil {
-			return nil, fmt.Errorf("storage: give back %d calls: %w", len(left), dbErr(err))
+			// The chosen are claimed all the same, and are the caller's to
+			// send; the others wait for their lease.
+			return picked, fmt.Errorf("storage: give back %d calls: %w", len(left), dbErr(err))
 		}
 	}
 	return picked, nil
