@@ -163,7 +163,7 @@ func (tx *Tx) keepSenders(taken []pendingUpdate) error {
 		if err := json.Unmarshal(t.Sender, &u); err != nil {
 			return fmt.Errorf("storage: read the sender of update %d: %w", t.ID, err)
 		}
-		tx.senders = append(tx.senders, touching{as: u.described(), window: tx.db.window, user: &u})
+		tx.known = append(tx.known, touching{as: u.described(), window: tx.db.window, user: &u})
 	}
 	return nil
 }

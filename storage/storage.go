@@ -128,8 +128,7 @@ type Tx struct {
 	queued []int64 // the chats of the outgoing calls the transaction queued
 
 	unwritten []Message  // calls Enqueue keeps until the commit
-	touched   []touching // users TouchUsers recorded, each until TouchUser takes it
-	senders   []touching // the senders of the updates taken, as they are recorded
+	known     []touching // users as recorded (TouchUsers, the senders of the updates taken), each until TouchUser takes it
 }
 
 // Every statement runs as a prepared statement, prepared the first time

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -64,7 +65,9 @@ const userColumns = `id, username, first_name, last_name, telegram_language, lan
 // sender of an update taken for handling (SetFloodWindow), when the
 // description is the one recorded and the user can be reached.
 func (tx *Tx) TouchUser(ctx context.Context, u User, window time.Duration) (*User, error) {
-	if known := tx.recorded(u, window); known != nil {
+	if i := tx.knownUser(u, window); i >= 0 {
+		known := tx.known[i].user
+		tx.known = slices.Delete(tx.known, i, i+1)
 		return known, nil
 	}
 	got, err := tx.touchUsers(ctx, []User{u}, window)
@@ -88,7 +91,7 @@ func (tx *Tx) TouchUsers(ctx context.Context, users []User, window time.Duration
 	seen := map[int64]bool{}
 	var unique []User
 	for _, u := range users {
-		if !seen[u.ID] && !tx.hasSender(u, window) {
+		if !seen[u.ID] && tx.knownUser(u, window) < 0 {
 			seen[u.ID] = true
 			unique = append(unique, u)
 		}
@@ -106,35 +109,16 @@ func (tx *Tx) TouchUsers(ctx context.Context, users []User, window time.Duration
 	}
 	for _, u := range unique {
 		if t, ok := byID[u.ID]; ok {
-			tx.touched = append(tx.touched, touching{as: u, window: window, user: t})
+			tx.known = append(tx.known, touching{as: u, window: window, user: t})
 		}
 	}
 	return nil
 }
 
-// recorded takes the user TouchUsers recorded, or the sender of an update
-// taken, that serves TouchUser(u, window); nil when there is none.
-func (tx *Tx) recorded(u User, window time.Duration) *User {
-	for _, list := range []*[]touching{&tx.touched, &tx.senders} {
-		for i, t := range *list {
-			if t.serves(u, window) {
-				*list = append((*list)[:i], (*list)[i+1:]...)
-				return t.user
-			}
-		}
-	}
-	return nil
-}
-
-// hasSender reports whether the sender of an update taken serves
-// TouchUser(u, window).
-func (tx *Tx) hasSender(u User, window time.Duration) bool {
-	for _, t := range tx.senders {
-		if t.serves(u, window) {
-			return true
-		}
-	}
-	return false
+// knownUser returns the index in tx.known of the user that serves
+// TouchUser(u, window), or -1 when there is none.
+func (tx *Tx) knownUser(u User, window time.Duration) int {
+	return slices.IndexFunc(tx.known, func(t touching) bool { return t.serves(u, window) })
 }
 
 // touching is a user as recorded, as they were described, with their
