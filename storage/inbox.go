@@ -107,7 +107,7 @@ func (db *DB) HandleNext(ctx context.Context, chatID int64, fn func(ctx context.
 					SELECT FROM inbox n
 					WHERE n.chat_id = i.chat_id AND n.handled_at IS NULL AND n.parked_at IS NULL
 						AND n.next_attempt_at <= now() AND n.update_id > i.update_id) AS more,
-				`+senderColumn, chatID, db.window.Milliseconds())
+				`+senderColumn, chatID, db.window.Milliseconds(), db.countMost())
 		if err != nil {
 			return fmt.Errorf("storage: next update of chat %d: %w", chatID, dbErr(err))
 		}
@@ -137,20 +137,45 @@ type pendingUpdate struct {
 // description has not changed costs no statement of its own: for a
 // message or a button press, the one statement of its handling that is
 // not the update's own. It follows the update's i.user_id.
-const senderColumn = `(
+var senderColumn = `(
 	SELECT to_json(s) FROM (
-		SELECT ` + userColumns + `,
-			(SELECT count(*) FROM inbox r WHERE r.user_id = u.id AND r.received_at > now() - $2 * interval '1 millisecond') AS recent_updates,
-			EXISTS (
-				SELECT FROM experts e JOIN centres c ON c.id = e.centre_id
-				WHERE e.user_id = u.id AND c.retired_at IS NULL) AS expert
+		SELECT ` + userColumns + `, ` + standingColumns(2, 3) + `
 		FROM users u WHERE u.id = i.user_id) s) AS sender`
 
-// SetFloodWindow sets the window over which the updates taken for
-// handling read their senders' recent updates: TouchUser with the same
-// window then needs no statement for a sender described as recorded. Set
-// it before the database is used.
-func (db *DB) SetFloodWindow(window time.Duration) { db.window = window }
+// standingColumns are what TouchUser tells of a user u beside their row:
+// how many updates they sent within the window of $window milliseconds,
+// counted up to $most (all when it is NULL), and whether they are an
+// expert of a centre in use.
+func standingColumns(window, most int) string {
+	return fmt.Sprintf(`(
+			SELECT count(*) FROM (
+				SELECT FROM inbox r WHERE r.user_id = u.id AND r.received_at > now() - $%d * interval '1 millisecond'
+				LIMIT $%d) r) AS recent_updates,
+		EXISTS (
+			SELECT FROM experts e JOIN centres c ON c.id = e.centre_id
+			WHERE e.user_id = u.id AND c.retired_at IS NULL) AS expert`, window, most)
+}
+
+// SetFlood sets the flood rule users are counted for: the window over
+// which the updates taken for handling read their senders' recent updates
+// (TouchUser with the same window then needs no statement for a sender
+// described as recorded), and the limit, above which a count need not go.
+// Counted up to one more than the limit, which tells a flood as well as
+// the whole count would, a user who sends thousands of updates costs each
+// of them a few dozen rows read, not thousands. A limit of 0 counts all.
+// Set it before the database is used.
+func (db *DB) SetFlood(limit int, window time.Duration) {
+	db.window, db.floodLimit = window, limit
+}
+
+// countMost is how many of a user's recent updates are counted: NULL, all,
+// when no limit is set.
+func (db *DB) countMost() any {
+	if db.floodLimit <= 0 {
+		return nil
+	}
+	return db.floodLimit + 1
+}
 
 // keepSenders keeps the senders read with the updates taken, for
 // TouchUser.
@@ -183,22 +208,28 @@ func (tx *Tx) keepSenders(taken []pendingUpdate) error {
 func (db *DB) HandleBatch(ctx context.Context, chatIDs []int64, prepare func(ctx context.Context, tx *Tx, us []Update) error, fn func(ctx context.Context, tx *Tx, u *Update) error) (handled []Update, more []int64, failed *Update, err error) {
 	err = db.InTx(ctx, func(tx *Tx) error {
 		// The updates are taken and marked in one statement, before fn runs:
-		// a rollback unmarks them. The lock is taken for every due row of
-		// the chats asked for; it is the transaction's, so a chat whose row
-		// is left out by DISTINCT ON is simply held until the commit. As in
-		// HandleNext, each update checks again that it is not handled, by key.
+		// a rollback unmarks them. Each chat reads at most its two oldest due
+		// updates, the one taken and whether another follows, rather than
+		// all it has waiting (a chat 20 deep read 20 rows, and the statement
+		// took 2.9 ms a batch of 24 chats), and is locked once, when it has
+		// one due. As in HandleNext, each update checks again that it is
+		// not handled, by key.
 		var next []pendingUpdate
 		err := tx.sel(ctx, &next, `
 			UPDATE inbox i SET handled_at = now()
 			FROM (
-				SELECT DISTINCT ON (chat_id) update_id, count(*) OVER (PARTITION BY chat_id) AS due
-				FROM inbox
-				WHERE chat_id = ANY($1) AND handled_at IS NULL AND parked_at IS NULL AND next_attempt_at <= now()
-					AND pg_try_advisory_xact_lock(chat_id)
-				ORDER BY chat_id, update_id) n
+				SELECT min(d.update_id) AS update_id, count(*) > 1 AS more
+				FROM unnest($1::bigint[]) AS c (chat_id)
+				CROSS JOIN LATERAL (
+					SELECT update_id FROM inbox
+					WHERE chat_id = c.chat_id AND handled_at IS NULL AND parked_at IS NULL AND next_attempt_at <= now()
+					ORDER BY update_id
+					LIMIT 2) d
+				GROUP BY c.chat_id
+				HAVING pg_try_advisory_xact_lock(c.chat_id)) n
 			WHERE i.update_id = n.update_id AND COALESCE(i.handled_at, i.parked_at) IS NULL
-			RETURNING i.update_id, i.chat_id, i.user_id, i.kind, i.payload, i.attempts, n.due > 1 AS more,
-				`+senderColumn, pq.Array(chatIDs), db.window.Milliseconds())
+			RETURNING i.update_id, i.chat_id, i.user_id, i.kind, i.payload, i.attempts, n.more,
+				`+senderColumn, pq.Array(chatIDs), db.window.Milliseconds(), db.countMost())
 		if err != nil {
 			return fmt.Errorf("storage: next updates of %d chats: %w", len(chatIDs), dbErr(err))
 		}
