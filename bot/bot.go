@@ -129,7 +129,7 @@ func New(cfg Config, db *storage.DB, log *slog.Logger) *Bot {
 		metrics:    b.metrics,
 		ok:         &b.telegramOK,
 	}
-	db.SetFloodWindow(cfg.FloodWindow)
+	db.SetFlood(cfg.FloodLimit, cfg.FloodWindow)
 	db.OnQueued(b.sender.queued)
 	return b
 }

@@ -33,7 +33,8 @@ type User struct {
 	BanReason         string     `db:"ban_reason" json:"ban_reason"`
 
 	// Recent is how many updates the user sent within the window TouchUser
-	// was given, the one being handled included. Not a column.
+	// was given, the one being handled included, counted up to one more
+	// than the flood limit (SetFlood). Not a column.
 	Recent int `db:"recent_updates" json:"recent_updates"`
 	// Expert tells that the user is an expert of a centre in use, as
 	// TouchUser found. Not a column.
@@ -62,7 +63,7 @@ const userColumns = `id, username, first_name, last_name, telegram_language, lan
 //
 // A user TouchUsers recorded earlier in the transaction, as described the
 // same, is returned from that, once, without another statement; so is the
-// sender of an update taken for handling (SetFloodWindow), when the
+// sender of an update taken for handling (SetFlood), when the
 // description is the one recorded and the user can be reached.
 func (tx *Tx) TouchUser(ctx context.Context, u User, window time.Duration) (*User, error) {
 	if i := tx.knownUser(u, window); i >= 0 {
@@ -163,17 +164,13 @@ func (tx *Tx) touchUsers(ctx context.Context, users []User, window time.Duration
 				OR users.unreachable_since IS NOT NULL
 			RETURNING `+userColumns+`
 		)
-		SELECT u.*,
-			(SELECT count(*) FROM inbox WHERE user_id = u.id AND received_at > now() - $6 * interval '1 millisecond') AS recent_updates,
-			EXISTS (
-				SELECT FROM experts e JOIN centres c ON c.id = e.centre_id
-				WHERE e.user_id = u.id AND c.retired_at IS NULL) AS expert
+		SELECT u.*, `+standingColumns(6, 7)+`
 		FROM (
 			SELECT `+userColumns+` FROM touched
 			UNION ALL
 			SELECT `+userColumns+` FROM users WHERE id = ANY($1) AND id NOT IN (SELECT id FROM touched)
 		) u`,
-		pq.Array(ids), pq.Array(usernames), pq.Array(firsts), pq.Array(lasts), pq.Array(langs), window.Milliseconds())
+		pq.Array(ids), pq.Array(usernames), pq.Array(firsts), pq.Array(lasts), pq.Array(langs), window.Milliseconds(), tx.db.countMost())
 	if err != nil {
 		return nil, fmt.Errorf("storage: touch %d users: %w", n, dbErr(err))
 	}

@@ -84,7 +84,7 @@ func TestTouchUsersAnswersEachTouchUserOnce(t *testing.T) {
 func TestTheSenderOfAnUpdateTakenNeedsNoRecording(t *testing.T) {
 	db, _ := storagetest.NewDB(t)
 	ctx := context.Background()
-	db.SetFloodWindow(time.Minute)
+	db.SetFlood(0, time.Minute)
 	aida := storage.User{ID: 1, FirstName: "Aida"}
 	err := db.InTx(ctx, func(tx *storage.Tx) error {
 		_, err := tx.TouchUser(ctx, aida, time.Minute)
@@ -156,5 +156,39 @@ func TestTheSenderOfAnUpdateTakenNeedsNoRecording(t *testing.T) {
 	db.SaveUpdates(ctx, []storage.Update{{ID: 5, ChatID: 1, UserID: 1, Kind: "message", Payload: []byte(`{}`)}})
 	if got, err = touch(aida); err != nil || got.BannedAt == nil {
 		t.Fatalf("TouchUser of a banned sender, read with the update = %+v, %v", got, err)
+	}
+}
+
+// A user's recent updates are counted up to one more than the flood limit,
+// whether TouchUser records them or reads them with the update taken.
+func TestRecentUpdatesAreCountedUpToOneMoreThanTheLimit(t *testing.T) {
+	db, _ := storagetest.NewDB(t)
+	ctx := context.Background()
+	db.SetFlood(2, time.Minute)
+	for id := int64(1); id <= 5; id++ {
+		db.SaveUpdates(ctx, []storage.Update{{ID: id, ChatID: 1, UserID: 1, Kind: "message", Payload: []byte(`{}`)}})
+	}
+	aida := storage.User{ID: 1, FirstName: "Aida"}
+	recent := func() int {
+		var got *storage.User
+		_, _, err := db.HandleNext(ctx, 1, func(ctx context.Context, tx *storage.Tx, u *storage.Update) error {
+			var err error
+			got, err = tx.TouchUser(ctx, aida, time.Minute)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got.Recent
+	}
+	if got := recent(); got != 3 {
+		t.Errorf("recorded: Recent = %d of 5, want 3", got)
+	}
+	if got := recent(); got != 3 {
+		t.Errorf("read with the update: Recent = %d of 5, want 3", got)
+	}
+	db.SetFlood(0, time.Minute)
+	if got := recent(); got != 5 {
+		t.Errorf("with no limit: Recent = %d, want 5", got)
 	}
 }
