@@ -7,16 +7,20 @@ import "sync"
 // updates are handled in order; a chat that has updates arrive while a
 // worker has it is queued again when the worker gives it back.
 //
-// A worker takes its share of the chats waiting when it is free, rather
-// than the dispatcher dealing them out as they arrive: while every worker
-// is busy the queue grows, and the next free worker takes it in one batch
-// (up to a limit) instead of many small batches formed before it was free.
+// A free worker takes the chats waiting, up to a limit, rather than the
+// dispatcher dealing them out as they arrive: while every worker is busy
+// the queue grows, and the next free worker takes it in one batch instead
+// of many small batches formed before it was free. Nor are the chats that
+// arrive together spread over all the workers free: a batch's commit and
+// statements cost about as much for 13 chats as for 100, and the workers
+// still work at once as soon as chats arrive faster than one handles them.
+// Taking all rather than an even share, the intake of 20,000 updates from
+// 1,000 users rose from 5,200-5,600 to 6,200-6,500 updates/s (cmd/loadgen).
 type chatQueue struct {
 	mu     sync.Mutex
 	cond   sync.Cond
 	ready  []int64
 	state  map[int64]chatState
-	idle   int // workers waiting in take
 	closed bool
 }
 
@@ -53,22 +57,18 @@ func (q *chatQueue) add(chats ...int64) {
 	}
 }
 
-// take waits for chats to be queued and returns this worker's share, in
-// the order they were queued: the chats waiting spread over the workers
-// waiting for them, at most max. It returns nil once the queue is closed.
+// take waits for chats to be queued and returns them, at most max, in the
+// order they were queued. It returns nil once the queue is closed.
 func (q *chatQueue) take(max int) []int64 {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	q.idle++
 	for len(q.ready) == 0 && !q.closed {
 		q.cond.Wait()
 	}
-	share := (len(q.ready) + q.idle - 1) / q.idle
-	q.idle--
 	if q.closed {
 		return nil
 	}
-	n := min(max, share)
+	n := min(max, len(q.ready))
 	group := make([]int64, n)
 	copy(group, q.ready)
 	q.ready = q.ready[n:]

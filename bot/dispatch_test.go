@@ -1,10 +1,8 @@
 package bot
 
 import (
-	"fmt"
 	"slices"
 	"testing"
-	"time"
 )
 
 func TestChatQueue(t *testing.T) {
@@ -27,35 +25,25 @@ func TestChatQueue(t *testing.T) {
 		}
 	})
 
-	t.Run("WaitingWorkersShareTheChats", func(t *testing.T) {
+	t.Run("AWaitingWorkerTakesTheChatsThatArriveTogether", func(t *testing.T) {
 		q := newChatQueue()
 		got := make(chan []int64)
 		for range 4 {
 			go func() { got <- q.take(32) }()
 		}
-		for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(time.Millisecond) {
-			q.mu.Lock()
-			idle := q.idle
-			q.mu.Unlock()
-			if idle == 4 {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("%d workers waiting, want 4", idle)
-			}
-		}
 		q.add(chats(1, 10)...)
-		var sizes []int
-		var all []int64
-		for range 4 {
-			g := <-got
-			sizes = append(sizes, len(g))
-			all = append(all, g...)
+		if g := <-got; !slices.Equal(g, chats(1, 10)) {
+			t.Fatalf("took %v, want chats 1…10 in one batch", g)
 		}
-		slices.Sort(sizes)
-		slices.Sort(all)
-		if fmt.Sprint(sizes) != "[2 2 3 3]" || !slices.Equal(all, chats(1, 10)) {
-			t.Fatalf("shares of %v holding %v, want [2 2 3 3] holding chats 1…10 once each", sizes, all)
+		q.add(chats(11, 5)...) // more arrive: the next worker waiting takes them
+		if g := <-got; !slices.Equal(g, chats(11, 5)) {
+			t.Fatalf("took %v, want chats 11…15", g)
+		}
+		q.close()
+		for range 2 {
+			if g := <-got; g != nil {
+				t.Fatalf("a worker took %v with nothing queued", g)
+			}
 		}
 	})
 

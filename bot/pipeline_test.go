@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -167,16 +168,18 @@ func TestPanickingHandlerDoesNotStopTheLoop(t *testing.T) {
 	if msgs[0].Text != T("en", "error") || !strings.HasPrefix(msgs[1].Text, "Commands") {
 		t.Fatalf("the user got %q then %q, want an apology then the help", msgs[0].Text, msgs[1].Text)
 	}
+	// Taken in a batch with the other chat's update, it panics once more:
+	// that try is rolled back with the batch, and counts as no attempt.
 	mu.Lock()
-	if calls != maxAttempts {
-		t.Errorf("the panicking update was tried %d times, want %d", calls, maxAttempts)
+	if calls != maxAttempts && calls != maxAttempts+1 {
+		t.Errorf("the panicking update was tried %d times, want %d, or one more in a batch", calls, maxAttempts)
 	}
 	mu.Unlock()
 
-	var parked int
-	h.query(&parked, `SELECT count(*) FROM inbox WHERE parked_at IS NOT NULL AND last_error LIKE 'panic: handler bug%'`)
-	if parked != 1 {
-		t.Fatalf("%d updates parked with the panic, want 1", parked)
+	var parked string
+	h.query(&parked, `SELECT string_agg(attempts::text, ',') FROM inbox WHERE parked_at IS NOT NULL AND last_error LIKE 'panic: handler bug%'`)
+	if parked != strconv.Itoa(maxAttempts) {
+		t.Fatalf("updates parked with the panic after attempts %q, want one after %d", parked, maxAttempts)
 	}
 	mod := telegramtest.User{ID: moderator, FirstName: "Mod", LanguageCode: "en"}
 	h.tg.SendText(mod, "/parked")
