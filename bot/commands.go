@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"strings"
+	"sync"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
@@ -75,12 +76,27 @@ func (b *Bot) registerUserCommands(ctx context.Context, tx *storage.Tx, u *stora
 	return tx.Enqueue(ctx, setCommands(commandMenu(userLang(u), expert, moderator), tgbotapi.NewBotCommandScopeChat(u.ID), ""))
 }
 
-// helpText lists the commands a user has.
+// helpText lists the commands a user has. Each text is made once: there
+// are a few, by language and role, and /help is among the commonest
+// commands of a crowd of new users.
 func helpText(lang string, expert, moderator bool) string {
+	key := helpKey{lang, expert, moderator}
+	if text, ok := helpTexts.Load(key); ok {
+		return text.(string)
+	}
 	var b strings.Builder
 	b.WriteString(T(lang, "help_title"))
 	for _, c := range commandMenu(lang, expert, moderator) {
 		b.WriteString("\n/" + c.Command + " — " + Escape(c.Description))
 	}
+	helpTexts.Store(key, b.String())
 	return b.String()
+}
+
+// helpTexts are the help texts made, by helpKey.
+var helpTexts sync.Map
+
+type helpKey struct {
+	lang              string
+	expert, moderator bool
 }
