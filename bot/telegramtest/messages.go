@@ -14,6 +14,7 @@ type chatState struct {
 	chat      Chat
 	nextMsgID int64
 	messages  []*Message
+	sent      int // of messages, how many the bot sent
 
 	tokens       float64 // private chats: the burst bucket
 	refilled     time.Time
@@ -67,15 +68,10 @@ func (s *Server) AddChat(u User) {
 func (s *Server) SentCount(chatID int64) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	n := 0
 	if c, ok := s.chats[chatID]; ok {
-		for _, m := range c.messages {
-			if m.Method != "" {
-				n++
-			}
-		}
+		return c.sent
 	}
-	return n
+	return 0
 }
 
 // AddGroup makes a group chat known to the server, as when the bot is
@@ -290,6 +286,7 @@ func (s *Server) addBotMessage(c *chatState, method string, p map[string]string)
 	now := time.Now()
 	m := &Message{MessageID: c.nextMsgID, From: &bot, Chat: c.chat, Date: now.Unix(), Method: method, At: now}
 	c.messages = append(c.messages, m)
+	c.sent++
 	s.stats.Sent++
 	s.notify()
 	return m
