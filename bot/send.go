@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -622,7 +623,7 @@ func carriedOut(id int64, raw json.RawMessage) *storage.Sent {
 	}
 	s := &storage.Sent{ID: id}
 	var album []message
-	if json.Unmarshal(raw, &album) == nil && len(album) > 0 {
+	if b := bytes.TrimLeft(raw, " \t\r\n"); len(b) > 0 && b[0] == '[' && json.Unmarshal(raw, &album) == nil && len(album) > 0 {
 		s.MessageID = album[0].MessageID
 		for _, m := range album {
 			s.AlbumIDs = append(s.AlbumIDs, m.MessageID)
