@@ -297,6 +297,7 @@ func (s *Server) addBotMessage(c *chatState, method string, p map[string]string)
 func (s *Server) unsend(c *chatState) {
 	c.messages = c.messages[:len(c.messages)-1]
 	c.nextMsgID--
+	c.sent--
 	s.stats.Sent--
 }
 

@@ -164,6 +164,28 @@ func TestMessageRules(t *testing.T) {
 	}
 }
 
+// TestRefusedCallIsNotCounted: a call refused after its message was made
+// (a reply to a message that is not there) takes the message back, from
+// the count of the bot's messages too.
+func TestRefusedCallIsNotCounted(t *testing.T) {
+	s := New("1:T", Limits{})
+	defer s.Close()
+	api := newAPI(t, s)
+	u := User{ID: 9, FirstName: "A"}
+	s.SendText(u, "hi")
+	refused := tgbotapi.NewMessage(u.ID, "to nothing")
+	refused.ReplyToMessageID = 999
+	if _, err := api.Send(refused); err == nil {
+		t.Fatal("a reply to a message that is not there was carried out")
+	}
+	if _, err := api.Send(tgbotapi.NewMessage(u.ID, "reply")); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := s.SentCount(u.ID), len(s.BotMessages(u.ID)); got != 1 || want != 1 {
+		t.Fatalf("SentCount %d, bot messages %d, want 1 and 1", got, want)
+	}
+}
+
 func TestUnansweredCallbackIsAProblem(t *testing.T) {
 	s := New("1:T", Limits{})
 	defer s.Close()
