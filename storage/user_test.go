@@ -159,6 +159,61 @@ func TestTheSenderOfAnUpdateTakenNeedsNoRecording(t *testing.T) {
 	}
 }
 
+// The senders of a batch are read with it, once for each update: Aida
+// writes in her private chat and in a group, and each of her updates'
+// TouchUser is answered without recording her, which would wait for her
+// row; Dana, not yet recorded, is added.
+func TestTheSendersOfABatchNeedNoRecording(t *testing.T) {
+	db, _ := storagetest.NewDB(t)
+	ctx := context.Background()
+	db.SetFlood(0, time.Minute)
+	aida, dana := storage.User{ID: 1, FirstName: "Aida"}, storage.User{ID: 2, FirstName: "Dana"}
+	err := db.InTx(ctx, func(tx *storage.Tx) error {
+		_, err := tx.TouchUser(ctx, aida, time.Minute)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.SaveUpdates(ctx, []storage.Update{
+		{ID: 1, ChatID: 1, UserID: 1, Kind: "message", Payload: []byte(`{}`)},
+		{ID: 2, ChatID: -100, UserID: 1, Kind: "message", Payload: []byte(`{}`)},
+		{ID: 3, ChatID: 2, UserID: 2, Kind: "message", Payload: []byte(`{}`)},
+	})
+	held, err := db.SQL().BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Rollback()
+	if _, err := held.ExecContext(ctx, `SELECT FROM users WHERE id = 1 FOR UPDATE`); err != nil {
+		t.Fatal(err)
+	}
+	tctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	got := map[int64]storage.User{}
+	handled, _, _, err := db.HandleBatch(tctx, []int64{1, -100, 2}, nil, func(ctx context.Context, tx *storage.Tx, u *storage.Update) error {
+		as := aida
+		if u.UserID == 2 {
+			as = dana
+		}
+		touched, err := tx.TouchUser(ctx, as, time.Minute)
+		if err == nil {
+			got[u.ID] = *touched
+		}
+		return err
+	})
+	if err != nil || len(handled) != 3 {
+		t.Fatalf("HandleBatch: %d handled, %v", len(handled), err)
+	}
+	want := storage.User{ID: 1, FirstName: "Aida", Role: storage.RoleEntrepreneur, Recent: 2}
+	if got[1] != want || got[2] != want {
+		t.Errorf("Aida's two updates: TouchUser = %+v and %+v, want %+v", got[1], got[2], want)
+	}
+	if want := (storage.User{ID: 2, FirstName: "Dana", Role: storage.RoleEntrepreneur, Recent: 1}); got[3] != want {
+		t.Errorf("Dana, new: TouchUser = %+v, want %+v", got[3], want)
+	}
+}
+
 // A user's recent updates are counted up to one more than the flood limit,
 // whether TouchUser records them or reads them with the update taken.
 func TestRecentUpdatesAreCountedUpToOneMoreThanTheLimit(t *testing.T) {
