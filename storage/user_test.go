@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"context"
+	"database/sql"
 	"testing"
 	"time"
 
@@ -86,13 +87,7 @@ func TestTheSenderOfAnUpdateTakenNeedsNoRecording(t *testing.T) {
 	ctx := context.Background()
 	db.SetFlood(0, time.Minute)
 	aida := storage.User{ID: 1, FirstName: "Aida"}
-	err := db.InTx(ctx, func(tx *storage.Tx) error {
-		_, err := tx.TouchUser(ctx, aida, time.Minute)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	recordUser(t, db, aida)
 	db.SaveUpdates(ctx, []storage.Update{
 		{ID: 1, ChatID: 1, UserID: 1, Kind: "message", Payload: []byte(`{}`)},
 		{ID: 2, ChatID: 1, UserID: 1, Kind: "message", Payload: []byte(`{}`)},
@@ -100,14 +95,7 @@ func TestTheSenderOfAnUpdateTakenNeedsNoRecording(t *testing.T) {
 	})
 
 	// Another transaction holds Aida's row: recording her would wait for it.
-	held, err := db.SQL().BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer held.Rollback()
-	if _, err := held.ExecContext(ctx, `SELECT FROM users WHERE id = 1 FOR UPDATE`); err != nil {
-		t.Fatal(err)
-	}
+	held := holdUserRow(t, db, 1)
 	touch := func(as storage.User) (*storage.User, error) {
 		var got *storage.User
 		tctx, cancel := context.WithTimeout(ctx, 2*time.Second)
@@ -159,6 +147,33 @@ func TestTheSenderOfAnUpdateTakenNeedsNoRecording(t *testing.T) {
 	}
 }
 
+// recordUser records u as TouchUser does.
+func recordUser(t *testing.T, db *storage.DB, u storage.User) {
+	t.Helper()
+	err := db.InTx(context.Background(), func(tx *storage.Tx) error {
+		_, err := tx.TouchUser(context.Background(), u, time.Minute)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// holdUserRow locks a user's row in a transaction of its own, rolled back
+// at the end of the test or when the caller does.
+func holdUserRow(t *testing.T, db *storage.DB, id int64) *sql.Tx {
+	t.Helper()
+	held, err := db.SQL().BeginTx(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { held.Rollback() })
+	if _, err := held.ExecContext(context.Background(), `SELECT FROM users WHERE id = $1 FOR UPDATE`, id); err != nil {
+		t.Fatal(err)
+	}
+	return held
+}
+
 // The senders of a batch are read with it, once for each update: Aida
 // writes in her private chat and in a group, and each of her updates'
 // TouchUser is answered without recording her, which would wait for her
@@ -168,26 +183,13 @@ func TestTheSendersOfABatchNeedNoRecording(t *testing.T) {
 	ctx := context.Background()
 	db.SetFlood(0, time.Minute)
 	aida, dana := storage.User{ID: 1, FirstName: "Aida"}, storage.User{ID: 2, FirstName: "Dana"}
-	err := db.InTx(ctx, func(tx *storage.Tx) error {
-		_, err := tx.TouchUser(ctx, aida, time.Minute)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	recordUser(t, db, aida)
 	db.SaveUpdates(ctx, []storage.Update{
 		{ID: 1, ChatID: 1, UserID: 1, Kind: "message", Payload: []byte(`{}`)},
 		{ID: 2, ChatID: -100, UserID: 1, Kind: "message", Payload: []byte(`{}`)},
 		{ID: 3, ChatID: 2, UserID: 2, Kind: "message", Payload: []byte(`{}`)},
 	})
-	held, err := db.SQL().BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer held.Rollback()
-	if _, err := held.ExecContext(ctx, `SELECT FROM users WHERE id = 1 FOR UPDATE`); err != nil {
-		t.Fatal(err)
-	}
+	holdUserRow(t, db, 1)
 	tctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	got := map[int64]storage.User{}
