@@ -167,9 +167,9 @@ func (db *DB) countMost() any {
 // them for the window set with SetFlood, in one statement that writes
 // nothing, and keeps them for the transaction: the handler's TouchUser of
 // a sender whose description has not changed then costs no statement of
-// its own (TouchUser's records the user, which locks their row even when
-// nothing changed). A sender not yet recorded is not found, and TouchUser
-// adds them.
+// its own (TouchUser's statement records the user, which locks their row
+// even when nothing changed). A sender not yet recorded is not found, and
+// TouchUser adds them.
 //
 // A statement of its own rather than a column of the statement that takes
 // the updates: read there, as JSON built by a subquery for each update, a
