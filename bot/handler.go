@@ -120,7 +120,7 @@ func (b *Bot) handleMessage(ctx context.Context, tx *storage.Tx, m *tgbotapi.Mes
 		}
 		// The user may have replied to a message before its sending was
 		// recorded with its Telegram id: then try again in a moment.
-		sending, err := tx.Sending(ctx, r.chat)
+		sending, err := tx.Sending(ctx, r.chat, int64(reply.MessageID))
 		if err != nil {
 			return err
 		}

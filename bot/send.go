@@ -25,7 +25,7 @@ import (
 const senderLockKey int64 = 0x6578_7065_7274_0002
 
 const (
-	sendLease      = time.Minute      // a claimed call is retried by anyone after this
+	recordFor      = 55 * time.Second // how long the outcome of a call is tried to be recorded
 	sendPoll       = time.Second      // look for due calls at least this often
 	maxSendAge     = 24 * time.Hour   // a call Telegram keeps failing is dropped after this
 	lockCheckEvery = 5 * time.Second  // how often the sender checks that it still holds the lock
@@ -105,13 +105,7 @@ func (s *sender) run(ctx context.Context, dsn string) {
 			sleep(ctx, 2*time.Second)
 			continue
 		}
-		n, err := s.db.ReleaseClaims(ctx)
-		if err != nil {
-			s.log.Error("sender: release claims", "err", err)
-			lock.Release()
-			continue
-		}
-		s.log.Info("sender: active", "calls_left_by_a_dead_sender", n)
+		s.log.Info("sender: active")
 		s.active.Store(true)
 		if othersActive {
 			// This limiter knows nothing of the calls the last sender made:
@@ -424,7 +418,7 @@ func (s *sender) claim(ctx context.Context, now time.Time, free int, chats []int
 	start := time.Now()
 	defer func() { s.refreshIfSlow(ctx, time.Since(start)) }()
 	if chats != nil {
-		msgs, err = s.db.ClaimChats(ctx, chats, free, sendLease, pick)
+		msgs, err = s.db.ClaimChats(ctx, chats, free, pick)
 		if err == nil && read == free {
 			// The claim stopped at the slots free: the chats it did not
 			// reach may have calls to go.
@@ -437,9 +431,14 @@ func (s *sender) claim(ctx context.Context, now time.Time, free int, chats []int
 		return msgs, retryAt, false, err
 	}
 	// Chats the limits hold back are left out of the candidates, so that a
-	// few per free slot are enough.
+	// few per free slot are enough, and so are chats with a call in flight,
+	// whose oldest waiting call is that one.
+	skip := held
+	for chat := range s.busy {
+		skip = append(skip, chat)
+	}
 	limit := max(2*free, 16)
-	msgs, err = s.db.ClaimMessages(ctx, limit, held, sendLease, pick)
+	msgs, err = s.db.ClaimMessages(ctx, limit, skip, pick)
 	return msgs, retryAt, read == limit, err
 }
 
@@ -469,7 +468,8 @@ func (s *sender) refreshIfSlow(ctx context.Context, took time.Duration) {
 
 // finish hands the calls carried out to be recorded as sent and frees the
 // chats of the others for their next calls. A chat stays busy until its
-// call is recorded, so that a crash can make at most the calls in flight,
+// call is recorded: until then the call is waiting in the outbox, and
+// would be taken again. So a crash can make at most the calls in flight,
 // and those not yet recorded, go out again: inFlight at most.
 func (s *sender) finish(done []sendResult, toRecord chan<- []sendResult) {
 	var sent, other []sendResult
@@ -594,29 +594,30 @@ func (s *sender) send(ctx context.Context, m storage.Message) sendResult {
 			s.blocked(ctx, m.ID)
 		}
 	case time.Since(m.CreatedAt) > maxSendAge:
-		log.Error("sender: giving up", "attempts", m.Attempts, "err", err)
+		log.Error("sender: giving up", "attempts", m.Attempts+1, "err", err)
 		s.record(ctx, log, func() error { return s.db.FailMessage(ctx, m.ID, "gave up: "+err.Error(), 0) })
 	default:
 		// Network errors, 5xx and anything unexpected: try again later.
-		res.pauseUntil = time.Now().Add(backoff(m.Attempts))
-		log.Warn("sender: will retry", "attempts", m.Attempts, "retry_at", res.pauseUntil, "err", err)
+		res.pauseUntil = time.Now().Add(backoff(m.Attempts + 1))
+		log.Warn("sender: will retry", "attempts", m.Attempts+1, "retry_at", res.pauseUntil, "err", err)
 		s.record(ctx, log, func() error { return s.db.RetryMessage(ctx, m.ID, res.pauseUntil, err.Error()) })
 	}
 	return res
 }
 
-// record writes a call's outcome, trying for as long as the call's lease
-// lasts, so that a database restart does not make it go out twice: only if
-// it cannot in that time is the call made again.
+// record writes a call's outcome, trying for recordFor, so that a
+// database restart does not make it go out twice: only if it cannot in
+// that time is the call made again (its chat is freed, and the call is
+// still waiting).
 func (s *sender) record(ctx context.Context, log *slog.Logger, write func() error) {
-	deadline := time.Now().Add(sendLease - 5*time.Second)
+	deadline := time.Now().Add(recordFor)
 	for attempt := 1; ; attempt++ {
 		err := write()
 		if err == nil {
 			return
 		}
 		if time.Now().After(deadline) {
-			log.Error("sender: record outcome; the call will be made again when its lease ends", "err", err)
+			log.Error("sender: record outcome; the call will be made again", "err", err)
 			return
 		}
 		log.Warn("sender: record outcome; trying again", "err", err)

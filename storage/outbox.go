@@ -5,7 +5,6 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
-	"sort"
 	"time"
 
 	"github.com/lib/pq"
@@ -45,8 +44,8 @@ type Message struct {
 	FileName  string    `db:"file_name"`
 	FileData  []byte    `db:"file_data"`
 	Priority  int       `db:"priority"`
-	EditOf    int64     `db:"edit_of"` // an edit of the message this outbox row sent
-	Attempts  int       `db:"attempts"`
+	EditOf    int64     `db:"edit_of"`  // an edit of the message this outbox row sent
+	Attempts  int       `db:"attempts"` // calls made with it that failed
 	CreatedAt time.Time `db:"created_at"`
 
 	// EditTarget is the Telegram id of the message EditOf sent, 0 while it
@@ -147,17 +146,20 @@ func (tx *Tx) insertCalls(ctx context.Context, msgs []Message) ([]int64, error) 
 // ClaimMessages takes due outgoing calls for sending. It looks at most at
 // limit candidates, oldest first within each priority, and only at the
 // oldest waiting call of each chat, since a chat's calls go out in order,
-// leaving out the chats in skip.
+// leaving out the chats in skip: those the sender's limits hold back, and
+// those with a call in flight, whose oldest waiting call is that one.
 // pick chooses which of them to send now (the sender's rate limits decide;
 // the candidates carry what it needs to: id, chat, method, priority); the
-// chosen ones are claimed for lease, so that no other sender takes them
-// meanwhile, and returned whole, in pick's order, with pick's Delay. A call
-// another sender claimed in between is left out.
+// chosen ones are read whole and returned, in pick's order, with pick's
+// Delay.
 //
-// Candidates are read without locks and only the chosen are written: under
-// a backlog most candidates are not chosen, and locking each would cost a
-// write per row per claim.
-func (db *DB) ClaimMessages(ctx context.Context, limit int, skip []int64, lease time.Duration, pick func([]Message) []Message) ([]Message, error) {
+// Nothing is written: one sender sends at a time (it holds the sender's
+// lock, TryLock), and it keeps the chats it has a call in flight for until
+// that call's outcome is recorded, so no call is taken twice. A call
+// marked in the database as being sent would tell no one more: a sender
+// taking over after another has died must send whatever that one left
+// unrecorded all the same.
+func (db *DB) ClaimMessages(ctx context.Context, limit int, skip []int64, pick func([]Message) []Message) ([]Message, error) {
 	if skip == nil {
 		skip = []int64{} // not NULL, which would leave out every chat
 	}
@@ -166,7 +168,6 @@ func (db *DB) ClaimMessages(ctx context.Context, limit int, skip []int64, lease 
 		SELECT o.id, o.chat_id, o.method, o.priority, o.attempts, o.created_at
 		FROM outbox o
 		WHERE o.status = 'pending' AND o.not_before <= now()
-			AND (o.claimed_until IS NULL OR o.claimed_until < now())
 			AND NOT EXISTS (
 				SELECT 1 FROM outbox p
 				WHERE p.status = 'pending' AND p.chat_id = o.chat_id AND p.id < o.id)
@@ -176,7 +177,32 @@ func (db *DB) ClaimMessages(ctx context.Context, limit int, skip []int64, lease 
 	if err != nil {
 		return nil, fmt.Errorf("storage: select due calls: %w", dbErr(err))
 	}
-	return db.claim(ctx, cands, lease, pick)
+	picked := pick(cands)
+	if len(picked) == 0 {
+		return nil, nil
+	}
+	ids := make([]int64, len(picked))
+	for i, m := range picked {
+		ids[i] = m.ID
+	}
+	var whole []Message
+	err = db.sel(ctx, &whole, `
+		SELECT `+claimedColumns+` FROM outbox o WHERE o.id = ANY($1) AND o.status = 'pending'`, pq.Array(ids))
+	if err != nil {
+		return nil, fmt.Errorf("storage: read %d calls: %w", len(ids), dbErr(err))
+	}
+	byID := make(map[int64]Message, len(whole))
+	for _, m := range whole {
+		byID[m.ID] = m
+	}
+	out := whole[:0]
+	for _, p := range picked {
+		if m, ok := byID[p.ID]; ok {
+			m.Delay = p.Delay
+			out = append(out, m)
+		}
+	}
+	return out, nil
 }
 
 // ClaimChats is ClaimMessages for the given chats only, and at most limit
@@ -185,59 +211,28 @@ func (db *DB) ClaimMessages(ctx context.Context, limit int, skip []int64, lease 
 // that knows which chats may go (those it was told of, those the limits
 // let go again) reads a few index entries for each, rather than the calls
 // of every chat the limits still hold back, which under a backlog are most
-// of the queue.
+// of the queue. The chats must not have a call in flight.
 //
-// The candidates are claimed as they are read, in one statement, and pick
-// chooses among them afterwards; those it leaves are given back at once.
-// When giving them back fails, the chosen are returned with the error.
-// The sender asks only for chats the limits let go, so pick seldom leaves
-// one, and a call takes one statement to claim rather than two.
-func (db *DB) ClaimChats(ctx context.Context, chats []int64, limit int, lease time.Duration, pick func([]Message) []Message) ([]Message, error) {
-	var claimed []Message
-	err := db.sel(ctx, &claimed, `
-		WITH due AS (
-			SELECT o.id FROM unnest($1::bigint[]) AS c (chat_id)
-			CROSS JOIN LATERAL (
-				SELECT id, priority, not_before, claimed_until FROM outbox
-				WHERE status = 'pending' AND chat_id = c.chat_id
-				ORDER BY id
-				LIMIT 1) o
-			WHERE o.not_before <= now() AND (o.claimed_until IS NULL OR o.claimed_until < now())
-			ORDER BY o.priority, o.id
-			LIMIT $2)
-		UPDATE outbox o SET claimed_until = now() + $3 * interval '1 millisecond', attempts = o.attempts + 1
-		FROM due
-		WHERE o.id = due.id AND o.status = 'pending' AND (o.claimed_until IS NULL OR o.claimed_until < now())
-		RETURNING `+claimedColumns, pq.Array(chats), limit, lease.Milliseconds())
+// The candidates are read whole, in one statement, and pick chooses among
+// them: the sender asks only for chats the limits let go, so pick seldom
+// leaves one, and a call takes one statement rather than two.
+func (db *DB) ClaimChats(ctx context.Context, chats []int64, limit int, pick func([]Message) []Message) ([]Message, error) {
+	var cands []Message
+	err := db.sel(ctx, &cands, `
+		SELECT `+claimedColumns+`
+		FROM unnest($1::bigint[]) AS c (chat_id)
+		CROSS JOIN LATERAL (
+			SELECT * FROM outbox
+			WHERE status = 'pending' AND chat_id = c.chat_id
+			ORDER BY id
+			LIMIT 1) o
+		WHERE o.not_before <= now()
+		ORDER BY o.priority, o.id
+		LIMIT $2`, pq.Array(chats), limit)
 	if err != nil {
-		return nil, fmt.Errorf("storage: claim calls of %d chats: %w", len(chats), dbErr(err))
+		return nil, fmt.Errorf("storage: calls of %d chats: %w", len(chats), dbErr(err))
 	}
-	sort.Slice(claimed, func(i, j int) bool {
-		a, b := claimed[i], claimed[j]
-		return a.Priority < b.Priority || a.Priority == b.Priority && a.ID < b.ID
-	})
-	picked := pick(claimed)
-	chosen := make(map[int64]bool, len(picked))
-	for _, m := range picked {
-		chosen[m.ID] = true
-	}
-	var left []int64
-	for _, m := range claimed {
-		if !chosen[m.ID] {
-			left = append(left, m.ID)
-		}
-	}
-	if len(left) > 0 {
-		_, err := db.exec(ctx, `
-			UPDATE outbox SET claimed_until = NULL, attempts = attempts - 1
-			WHERE id = ANY($1) AND status = 'pending'`, pq.Array(left))
-		if err != nil {
-			// The chosen are claimed all the same, and are the caller's to
-			// send; the others wait for their lease.
-			return picked, fmt.Errorf("storage: give back %d calls: %w", len(left), dbErr(err))
-		}
-	}
-	return picked, nil
+	return pick(cands), nil
 }
 
 // claimedColumns are what a claim returns of each call: the whole call,
@@ -247,39 +242,6 @@ const claimedColumns = `o.id, o.chat_id, o.method, o.params, o.file_field, o.fil
 	o.priority, COALESCE(o.edit_of, 0) AS edit_of, o.attempts, o.created_at,
 	COALESCE((SELECT t.message_id FROM outbox t WHERE t.id = o.edit_of), 0) AS edit_target,
 	EXISTS (SELECT FROM outbox n WHERE n.status = 'pending' AND n.chat_id = o.chat_id AND n.id > o.id) AS more`
-
-// claim claims the candidates pick chooses, for ClaimMessages.
-func (db *DB) claim(ctx context.Context, cands []Message, lease time.Duration, pick func([]Message) []Message) ([]Message, error) {
-	picked := pick(cands)
-	if len(picked) == 0 {
-		return nil, nil
-	}
-	ids := make([]int64, len(picked))
-	for i, m := range picked {
-		ids[i] = m.ID
-	}
-	var claimed []Message
-	err := db.sel(ctx, &claimed, `
-		UPDATE outbox o SET claimed_until = now() + $2 * interval '1 millisecond', attempts = o.attempts + 1
-		WHERE o.id = ANY($1) AND o.status = 'pending' AND (o.claimed_until IS NULL OR o.claimed_until < now())
-		RETURNING `+claimedColumns,
-		pq.Array(ids), lease.Milliseconds())
-	if err != nil {
-		return nil, fmt.Errorf("storage: claim %d calls: %w", len(ids), dbErr(err))
-	}
-	byID := make(map[int64]Message, len(claimed))
-	for _, m := range claimed {
-		byID[m.ID] = m
-	}
-	out := claimed[:0]
-	for _, p := range picked {
-		if m, ok := byID[p.ID]; ok {
-			m.Delay = p.Delay
-			out = append(out, m)
-		}
-	}
-	return out, nil
-}
 
 // AnalyzeOutbox refreshes the planner's statistics of the outbox's
 // waiting calls. Autovacuum does it too (migration 6), but only as often
@@ -291,19 +253,6 @@ func (db *DB) AnalyzeOutbox(ctx context.Context) error {
 		return fmt.Errorf("storage: analyze the outbox: %w", dbErr(err))
 	}
 	return nil
-}
-
-// ReleaseClaims frees every claimed call. Only the active sender may call
-// it, when it takes over: claims still standing then were left by a sender
-// that died mid-call, and waiting for their lease would hold their chats up.
-func (db *DB) ReleaseClaims(ctx context.Context) (int, error) {
-	res, err := db.exec(ctx, `
-		UPDATE outbox SET claimed_until = NULL WHERE status = 'pending' AND claimed_until IS NOT NULL`)
-	if err != nil {
-		return 0, fmt.Errorf("storage: release claims: %w", dbErr(err))
-	}
-	n, err := res.RowsAffected()
-	return int(n), err
 }
 
 // Sent is a call Telegram carried out, and the id of the message it
@@ -322,7 +271,7 @@ func (db *DB) MarkSent(ctx context.Context, sent ...Sent) error {
 		ids[i], mids[i] = s.ID, s.MessageID
 	}
 	_, err := db.exec(ctx, `
-		UPDATE outbox o SET status = 'sent', sent_at = now(), message_id = NULLIF(s.mid, 0), claimed_until = NULL, last_error = ''
+		UPDATE outbox o SET status = 'sent', sent_at = now(), message_id = NULLIF(s.mid, 0), last_error = ''
 		FROM unnest($1::bigint[], $2::bigint[]) AS s (id, mid)
 		WHERE o.id = s.id`, pq.Array(ids), pq.Array(mids))
 	if err != nil {
@@ -339,10 +288,11 @@ func (db *DB) MarkSent(ctx context.Context, sent ...Sent) error {
 	return nil
 }
 
-// RetryMessage puts a call back to be tried again at the given time.
+// RetryMessage records a failed attempt at a call, to be tried again at
+// the given time.
 func (db *DB) RetryMessage(ctx context.Context, id int64, at time.Time, cause string) error {
 	_, err := db.exec(ctx, `
-		UPDATE outbox SET not_before = $2, claimed_until = NULL, last_error = $3
+		UPDATE outbox SET not_before = $2, attempts = attempts + 1, last_error = $3
 		WHERE id = $1`, id, at, cause)
 	if err != nil {
 		return fmt.Errorf("storage: retry call %d: %w", id, dbErr(err))
@@ -356,7 +306,7 @@ func (db *DB) RetryMessage(ctx context.Context, id int64, at time.Time, cause st
 func (db *DB) FailMessage(ctx context.Context, id int64, cause string, unreachableUser int64) error {
 	return db.InTx(ctx, func(tx *Tx) error {
 		_, err := tx.exec(ctx, `
-			UPDATE outbox SET status = 'failed', claimed_until = NULL, last_error = $2
+			UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = $2
 			WHERE id = $1`, id, cause)
 		if err != nil {
 			return fmt.Errorf("storage: fail call %d: %w", id, dbErr(err))

@@ -178,7 +178,7 @@ func TestClaimMessagesTakesEachChatsOldestFirst(t *testing.T) {
 	all := func(c []storage.Message) []storage.Message { return c }
 	none := func([]storage.Message) []storage.Message { return nil }
 	var seen []int64
-	db.ClaimMessages(ctx, 10, []int64{1, 3}, time.Minute, func(c []storage.Message) []storage.Message {
+	db.ClaimMessages(ctx, 10, []int64{1, 3}, func(c []storage.Message) []storage.Message {
 		for _, m := range c {
 			seen = append(seen, m.ChatID)
 		}
@@ -187,10 +187,10 @@ func TestClaimMessagesTakesEachChatsOldestFirst(t *testing.T) {
 	if len(seen) != 1 || seen[0] != 2 {
 		t.Fatalf("with chats 1 and 3 skipped, candidates of chats %v, want [2]", seen)
 	}
-	if got, _ := db.ClaimMessages(ctx, 10, nil, time.Minute, none); len(got) != 0 {
+	if got, _ := db.ClaimMessages(ctx, 10, nil, none); len(got) != 0 {
 		t.Fatalf("claimed %d calls none was picked", len(got))
 	}
-	got, err := db.ClaimMessages(ctx, 10, nil, time.Minute, all)
+	got, err := db.ClaimMessages(ctx, 10, nil, all)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,36 +206,34 @@ func TestClaimMessagesTakesEachChatsOldestFirst(t *testing.T) {
 	if !got[1].More || got[0].More || got[2].More {
 		t.Fatalf("More of 3a, 1a, 2a = %v, %v, %v; want only 1a's, with 1b behind it", got[0].More, got[1].More, got[2].More)
 	}
-	if again, _ := db.ClaimMessages(ctx, 10, nil, time.Minute, all); len(again) != 0 {
-		t.Fatalf("claimed calls were claimed again: %d", len(again))
-	}
 	if err := db.MarkSent(ctx, storage.Sent{ID: got[1].ID, MessageID: 42}); err != nil {
 		t.Fatal(err)
 	}
-	next, _ := db.ClaimMessages(ctx, 10, nil, time.Minute, all)
+	// The calls not recorded are waiting still, and are the sender's to
+	// leave out while it makes them.
+	next, _ := db.ClaimMessages(ctx, 10, []int64{2, 3}, all)
 	if len(next) != 1 || next[0].Params["text"] != "1b" {
 		t.Fatalf("after 1a was sent, claimed %v, want 1b", next)
 	}
-	if n, err := db.ReleaseClaims(ctx); err != nil || n != 3 {
-		t.Fatalf("ReleaseClaims = %d, %v; want 3", n, err)
-	}
 
-	// Another sender claims the same calls between the candidates being
-	// read and claimed: this claim gets none of them.
-	var theirs []storage.Message
-	mine, err := db.ClaimMessages(ctx, 10, nil, time.Minute, func(c []storage.Message) []storage.Message {
-		theirs, _ = db.ClaimMessages(ctx, 10, nil, time.Minute, all)
+	// A call picked but sent meanwhile, by a sender that had it in flight
+	// before this one took over, is left out.
+	mine, err := db.ClaimMessages(ctx, 10, nil, func(c []storage.Message) []storage.Message {
+		for _, m := range c {
+			if m.ChatID == 3 {
+				db.MarkSent(ctx, storage.Sent{ID: m.ID, MessageID: 7})
+			}
+		}
 		return c
 	})
-	if err != nil || len(theirs) != 3 || len(mine) != 0 {
-		t.Fatalf("racing claims: theirs %d, mine %d (%v); want 3 and 0", len(theirs), len(mine), err)
+	if err != nil || len(mine) != 2 || mine[0].ChatID != 1 || mine[1].ChatID != 2 {
+		t.Fatalf("with 3a sent between reading and picking: claimed %+v, %v; want 1b and 2a", mine, err)
 	}
 }
 
 func TestClaimChatsTakesOnlyTheirOldestCalls(t *testing.T) {
 	db, ctx := newDBWithCalls(t)
 	all := func(c []storage.Message) []storage.Message { return c }
-	none := func(c []storage.Message) []storage.Message { return nil }
 	texts := func(ms []storage.Message) []string {
 		var out []string
 		for _, m := range ms {
@@ -244,34 +242,83 @@ func TestClaimChatsTakesOnlyTheirOldestCalls(t *testing.T) {
 		return out
 	}
 
-	// What pick leaves is given back: claimable again, not counted as tried.
-	if got, err := db.ClaimChats(ctx, []int64{1, 3}, 8, time.Minute, none); err != nil || len(got) != 0 {
-		t.Fatalf("pick chose none: claimed %v, %v", texts(got), err)
-	}
 	// At most limit, interactive replies first.
-	got, err := db.ClaimChats(ctx, []int64{1, 3}, 1, time.Minute, all)
-	if err != nil || !slices.Equal(texts(got), []string{"3a"}) || got[0].Attempts != 1 {
-		t.Fatalf("claimed %v (%v), want [3a] on its first attempt", got, err)
+	got, err := db.ClaimChats(ctx, []int64{1, 3}, 1, all)
+	if err != nil || !slices.Equal(texts(got), []string{"3a"}) || got[0].Attempts != 0 {
+		t.Fatalf("claimed %v (%v), want [3a], not tried before", got, err)
 	}
-	got, err = db.ClaimChats(ctx, []int64{1, 3, 4}, 8, time.Minute, all)
+	got, err = db.ClaimChats(ctx, []int64{1, 4}, 8, all)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Chat 2 was not asked for, chat 3's call is claimed already, chat 4
-	// has nothing; chat 1's interactive reply waits behind its older bulk
-	// message.
-	if !slices.Equal(texts(got), []string{"1a"}) || !got[0].More || got[0].Attempts != 1 {
-		t.Fatalf("claimed %v (%+v), want [1a] with 1b behind it, on its first attempt", texts(got), got)
+	// Chat 2 was not asked for, chat 4 has nothing; chat 1's interactive
+	// reply waits behind its older bulk message.
+	if !slices.Equal(texts(got), []string{"1a"}) || !got[0].More {
+		t.Fatalf("claimed %v (%+v), want [1a] with 1b behind it", texts(got), got)
 	}
-	// A chat whose oldest call is claimed has nothing to claim until it is sent.
-	if again, _ := db.ClaimChats(ctx, []int64{1, 3}, 8, time.Minute, all); len(again) != 0 {
-		t.Fatalf("claimed calls were claimed again: %v", texts(again))
+	// A failed attempt is counted, and the call waits for its time.
+	if err := db.RetryMessage(ctx, got[0].ID, time.Now().Add(time.Hour), "502"); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := db.ClaimChats(ctx, []int64{1}, 8, all); len(again) != 0 {
+		t.Fatalf("a call to be retried in an hour was claimed: %v", texts(again))
+	}
+	if err := db.RetryMessage(ctx, got[0].ID, time.Now(), "502"); err != nil {
+		t.Fatal(err)
+	}
+	again, _ := db.ClaimChats(ctx, []int64{1}, 8, all)
+	if !slices.Equal(texts(again), []string{"1a"}) || again[0].Attempts != 2 {
+		t.Fatalf("after two failed attempts, claimed %+v, want 1a with 2 attempts", again)
 	}
 	if err := db.MarkSent(ctx, storage.Sent{ID: got[0].ID, MessageID: 42}); err != nil {
 		t.Fatal(err)
 	}
-	if next, _ := db.ClaimChats(ctx, []int64{1}, 8, time.Minute, all); !slices.Equal(texts(next), []string{"1b"}) {
+	if next, _ := db.ClaimChats(ctx, []int64{1}, 8, all); !slices.Equal(texts(next), []string{"1b"}) {
 		t.Fatalf("after 1a was sent, claimed %v, want [1b]", texts(next))
+	}
+}
+
+func TestSendingTellsAMessageNotYetRecorded(t *testing.T) {
+	db, ctx := newDBWithCalls(t)
+	all := func(c []storage.Message) []storage.Message { return c }
+	sending := func(chat, message int64) bool {
+		t.Helper()
+		var got bool
+		err := db.InTx(ctx, func(tx *storage.Tx) error {
+			var err error
+			got, err = tx.Sending(ctx, chat, message)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	// Chat 1: 1a sent as an album of messages 40-42, 1b waiting.
+	first, _ := db.ClaimChats(ctx, []int64{1}, 1, all)
+	if err := db.MarkSent(ctx, storage.Sent{ID: first[0].ID, MessageID: 40, AlbumIDs: []int64{40, 41, 42}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		chat, message int64
+		want          bool
+	}{
+		{1, 41, false}, // a photo of the album recorded
+		{1, 42, false},
+		{1, 43, true}, // newer than all recorded, and 1b waits: 1b's, its outcome not yet in
+		{2, 5, true},  // nothing recorded in chat 2, and 2a waits
+		{9, 5, false}, // nothing waits for chat 9
+	} {
+		if got := sending(c.chat, c.message); got != c.want {
+			t.Errorf("Sending(chat %d, message %d) = %v, want %v", c.chat, c.message, got, c.want)
+		}
+	}
+	second, _ := db.ClaimChats(ctx, []int64{1}, 1, all)
+	if err := db.MarkSent(ctx, storage.Sent{ID: second[0].ID, MessageID: 43}); err != nil {
+		t.Fatal(err)
+	}
+	if sending(1, 43) || sending(1, 44) {
+		t.Errorf("Sending after chat 1's calls were all recorded = true")
 	}
 }
 

@@ -133,13 +133,20 @@ func (tx *Tx) RelayAt(ctx context.Context, chatID, tgMessageID int64) (*Relay, e
 	return &r, nil
 }
 
-// Sending reports whether a call to a chat is being made: claimed by the
-// sender, its outcome (and so the Telegram id of the message it made) not
-// yet recorded.
-func (tx *Tx) Sending(ctx context.Context, chatID int64) (bool, error) {
+// Sending reports whether the bot's message messageID in a chat may be
+// one whose sending is not recorded yet: it is newer than every message
+// recorded in the chat, and a call to the chat waits. A chat's calls go
+// out one at a time, in order, each recorded before the next is made, so
+// a message older than one recorded is recorded too, and the message of a
+// call made but not yet recorded is the newest in the chat.
+func (tx *Tx) Sending(ctx context.Context, chatID, messageID int64) (bool, error) {
 	var sending bool
 	err := tx.get(ctx, &sending, `
-		SELECT EXISTS (SELECT 1 FROM outbox WHERE chat_id = $1 AND status = 'pending' AND claimed_until > now())`, chatID)
+		SELECT EXISTS (SELECT FROM outbox WHERE chat_id = $1 AND status = 'pending')
+			AND $2 > COALESCE((
+				SELECT GREATEST(message_id, (SELECT max(a) FROM unnest(album_ids) a)) FROM outbox
+				WHERE chat_id = $1 AND message_id IS NOT NULL
+				ORDER BY message_id DESC LIMIT 1), 0)`, chatID, messageID)
 	if err != nil {
 		return false, fmt.Errorf("storage: calls in flight to chat %d: %w", chatID, dbErr(err))
 	}
