@@ -286,12 +286,17 @@ func (s *sender) deliver(ctx context.Context, lock *storage.Lock) {
 			}
 			clear(s.targets)
 			if due || len(chats) > 0 {
-				msgs, at, more, err := s.claim(ctx, now, free, chats)
+				msgs, at, more, err := s.claim(ctx, lock, now, free, chats)
 				if !at.IsZero() && (retryAt.IsZero() || at.Before(retryAt)) {
 					retryAt = at
 				}
 				if err != nil && ctx.Err() == nil {
 					s.log.Error("sender: claim calls", "err", err)
+					// The calls are read on the lock's connection: it may be the lock that is gone.
+					if err := lock.Check(ctx); err != nil {
+						s.log.Error("sender: lost lock", "err", err)
+						return
+					}
 				}
 				if chats == nil {
 					lastAll = now
@@ -364,12 +369,12 @@ func (s *sender) deliver(ctx context.Context, lock *storage.Lock) {
 	}
 }
 
-// claim claims calls for up to free slots: of the given chats, or of any
-// chat when chats is nil. It returns them, with the time when a chat the
+// claim claims calls for up to free slots, through the sender's lock: of
+// the given chats, or of any chat when chats is nil. It returns them, with the time when a chat the
 // limits hold back may go (zero when none is held), and whether a claim
 // across all chats read as many candidates as it could, so that more may
 // be waiting. Chats read that could go but found no slot become targets.
-func (s *sender) claim(ctx context.Context, now time.Time, free int, chats []int64) (msgs []storage.Message, retryAt time.Time, more bool, err error) {
+func (s *sender) claim(ctx context.Context, lock *storage.Lock, now time.Time, free int, chats []int64) (msgs []storage.Message, retryAt time.Time, more bool, err error) {
 	later := func(d time.Duration) {
 		// A claim at least minRetry later serves more chats at once, for a
 		// little more waiting by chats the limits held back anyway.
@@ -418,7 +423,7 @@ func (s *sender) claim(ctx context.Context, now time.Time, free int, chats []int
 	start := time.Now()
 	defer func() { s.refreshIfSlow(ctx, time.Since(start)) }()
 	if chats != nil {
-		msgs, err = s.db.ClaimChats(ctx, chats, free, pick)
+		msgs, err = lock.ClaimChats(ctx, chats, free, pick)
 		if err == nil && read == free {
 			// The claim stopped at the slots free: the chats it did not
 			// reach may have calls to go.
@@ -438,7 +443,7 @@ func (s *sender) claim(ctx context.Context, now time.Time, free int, chats []int
 		skip = append(skip, chat)
 	}
 	limit := max(2*free, 16)
-	msgs, err = s.db.ClaimMessages(ctx, limit, skip, pick)
+	msgs, err = lock.ClaimMessages(ctx, limit, skip, pick)
 	return msgs, retryAt, read == limit, err
 }
 

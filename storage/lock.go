@@ -2,21 +2,26 @@ package storage
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
+
+	"github.com/jmoiron/sqlx"
 )
 
 // Lock is a session-level advisory lock held on a connection of its own:
-// while the connection lives, no other process holds the same lock.
+// while the connection lives, no other process holds the same lock. What
+// the holder reads through the lock (ClaimMessages, ClaimChats) is read on
+// that connection, so it fails once the lock is gone. A Lock is for one
+// goroutine at a time.
 type Lock struct {
-	conn *sql.Conn
-	key  int64
+	conn  *sqlx.Conn
+	key   int64
+	stmts map[string]*sqlx.Stmt // prepared on conn
 }
 
 // TryLock takes the advisory lock key if it is free and returns nil, nil
 // if another session holds it.
 func (db *DB) TryLock(ctx context.Context, key int64) (*Lock, error) {
-	conn, err := db.db.Conn(ctx)
+	conn, err := db.db.Connx(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("storage: lock %d: connect: %w", key, err)
 	}
@@ -29,7 +34,20 @@ func (db *DB) TryLock(ctx context.Context, key int64) (*Lock, error) {
 		conn.Close()
 		return nil, nil
 	}
-	return &Lock{conn: conn, key: key}, nil
+	return &Lock{conn: conn, key: key, stmts: map[string]*sqlx.Stmt{}}, nil
+}
+
+// sel runs a query on the lock's connection, prepared there once.
+func (l *Lock) sel(ctx context.Context, dest any, query string, args ...any) error {
+	st, ok := l.stmts[query]
+	if !ok {
+		var err error
+		if st, err = l.conn.PreparexContext(ctx, query); err != nil {
+			return err
+		}
+		l.stmts[query] = st
+	}
+	return st.SelectContext(ctx, dest, args...)
 }
 
 // Check reports an error when the lock's connection is gone, and with it
@@ -51,6 +69,9 @@ func (l *Lock) Check(ctx context.Context) error {
 
 // Release gives the lock up.
 func (l *Lock) Release() {
+	for _, st := range l.stmts {
+		st.Close()
+	}
 	l.conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1)`, l.key)
 	l.conn.Close()
 }

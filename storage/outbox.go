@@ -153,18 +153,20 @@ func (tx *Tx) insertCalls(ctx context.Context, msgs []Message) ([]int64, error) 
 // chosen ones are read whole and returned, in pick's order, with pick's
 // Delay.
 //
-// Nothing is written: one sender sends at a time (it holds the sender's
-// lock, TryLock), and it keeps the chats it has a call in flight for until
-// that call's outcome is recorded, so no call is taken twice. A call
-// marked in the database as being sent would tell no one more: a sender
-// taking over after another has died must send whatever that one left
-// unrecorded all the same.
-func (db *DB) ClaimMessages(ctx context.Context, limit int, skip []int64, pick func([]Message) []Message) ([]Message, error) {
+// Nothing is written: one sender sends at a time, the holder of the
+// sender's lock, and it keeps the chats it has a call in flight for until
+// that call's outcome is recorded, so no call is taken twice. The calls are
+// read on the lock's connection: a sender whose lock is gone (its session
+// ended, as when PostgreSQL restarts, and another process may hold the
+// lock now) takes none. A call marked in the database as being sent would
+// tell no one more: a sender taking over after another has died must send
+// whatever that one left unrecorded all the same.
+func (l *Lock) ClaimMessages(ctx context.Context, limit int, skip []int64, pick func([]Message) []Message) ([]Message, error) {
 	if skip == nil {
 		skip = []int64{} // not NULL, which would leave out every chat
 	}
 	var cands []Message
-	err := db.sel(ctx, &cands, `
+	err := l.sel(ctx, &cands, `
 		SELECT o.id, o.chat_id, o.method, o.priority, o.attempts, o.created_at
 		FROM outbox o
 		WHERE o.status = 'pending' AND o.not_before <= now()
@@ -186,7 +188,7 @@ func (db *DB) ClaimMessages(ctx context.Context, limit int, skip []int64, pick f
 		ids[i] = m.ID
 	}
 	var whole []Message
-	err = db.sel(ctx, &whole, `
+	err = l.sel(ctx, &whole, `
 		SELECT `+claimedColumns+` FROM outbox o WHERE o.id = ANY($1) AND o.status = 'pending'`, pq.Array(ids))
 	if err != nil {
 		return nil, fmt.Errorf("storage: read %d calls: %w", len(ids), dbErr(err))
@@ -216,9 +218,9 @@ func (db *DB) ClaimMessages(ctx context.Context, limit int, skip []int64, pick f
 // The candidates are read whole, in one statement, and pick chooses among
 // them: the sender asks only for chats the limits let go, so pick seldom
 // leaves one, and a call takes one statement rather than two.
-func (db *DB) ClaimChats(ctx context.Context, chats []int64, limit int, pick func([]Message) []Message) ([]Message, error) {
+func (l *Lock) ClaimChats(ctx context.Context, chats []int64, limit int, pick func([]Message) []Message) ([]Message, error) {
 	var cands []Message
-	err := db.sel(ctx, &cands, `
+	err := l.sel(ctx, &cands, `
 		SELECT `+claimedColumns+`
 		FROM unnest($1::bigint[]) AS c (chat_id)
 		CROSS JOIN LATERAL (

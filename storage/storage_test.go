@@ -154,8 +154,8 @@ func TestHandleBatch(t *testing.T) {
 
 // newDBWithCalls returns a database with four calls queued: chat 1 a bulk
 // message 1a, then an interactive reply 1b; chat 2 a bulk message 2a;
-// chat 3 an interactive reply 3a.
-func newDBWithCalls(t *testing.T) (*storage.DB, context.Context) {
+// chat 3 an interactive reply 3a; and a lock to claim them through.
+func newDBWithCalls(t *testing.T) (*storage.DB, *storage.Lock, context.Context) {
 	db, _ := storagetest.NewDB(t)
 	ctx := context.Background()
 	msg := func(chat int64, prio int, text string) storage.Message {
@@ -170,15 +170,20 @@ func newDBWithCalls(t *testing.T) (*storage.DB, context.Context) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return db, ctx
+	lock, err := db.TryLock(ctx, 1)
+	if err != nil || lock == nil {
+		t.Fatalf("TryLock = %v, %v", lock, err)
+	}
+	t.Cleanup(lock.Release)
+	return db, lock, ctx
 }
 
 func TestClaimMessagesTakesEachChatsOldestFirst(t *testing.T) {
-	db, ctx := newDBWithCalls(t)
+	db, lock, ctx := newDBWithCalls(t)
 	all := func(c []storage.Message) []storage.Message { return c }
 	none := func([]storage.Message) []storage.Message { return nil }
 	var seen []int64
-	db.ClaimMessages(ctx, 10, []int64{1, 3}, func(c []storage.Message) []storage.Message {
+	lock.ClaimMessages(ctx, 10, []int64{1, 3}, func(c []storage.Message) []storage.Message {
 		for _, m := range c {
 			seen = append(seen, m.ChatID)
 		}
@@ -187,10 +192,10 @@ func TestClaimMessagesTakesEachChatsOldestFirst(t *testing.T) {
 	if len(seen) != 1 || seen[0] != 2 {
 		t.Fatalf("with chats 1 and 3 skipped, candidates of chats %v, want [2]", seen)
 	}
-	if got, _ := db.ClaimMessages(ctx, 10, nil, none); len(got) != 0 {
+	if got, _ := lock.ClaimMessages(ctx, 10, nil, none); len(got) != 0 {
 		t.Fatalf("claimed %d calls none was picked", len(got))
 	}
-	got, err := db.ClaimMessages(ctx, 10, nil, all)
+	got, err := lock.ClaimMessages(ctx, 10, nil, all)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,14 +216,14 @@ func TestClaimMessagesTakesEachChatsOldestFirst(t *testing.T) {
 	}
 	// The calls not recorded are waiting still, and are the sender's to
 	// leave out while it makes them.
-	next, _ := db.ClaimMessages(ctx, 10, []int64{2, 3}, all)
+	next, _ := lock.ClaimMessages(ctx, 10, []int64{2, 3}, all)
 	if len(next) != 1 || next[0].Params["text"] != "1b" {
 		t.Fatalf("after 1a was sent, claimed %v, want 1b", next)
 	}
 
 	// A call picked but sent meanwhile, by a sender that had it in flight
 	// before this one took over, is left out.
-	mine, err := db.ClaimMessages(ctx, 10, nil, func(c []storage.Message) []storage.Message {
+	mine, err := lock.ClaimMessages(ctx, 10, nil, func(c []storage.Message) []storage.Message {
 		for _, m := range c {
 			if m.ChatID == 3 {
 				db.MarkSent(ctx, storage.Sent{ID: m.ID, MessageID: 7})
@@ -232,7 +237,7 @@ func TestClaimMessagesTakesEachChatsOldestFirst(t *testing.T) {
 }
 
 func TestClaimChatsTakesOnlyTheirOldestCalls(t *testing.T) {
-	db, ctx := newDBWithCalls(t)
+	db, lock, ctx := newDBWithCalls(t)
 	all := func(c []storage.Message) []storage.Message { return c }
 	texts := func(ms []storage.Message) []string {
 		var out []string
@@ -243,11 +248,11 @@ func TestClaimChatsTakesOnlyTheirOldestCalls(t *testing.T) {
 	}
 
 	// At most limit, interactive replies first.
-	got, err := db.ClaimChats(ctx, []int64{1, 3}, 1, all)
+	got, err := lock.ClaimChats(ctx, []int64{1, 3}, 1, all)
 	if err != nil || !slices.Equal(texts(got), []string{"3a"}) || got[0].Attempts != 0 {
 		t.Fatalf("claimed %v (%v), want [3a], not tried before", got, err)
 	}
-	got, err = db.ClaimChats(ctx, []int64{1, 4}, 8, all)
+	got, err = lock.ClaimChats(ctx, []int64{1, 4}, 8, all)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -260,26 +265,26 @@ func TestClaimChatsTakesOnlyTheirOldestCalls(t *testing.T) {
 	if err := db.RetryMessage(ctx, got[0].ID, time.Now().Add(time.Hour), "502"); err != nil {
 		t.Fatal(err)
 	}
-	if again, _ := db.ClaimChats(ctx, []int64{1}, 8, all); len(again) != 0 {
+	if again, _ := lock.ClaimChats(ctx, []int64{1}, 8, all); len(again) != 0 {
 		t.Fatalf("a call to be retried in an hour was claimed: %v", texts(again))
 	}
 	if err := db.RetryMessage(ctx, got[0].ID, time.Now(), "502"); err != nil {
 		t.Fatal(err)
 	}
-	again, _ := db.ClaimChats(ctx, []int64{1}, 8, all)
+	again, _ := lock.ClaimChats(ctx, []int64{1}, 8, all)
 	if !slices.Equal(texts(again), []string{"1a"}) || again[0].Attempts != 2 {
 		t.Fatalf("after two failed attempts, claimed %+v, want 1a with 2 attempts", again)
 	}
 	if err := db.MarkSent(ctx, storage.Sent{ID: got[0].ID, MessageID: 42}); err != nil {
 		t.Fatal(err)
 	}
-	if next, _ := db.ClaimChats(ctx, []int64{1}, 8, all); !slices.Equal(texts(next), []string{"1b"}) {
+	if next, _ := lock.ClaimChats(ctx, []int64{1}, 8, all); !slices.Equal(texts(next), []string{"1b"}) {
 		t.Fatalf("after 1a was sent, claimed %v, want [1b]", texts(next))
 	}
 }
 
 func TestSendingTellsAMessageNotYetRecorded(t *testing.T) {
-	db, ctx := newDBWithCalls(t)
+	db, lock, ctx := newDBWithCalls(t)
 	all := func(c []storage.Message) []storage.Message { return c }
 	sending := func(chat, message int64) bool {
 		t.Helper()
@@ -295,7 +300,7 @@ func TestSendingTellsAMessageNotYetRecorded(t *testing.T) {
 		return got
 	}
 	// Chat 1: 1a sent as an album of messages 40-42, 1b waiting.
-	first, _ := db.ClaimChats(ctx, []int64{1}, 1, all)
+	first, _ := lock.ClaimChats(ctx, []int64{1}, 1, all)
 	if err := db.MarkSent(ctx, storage.Sent{ID: first[0].ID, MessageID: 40, AlbumIDs: []int64{40, 41, 42}}); err != nil {
 		t.Fatal(err)
 	}
@@ -313,12 +318,42 @@ func TestSendingTellsAMessageNotYetRecorded(t *testing.T) {
 			t.Errorf("Sending(chat %d, message %d) = %v, want %v", c.chat, c.message, got, c.want)
 		}
 	}
-	second, _ := db.ClaimChats(ctx, []int64{1}, 1, all)
+	second, _ := lock.ClaimChats(ctx, []int64{1}, 1, all)
 	if err := db.MarkSent(ctx, storage.Sent{ID: second[0].ID, MessageID: 43}); err != nil {
 		t.Fatal(err)
 	}
 	if sending(1, 43) || sending(1, 44) {
 		t.Errorf("Sending after chat 1's calls were all recorded = true")
+	}
+}
+
+func TestALockGoneClaimsNothing(t *testing.T) {
+	db, lock, ctx := newDBWithCalls(t)
+	all := func(c []storage.Message) []storage.Message { return c }
+	// The lock's session ends, as when PostgreSQL restarts, and another
+	// process takes the lock.
+	_, err := db.SQL().ExecContext(ctx, `
+		SELECT pg_terminate_backend(pid) FROM pg_locks
+		WHERE locktype = 'advisory' AND ((classid::bigint << 32) | objid::bigint) = 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := db.TryLock(ctx, 1)
+	if err != nil || other == nil {
+		t.Fatalf("TryLock after the holder's session ended = %v, %v", other, err)
+	}
+	defer other.Release()
+	if got, err := lock.ClaimChats(ctx, []int64{1, 2, 3}, 8, all); err == nil || len(got) != 0 {
+		t.Fatalf("claimed through a lock that is gone: %d calls, %v; want none and an error", len(got), err)
+	}
+	if got, err := lock.ClaimMessages(ctx, 8, nil, all); err == nil || len(got) != 0 {
+		t.Fatalf("claimed through a lock that is gone: %d calls, %v; want none and an error", len(got), err)
+	}
+	if err := lock.Check(ctx); err == nil {
+		t.Fatal("Check of a lock that is gone = nil")
+	}
+	if got, err := other.ClaimChats(ctx, []int64{1, 2, 3}, 8, all); err != nil || len(got) != 3 {
+		t.Fatalf("claimed through the lock held now: %d calls, %v; want 3", len(got), err)
 	}
 }
 
