@@ -25,7 +25,7 @@ import (
 const senderLockKey int64 = 0x6578_7065_7274_0002
 
 const (
-	recordFor      = 55 * time.Second // how long the outcome of a call is tried to be recorded
+	recordFor      = 55 * time.Second // how long recording the outcome of a call is tried
 	sendPoll       = time.Second      // look for due calls at least this often
 	maxSendAge     = 24 * time.Hour   // a call Telegram keeps failing is dropped after this
 	lockCheckEvery = 5 * time.Second  // how often the sender checks that it still holds the lock
@@ -370,10 +370,11 @@ func (s *sender) deliver(ctx context.Context, lock *storage.Lock) {
 }
 
 // claim claims calls for up to free slots, through the sender's lock: of
-// the given chats, or of any chat when chats is nil. It returns them, with the time when a chat the
-// limits hold back may go (zero when none is held), and whether a claim
-// across all chats read as many candidates as it could, so that more may
-// be waiting. Chats read that could go but found no slot become targets.
+// the given chats, or of any chat when chats is nil. It returns them, with
+// the time when a chat the limits hold back may go (zero when none is
+// held), and whether a claim across all chats read as many candidates as
+// it could, so that more may be waiting. Chats read that could go but
+// found no slot become targets.
 func (s *sender) claim(ctx context.Context, lock *storage.Lock, now time.Time, free int, chats []int64) (msgs []storage.Message, retryAt time.Time, more bool, err error) {
 	later := func(d time.Duration) {
 		// A claim at least minRetry later serves more chats at once, for a

@@ -3,6 +3,7 @@
 -- flight for until that call's outcome is recorded, and one taking over
 -- from a sender that died released every lease at once anyway. The lease
 -- was a second write of each outgoing row, whole, with its index entries
--- (a third of the WAL of an update answered), for nothing. attempts now
--- counts the calls that failed.
+-- (a sixth of the WAL of an update answered: 65 against 54 MB over an
+-- intake of 20,000 updates), for nothing. attempts now counts the calls
+-- that failed.
 ALTER TABLE outbox DROP COLUMN claimed_until;
