@@ -331,12 +331,15 @@ func TestALockGoneClaimsNothing(t *testing.T) {
 	db, lock, ctx := newDBWithCalls(t)
 	all := func(c []storage.Message) []storage.Message { return c }
 	// The lock's session ends, as when PostgreSQL restarts, and another
-	// process takes the lock.
-	_, err := db.SQL().ExecContext(ctx, `
-		SELECT pg_terminate_backend(pid) FROM pg_locks
-		WHERE locktype = 'advisory' AND ((classid::bigint << 32) | objid::bigint) = 1`)
-	if err != nil {
-		t.Fatal(err)
+	// process takes the lock. (Advisory locks are per database; so is this
+	// test's, as the other tests', which run beside it.)
+	var ended bool
+	err := db.SQL().QueryRowContext(ctx, `
+		SELECT pg_terminate_backend(pid, 10000) FROM pg_locks
+		WHERE locktype = 'advisory' AND ((classid::bigint << 32) | objid::bigint) = 1
+			AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`).Scan(&ended)
+	if err != nil || !ended {
+		t.Fatalf("ending the lock's session: %v, %v", ended, err)
 	}
 	other, err := db.TryLock(ctx, 1)
 	if err != nil || other == nil {
