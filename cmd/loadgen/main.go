@@ -153,7 +153,7 @@ type runner struct {
 	db  *sql.DB
 
 	cmd     *exec.Cmd
-	done    chan error
+	done    chan struct{} // closed when the bot has exited
 	rssMu   sync.Mutex
 	rss     []int64 // samples of the bot's resident memory, in kB
 	rssPeak int64
@@ -183,8 +183,11 @@ func (r *runner) start(ctx context.Context) error {
 	if err := r.cmd.Start(); err != nil {
 		return err
 	}
-	r.done = make(chan error, 1)
-	go func() { r.done <- r.cmd.Wait() }()
+	r.done = make(chan struct{})
+	go func() {
+		r.cmd.Wait()
+		close(r.done) // closed, not sent on: the RSS sampler and stop both wait for it
+	}()
 	go r.sampleRSS()
 
 	db, err := sql.Open("postgres", r.dsn)
