@@ -178,9 +178,11 @@ func newDBWithCalls(t *testing.T) (*storage.DB, *storage.Lock, context.Context) 
 	return db, lock, ctx
 }
 
+// pickAll is a pick that sends every candidate.
+func pickAll(c []storage.Message) []storage.Message { return c }
+
 func TestClaimMessagesTakesEachChatsOldestFirst(t *testing.T) {
 	db, lock, ctx := newDBWithCalls(t)
-	all := func(c []storage.Message) []storage.Message { return c }
 	none := func([]storage.Message) []storage.Message { return nil }
 	var seen []int64
 	lock.ClaimMessages(ctx, 10, []int64{1, 3}, func(c []storage.Message) []storage.Message {
@@ -195,7 +197,7 @@ func TestClaimMessagesTakesEachChatsOldestFirst(t *testing.T) {
 	if got, _ := lock.ClaimMessages(ctx, 10, nil, none); len(got) != 0 {
 		t.Fatalf("claimed %d calls none was picked", len(got))
 	}
-	got, err := lock.ClaimMessages(ctx, 10, nil, all)
+	got, err := lock.ClaimMessages(ctx, 10, nil, pickAll)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,7 +218,7 @@ func TestClaimMessagesTakesEachChatsOldestFirst(t *testing.T) {
 	}
 	// The calls not recorded are waiting still, and are the sender's to
 	// leave out while it makes them.
-	next, _ := lock.ClaimMessages(ctx, 10, []int64{2, 3}, all)
+	next, _ := lock.ClaimMessages(ctx, 10, []int64{2, 3}, pickAll)
 	if len(next) != 1 || next[0].Params["text"] != "1b" {
 		t.Fatalf("after 1a was sent, claimed %v, want 1b", next)
 	}
@@ -238,7 +240,6 @@ func TestClaimMessagesTakesEachChatsOldestFirst(t *testing.T) {
 
 func TestClaimChatsTakesOnlyTheirOldestCalls(t *testing.T) {
 	db, lock, ctx := newDBWithCalls(t)
-	all := func(c []storage.Message) []storage.Message { return c }
 	texts := func(ms []storage.Message) []string {
 		var out []string
 		for _, m := range ms {
@@ -248,11 +249,11 @@ func TestClaimChatsTakesOnlyTheirOldestCalls(t *testing.T) {
 	}
 
 	// At most limit, interactive replies first.
-	got, err := lock.ClaimChats(ctx, []int64{1, 3}, 1, all)
+	got, err := lock.ClaimChats(ctx, []int64{1, 3}, 1, pickAll)
 	if err != nil || !slices.Equal(texts(got), []string{"3a"}) || got[0].Attempts != 0 {
 		t.Fatalf("claimed %v (%v), want [3a], not tried before", got, err)
 	}
-	got, err = lock.ClaimChats(ctx, []int64{1, 4}, 8, all)
+	got, err = lock.ClaimChats(ctx, []int64{1, 4}, 8, pickAll)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -265,27 +266,26 @@ func TestClaimChatsTakesOnlyTheirOldestCalls(t *testing.T) {
 	if err := db.RetryMessage(ctx, got[0].ID, time.Now().Add(time.Hour), "502"); err != nil {
 		t.Fatal(err)
 	}
-	if again, _ := lock.ClaimChats(ctx, []int64{1}, 8, all); len(again) != 0 {
+	if again, _ := lock.ClaimChats(ctx, []int64{1}, 8, pickAll); len(again) != 0 {
 		t.Fatalf("a call to be retried in an hour was claimed: %v", texts(again))
 	}
 	if err := db.RetryMessage(ctx, got[0].ID, time.Now(), "502"); err != nil {
 		t.Fatal(err)
 	}
-	again, _ := lock.ClaimChats(ctx, []int64{1}, 8, all)
+	again, _ := lock.ClaimChats(ctx, []int64{1}, 8, pickAll)
 	if !slices.Equal(texts(again), []string{"1a"}) || again[0].Attempts != 2 {
 		t.Fatalf("after two failed attempts, claimed %+v, want 1a with 2 attempts", again)
 	}
 	if err := db.MarkSent(ctx, storage.Sent{ID: got[0].ID, MessageID: 42}); err != nil {
 		t.Fatal(err)
 	}
-	if next, _ := lock.ClaimChats(ctx, []int64{1}, 8, all); !slices.Equal(texts(next), []string{"1b"}) {
+	if next, _ := lock.ClaimChats(ctx, []int64{1}, 8, pickAll); !slices.Equal(texts(next), []string{"1b"}) {
 		t.Fatalf("after 1a was sent, claimed %v, want [1b]", texts(next))
 	}
 }
 
 func TestSendingTellsAMessageNotYetRecorded(t *testing.T) {
 	db, lock, ctx := newDBWithCalls(t)
-	all := func(c []storage.Message) []storage.Message { return c }
 	sending := func(chat, message int64) bool {
 		t.Helper()
 		var got bool
@@ -300,7 +300,7 @@ func TestSendingTellsAMessageNotYetRecorded(t *testing.T) {
 		return got
 	}
 	// Chat 1: 1a sent as an album of messages 40-42, 1b waiting.
-	first, _ := lock.ClaimChats(ctx, []int64{1}, 1, all)
+	first, _ := lock.ClaimChats(ctx, []int64{1}, 1, pickAll)
 	if err := db.MarkSent(ctx, storage.Sent{ID: first[0].ID, MessageID: 40, AlbumIDs: []int64{40, 41, 42}}); err != nil {
 		t.Fatal(err)
 	}
@@ -318,7 +318,7 @@ func TestSendingTellsAMessageNotYetRecorded(t *testing.T) {
 			t.Errorf("Sending(chat %d, message %d) = %v, want %v", c.chat, c.message, got, c.want)
 		}
 	}
-	second, _ := lock.ClaimChats(ctx, []int64{1}, 1, all)
+	second, _ := lock.ClaimChats(ctx, []int64{1}, 1, pickAll)
 	if err := db.MarkSent(ctx, storage.Sent{ID: second[0].ID, MessageID: 43}); err != nil {
 		t.Fatal(err)
 	}
@@ -329,7 +329,6 @@ func TestSendingTellsAMessageNotYetRecorded(t *testing.T) {
 
 func TestALockGoneClaimsNothing(t *testing.T) {
 	db, lock, ctx := newDBWithCalls(t)
-	all := func(c []storage.Message) []storage.Message { return c }
 	// The lock's session ends, as when PostgreSQL restarts, and another
 	// process takes the lock. (Advisory locks are per database; so is this
 	// test's, as the other tests', which run beside it.)
@@ -346,16 +345,16 @@ func TestALockGoneClaimsNothing(t *testing.T) {
 		t.Fatalf("TryLock after the holder's session ended = %v, %v", other, err)
 	}
 	defer other.Release()
-	if got, err := lock.ClaimChats(ctx, []int64{1, 2, 3}, 8, all); err == nil || len(got) != 0 {
+	if got, err := lock.ClaimChats(ctx, []int64{1, 2, 3}, 8, pickAll); err == nil || len(got) != 0 {
 		t.Fatalf("claimed through a lock that is gone: %d calls, %v; want none and an error", len(got), err)
 	}
-	if got, err := lock.ClaimMessages(ctx, 8, nil, all); err == nil || len(got) != 0 {
+	if got, err := lock.ClaimMessages(ctx, 8, nil, pickAll); err == nil || len(got) != 0 {
 		t.Fatalf("claimed through a lock that is gone: %d calls, %v; want none and an error", len(got), err)
 	}
 	if err := lock.Check(ctx); err == nil {
 		t.Fatal("Check of a lock that is gone = nil")
 	}
-	if got, err := other.ClaimChats(ctx, []int64{1, 2, 3}, 8, all); err != nil || len(got) != 3 {
+	if got, err := other.ClaimChats(ctx, []int64{1, 2, 3}, 8, pickAll); err != nil || len(got) != 3 {
 		t.Fatalf("claimed through the lock held now: %d calls, %v; want 3", len(got), err)
 	}
 }
