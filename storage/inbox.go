@@ -30,17 +30,17 @@ func (db *DB) SaveUpdates(ctx context.Context, updates []Update) (int, error) {
 	chats := make([]int64, len(updates))
 	users := make([]int64, len(updates))
 	kinds := make([]string, len(updates))
-	payloads := make([]string, len(updates))
+	payloads := make([][]byte, len(updates))
 	for i, u := range updates {
-		ids[i], chats[i], users[i], kinds[i], payloads[i] = u.ID, u.ChatID, u.UserID, u.Kind, string(u.Payload)
+		ids[i], chats[i], users[i], kinds[i], payloads[i] = u.ID, u.ChatID, u.UserID, u.Kind, u.Payload
 	}
 	res, err := db.exec(ctx, `
 		INSERT INTO inbox (update_id, chat_id, user_id, kind, payload)
-		SELECT u.id, u.chat, u.usr, u.kind, u.payload::json
-		FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[])
-			AS u (id, chat, usr, kind, payload)
+		SELECT u.id, u.chat, u.usr, u.kind, u.payload
+		FROM ROWS FROM (unnest($1::bigint[]), unnest($2::bigint[]), unnest($3::bigint[]), unnest($4::text[]),
+			json_array_elements($5::json)) AS u (id, chat, usr, kind, payload)
 		ON CONFLICT (update_id) DO NOTHING`,
-		pq.Array(ids), pq.Array(chats), pq.Array(users), pq.Array(kinds), pq.Array(payloads))
+		pq.Array(ids), pq.Array(chats), pq.Array(users), pq.Array(kinds), jsonArray(payloads))
 	if err != nil {
 		return 0, fmt.Errorf("storage: save %d updates: %w", len(updates), dbErr(err))
 	}

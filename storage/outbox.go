@@ -105,14 +105,15 @@ func (tx *Tx) insertCalls(ctx context.Context, msgs []Message) ([]int64, error) 
 		}
 	}
 	chats, prios, edits := make([]int64, n), make([]int64, n), make([]int64, n)
-	methods, params, fields, names := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	methods, fields, names := make([]string, n), make([]string, n), make([]string, n)
+	params := make([][]byte, n)
 	data := make(pq.ByteaArray, n)
 	for i, m := range msgs {
 		p, err := json.Marshal(m.Params)
 		if err != nil {
 			return nil, fmt.Errorf("storage: enqueue %s: %w", m.Method, err)
 		}
-		chats[i], methods[i], params[i], prios[i], edits[i] = m.ChatID, m.Method, string(p), int64(m.Priority), m.EditOf
+		chats[i], methods[i], params[i], prios[i], edits[i] = m.ChatID, m.Method, p, int64(m.Priority), m.EditOf
 		tx.queued = append(tx.queued, m.ChatID)
 		fields[i], names[i], data[i] = m.FileField, m.FileName, m.FileData
 		if data[i] == nil {
@@ -125,7 +126,7 @@ func (tx *Tx) insertCalls(ctx context.Context, msgs []Message) ([]int64, error) 
 			INSERT INTO outbox (chat_id, method, params, file_field, file_name, file_data, priority, edit_of)
 			VALUES ($1, $2, $3::text::jsonb, $4, $5, $6, $7, NULLIF($8, 0))
 			RETURNING id`,
-			chats[0], methods[0], params[0], fields[0], names[0], data[0], prios[0], edits[0])
+			chats[0], methods[0], string(params[0]), fields[0], names[0], data[0], prios[0], edits[0])
 		if err != nil {
 			return nil, fmt.Errorf("storage: enqueue %s: %w", methods[0], dbErr(err))
 		}
@@ -133,10 +134,12 @@ func (tx *Tx) insertCalls(ctx context.Context, msgs []Message) ([]int64, error) 
 	}
 	_, err := tx.exec(ctx, `
 		INSERT INTO outbox (id, chat_id, method, params, file_field, file_name, file_data, priority, edit_of)
-		SELECT m.id, m.chat, m.method, m.params::jsonb, m.field, m.name, m.data, m.prio, NULLIF(m.edit, 0)
-		FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bytea[], $8::smallint[], $9::bigint[])
+		SELECT m.id, m.chat, m.method, m.params, m.field, m.name, m.data, m.prio, NULLIF(m.edit, 0)
+		FROM ROWS FROM (unnest($1::bigint[]), unnest($2::bigint[]), unnest($3::text[]), jsonb_array_elements($4::jsonb),
+			unnest($5::text[]), unnest($6::text[]), unnest($7::bytea[]), unnest($8::smallint[]), unnest($9::bigint[]))
 			AS m (id, chat, method, params, field, name, data, prio, edit)`,
-		pq.Array(ids), pq.Array(chats), pq.Array(methods), pq.Array(params), pq.Array(fields), pq.Array(names), data, pq.Array(prios), pq.Array(edits))
+		pq.Array(ids), pq.Array(chats), pq.Array(methods), jsonArray(params),
+		pq.Array(fields), pq.Array(names), data, pq.Array(prios), pq.Array(edits))
 	if err != nil {
 		return nil, fmt.Errorf("storage: enqueue %d calls: %w", n, dbErr(err))
 	}

@@ -19,9 +19,11 @@ func TestEnqueueKeepsTheOrderOfCalls(t *testing.T) {
 	msg := func(chat int64, text string) storage.Message {
 		return storage.Message{ChatID: chat, Method: "sendMessage", Params: storage.Params{"text": text}}
 	}
+	// Texts go through as they are, whatever JSON or SQL would quote.
+	quoted := "a \"quoted\", \\ ,\nҚазақша {'[]'}"
 	var ids []int64
 	err := db.InTx(ctx, func(tx *storage.Tx) error {
-		if err := tx.Enqueue(ctx, msg(1, "a"), msg(2, "b")); err != nil {
+		if err := tx.Enqueue(ctx, msg(1, quoted), msg(2, "b")); err != nil {
 			return err
 		}
 		var err error
@@ -41,7 +43,7 @@ func TestEnqueueKeepsTheOrderOfCalls(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := fmt.Sprint(texts), "[a b c d]"; got != want {
+	if got, want := fmt.Sprintf("%q", texts), fmt.Sprintf("%q", []string{quoted, "b", "c", "d"}); got != want {
 		t.Errorf("calls in the order of their ids: %s, want %s", got, want)
 	}
 	if len(ids) != 1 || ids[0] != last {

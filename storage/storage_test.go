@@ -19,14 +19,24 @@ func TestSaveUpdatesKeepsEachOnce(t *testing.T) {
 	ctx := context.Background()
 	batch := []storage.Update{
 		{ID: 1, ChatID: 10, UserID: 10, Kind: "message", Payload: []byte(`{"update_id":1}`)},
-		{ID: 2, ChatID: 10, UserID: 10, Kind: "message", Payload: []byte(`{"update_id":2}`)},
+		// Kept as Telegram sent it, byte for byte.
+		{ID: 2, ChatID: 10, UserID: 10, Kind: "message", Payload: []byte(`{"update_id": 2, "message": {"text": "\"Сәлем\", \\ ,\n\u0041"} }`)},
 	}
 	if n, err := db.SaveUpdates(ctx, batch); err != nil || n != 2 {
 		t.Fatalf("first save: %d new, %v; want 2", n, err)
 	}
-	batch = append(batch, storage.Update{ID: 3, ChatID: 11, Kind: "message", Payload: []byte(`{"update_id":3}`)})
+	batch = append(batch, storage.Update{ID: 3, ChatID: 11, Kind: "message", Payload: []byte(`[]`)})
 	if n, err := db.SaveUpdates(ctx, batch); err != nil || n != 1 {
 		t.Fatalf("second save: %d new, %v; want 1", n, err)
+	}
+	var kept []string
+	if err := db.SQL().QueryRow(`SELECT array_agg(payload::text ORDER BY update_id) FROM inbox`).Scan(pq.Array(&kept)); err != nil {
+		t.Fatal(err)
+	}
+	for i, u := range batch {
+		if i >= len(kept) || kept[i] != string(u.Payload) {
+			t.Errorf("update %d kept as %q, want %s", u.ID, kept, u.Payload)
+		}
 	}
 }
 
