@@ -25,6 +25,7 @@ func TestSaveUpdatesKeepsEachOnce(t *testing.T) {
 	if n, err := db.SaveUpdates(ctx, batch); err != nil || n != 2 {
 		t.Fatalf("first save: %d new, %v; want 2", n, err)
 	}
+	// Whatever JSON an update is, it stays one update: an array too.
 	batch = append(batch, storage.Update{ID: 3, ChatID: 11, Kind: "message", Payload: []byte(`[]`)})
 	if n, err := db.SaveUpdates(ctx, batch); err != nil || n != 1 {
 		t.Fatalf("second save: %d new, %v; want 1", n, err)
