@@ -34,10 +34,9 @@ func helpUpdates(n int) [][]storage.Update {
 		batches[i] = make([]storage.Update, pollBatch)
 		for j := range batches[i] {
 			id++
-			user := id
-			batches[i][j] = storage.Update{ID: id, ChatID: user, UserID: user, Kind: "message", Payload: []byte(fmt.Sprintf(
-				`{"update_id":%d,"message":{"message_id":%d,"from":{"id":%d,"is_bot":false,"first_name":"Айгерим","last_name":"Нұрланқызы","username":"aigerim_n","language_code":"kk"},"chat":{"id":%[3]d,"first_name":"Айгерим","last_name":"Нұрланқызы","username":"aigerim_n","type":"private"},"date":1700000000,"text":"/help","entities":[{"offset":0,"length":5,"type":"bot_command"}]}}`,
-				id, id, user))}
+			batches[i][j] = storage.Update{ID: id, ChatID: id, UserID: id, Kind: "message", Payload: []byte(fmt.Sprintf(
+				`{"update_id":%d,"message":{"message_id":%[1]d,"from":{"id":%[1]d,"is_bot":false,"first_name":"Айгерим","last_name":"Нұрланқызы","username":"aigerim_n","language_code":"kk"},"chat":{"id":%[1]d,"first_name":"Айгерим","last_name":"Нұрланқызы","username":"aigerim_n","type":"private"},"date":1700000000,"text":"/help","entities":[{"offset":0,"length":5,"type":"bot_command"}]}}`,
+				id))}
 		}
 	}
 	return batches
