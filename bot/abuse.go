@@ -29,7 +29,7 @@ func (b *Bot) restrained(ctx context.Context, r *req, q *tgbotapi.CallbackQuery)
 		}
 		return true, r.send(ctx, r.t("banned_notice"), nil)
 	}
-	f, err := r.tx.CheckFlood(ctx, r.user.ID, r.user.Recent, b.cfg.FloodLimit, b.cfg.FloodWindow, floodReports)
+	f, err := r.tx.CheckFlood(ctx, r.user.ID, r.recent, b.cfg.FloodLimit, b.cfg.FloodWindow, floodReports)
 	if err != nil || !f.Flooding {
 		return false, err
 	}

@@ -58,7 +58,8 @@ type Bot struct {
 	sender       *sender
 	metrics      *metrics
 	telegramOK   atomic.Bool // Telegram answered the last call that tells
-	handler      func(ctx context.Context, tx *storage.Tx, u *tgbotapi.Update) error
+	flood        *floodCounter
+	handler      func(ctx context.Context, tx *storage.Tx, u *tgbotapi.Update, recent int) error
 
 	updatesReceived atomic.Int64
 	updatesHandled  atomic.Int64
@@ -109,7 +110,8 @@ func New(cfg Config, db *storage.DB, log *slog.Logger) *Bot {
 	if cfg.RetryBase <= 0 {
 		cfg.RetryBase = time.Second
 	}
-	b := &Bot{cfg: cfg, db: db, log: log, dispatchWake: make(chan struct{}, 1), arrived: map[int64]bool{}, metrics: newMetrics(db)}
+	b := &Bot{cfg: cfg, db: db, log: log, dispatchWake: make(chan struct{}, 1), arrived: map[int64]bool{}, metrics: newMetrics(db),
+		flood: newFloodCounter(cfg.FloodLimit, cfg.FloodWindow)}
 	b.handler = b.handle
 	b.sender = &sender{
 		db:         db,
@@ -129,7 +131,6 @@ func New(cfg Config, db *storage.DB, log *slog.Logger) *Bot {
 		metrics:    b.metrics,
 		ok:         &b.telegramOK,
 	}
-	db.SetFlood(cfg.FloodLimit, cfg.FloodWindow)
 	db.OnQueued(b.sender.queued)
 	return b
 }

@@ -273,7 +273,7 @@ func (b *Bot) prepareBatch(ctx context.Context, tx *storage.Tx, us []storage.Upd
 	if len(users) == 0 {
 		return nil
 	}
-	return tx.TouchUsers(ctx, users, b.cfg.FloodWindow)
+	return tx.TouchUsers(ctx, users)
 }
 
 // recordedBy returns the user the update's handler surely records: the
@@ -290,14 +290,19 @@ func recordedBy(u *tgbotapi.Update) *tgbotapi.User {
 }
 
 // handleSafely runs the handler on an update, decoded or, when decoded is
-// nil, decoded here, and turns a panic into an error, so that the
-// transaction is rolled back and the loop goes on.
+// nil, decoded here, with its sender's recent updates counted, and turns a
+// panic into an error, so that the transaction is rolled back and the loop
+// goes on.
 func (b *Bot) handleSafely(ctx context.Context, tx *storage.Tx, su *storage.Update, decoded *tgbotapi.Update) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("panic: %v\n%s", r, debug.Stack())
 		}
 	}()
+	recent := 0
+	if su.UserID != 0 {
+		recent = b.flood.count(su.UserID, su.ID, su.ReceivedAt)
+	}
 	u := decoded
 	if u == nil {
 		u = &tgbotapi.Update{}
@@ -307,7 +312,7 @@ func (b *Bot) handleSafely(ctx context.Context, tx *storage.Tx, su *storage.Upda
 			}
 		}
 	}
-	return b.handler(ctx, tx, u)
+	return b.handler(ctx, tx, u, recent)
 }
 
 // fail records a failed update: it is retried with backoff, and after

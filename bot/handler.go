@@ -15,10 +15,11 @@ import (
 // transaction that the update's effects and its outgoing calls share, and
 // the user as the database knows them.
 type req struct {
-	tx   *storage.Tx
-	user *storage.User
-	lang string
-	chat int64
+	tx     *storage.Tx
+	user   *storage.User
+	lang   string
+	chat   int64
+	recent int // the user's updates within the flood window, this one included (floodCounter)
 }
 
 // t returns a text in the user's language.
@@ -36,15 +37,16 @@ func (r *req) answer(ctx context.Context, q *tgbotapi.CallbackQuery, text string
 }
 
 // handle routes an update to its handler. It runs in the transaction that
-// marks the update handled.
-func (b *Bot) handle(ctx context.Context, tx *storage.Tx, u *tgbotapi.Update) error {
+// marks the update handled; recent is how many updates its sender sent
+// within the flood window, this one included.
+func (b *Bot) handle(ctx context.Context, tx *storage.Tx, u *tgbotapi.Update, recent int) error {
 	switch {
 	case u.Message != nil:
-		return b.handleMessage(ctx, tx, u.Message)
+		return b.handleMessage(ctx, tx, u.Message, recent)
 	case u.EditedMessage != nil:
 		return b.handleEdit(ctx, tx, u.EditedMessage)
 	case u.CallbackQuery != nil:
-		return b.handleCallback(ctx, tx, u.CallbackQuery)
+		return b.handleCallback(ctx, tx, u.CallbackQuery, recent)
 	case u.MyChatMember != nil:
 		return b.handleMyChatMember(ctx, tx, u.MyChatMember)
 	}
@@ -68,12 +70,12 @@ func (b *Bot) handleMyChatMember(ctx context.Context, tx *storage.Tx, m *tgbotap
 
 // newReq records the user and prepares to answer them in chat: in their
 // language, or in the moderators' group in the group's.
-func (b *Bot) newReq(ctx context.Context, tx *storage.Tx, from *tgbotapi.User, chat int64) (*req, error) {
-	user, err := tx.TouchUser(ctx, userOf(from), b.cfg.FloodWindow)
+func (b *Bot) newReq(ctx context.Context, tx *storage.Tx, from *tgbotapi.User, chat int64, recent int) (*req, error) {
+	user, err := tx.TouchUser(ctx, userOf(from))
 	if err != nil {
 		return nil, err
 	}
-	r := &req{tx: tx, user: user, lang: userLang(user), chat: chat}
+	r := &req{tx: tx, user: user, lang: userLang(user), chat: chat, recent: recent}
 	if chat != 0 && chat == b.cfg.ModeratorChatID {
 		r.lang = defaultLanguage
 	}
@@ -88,7 +90,7 @@ func userOf(from *tgbotapi.User) storage.User {
 	}
 }
 
-func (b *Bot) handleMessage(ctx context.Context, tx *storage.Tx, m *tgbotapi.Message) error {
+func (b *Bot) handleMessage(ctx context.Context, tx *storage.Tx, m *tgbotapi.Message, recent int) error {
 	if m.From == nil || m.From.IsBot {
 		return nil
 	}
@@ -96,7 +98,7 @@ func (b *Bot) handleMessage(ctx context.Context, tx *storage.Tx, m *tgbotapi.Mes
 	if !m.Chat.IsPrivate() && !(modGroup && m.IsCommand()) {
 		return nil // other groups, and talk in the moderators' group, are not for the bot
 	}
-	r, err := b.newReq(ctx, tx, m.From, m.Chat.ID)
+	r, err := b.newReq(ctx, tx, m.From, m.Chat.ID, recent)
 	if err != nil {
 		return err
 	}
@@ -214,12 +216,12 @@ func (b *Bot) continueDialog(ctx context.Context, r *req, d *storage.Dialog, m *
 	return r.send(ctx, r.t("unknown"), nil)
 }
 
-func (b *Bot) handleCallback(ctx context.Context, tx *storage.Tx, q *tgbotapi.CallbackQuery) error {
+func (b *Bot) handleCallback(ctx context.Context, tx *storage.Tx, q *tgbotapi.CallbackQuery, recent int) error {
 	chat := q.From.ID
 	if q.Message != nil {
 		chat = q.Message.Chat.ID
 	}
-	r, err := b.newReq(ctx, tx, q.From, chat)
+	r, err := b.newReq(ctx, tx, q.From, chat, recent)
 	if err != nil {
 		return err
 	}

@@ -149,14 +149,14 @@ func TestPanickingHandlerDoesNotStopTheLoop(t *testing.T) {
 	var mu sync.Mutex
 	calls := 0
 	real := b.handler
-	b.handler = func(ctx context.Context, tx *storage.Tx, u *tgbotapi.Update) error {
+	b.handler = func(ctx context.Context, tx *storage.Tx, u *tgbotapi.Update, recent int) error {
 		if u.Message != nil && u.Message.Text == "boom" {
 			mu.Lock()
 			calls++
 			mu.Unlock()
 			panic("handler bug")
 		}
-		return real(ctx, tx, u)
+		return real(ctx, tx, u, recent)
 	}
 	ent, other := user(1301, "en"), user(1302, "en")
 

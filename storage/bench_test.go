@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/atameken/expertbot/storage"
 	"github.com/atameken/expertbot/storage/storagetest"
@@ -59,7 +58,6 @@ func BenchmarkSaveUpdates(b *testing.B) {
 func BenchmarkHandleBatch(b *testing.B) {
 	db, _ := storagetest.NewDB(b)
 	ctx := context.Background()
-	db.SetFlood(40, time.Minute) // the bot's default rule
 	batches := helpUpdates(b.N)
 	chats := make([][]int64, b.N)
 	for i, batch := range batches {
@@ -68,7 +66,7 @@ func BenchmarkHandleBatch(b *testing.B) {
 			chats[i] = append(chats[i], u.ChatID)
 			users[j] = storage.User{ID: u.UserID, Username: "aigerim_n", FirstName: "Айгерим", LastName: "Нұрланқызы", TelegramLanguage: "kk"}
 		}
-		err := db.InTx(ctx, func(tx *storage.Tx) error { return tx.TouchUsers(ctx, users, time.Minute) })
+		err := db.InTx(ctx, func(tx *storage.Tx) error { return tx.TouchUsers(ctx, users) })
 		if err != nil {
 			b.Fatal(err)
 		}

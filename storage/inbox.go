@@ -11,12 +11,13 @@ import (
 
 // Update is a Telegram update as kept in the inbox.
 type Update struct {
-	ID       int64  `db:"update_id"`
-	ChatID   int64  `db:"chat_id"`
-	UserID   int64  `db:"user_id"`
-	Kind     string `db:"kind"`
-	Payload  []byte `db:"payload"` // the update's JSON as Telegram sent it
-	Attempts int    `db:"attempts"`
+	ID         int64     `db:"update_id"`
+	ChatID     int64     `db:"chat_id"`
+	UserID     int64     `db:"user_id"`
+	Kind       string    `db:"kind"`
+	Payload    []byte    `db:"payload"` // the update's JSON as Telegram sent it
+	Attempts   int       `db:"attempts"`
+	ReceivedAt time.Time `db:"received_at"` // when it was kept; set when it is taken for handling
 }
 
 // SaveUpdates keeps a batch of updates in one statement, skipping those
@@ -101,7 +102,7 @@ func (db *DB) HandleNext(ctx context.Context, chatID int64, fn func(ctx context.
 				ORDER BY update_id
 				LIMIT 1)
 				AND COALESCE(i.handled_at, i.parked_at) IS NULL
-			RETURNING i.update_id, i.chat_id, i.user_id, i.kind, i.payload, i.attempts,
+			RETURNING i.update_id, i.chat_id, i.user_id, i.kind, i.payload, i.attempts, i.received_at,
 				EXISTS (
 					SELECT FROM inbox n
 					WHERE n.chat_id = i.chat_id AND n.handled_at IS NULL AND n.parked_at IS NULL
@@ -128,44 +129,14 @@ type pendingUpdate struct {
 	More bool `db:"more"`
 }
 
-// standingColumns are what TouchUser tells of a user u beside their row:
-// how many updates they sent within the window of $window milliseconds,
-// counted up to $most (all when it is NULL), and whether they are an
-// expert of a centre in use.
-func standingColumns(window, most int) string {
-	return fmt.Sprintf(`(
-			SELECT count(*) FROM (
-				SELECT FROM inbox r WHERE r.user_id = u.id AND r.received_at > now() - $%d * interval '1 millisecond'
-				LIMIT $%d) r) AS recent_updates,
-		EXISTS (
-			SELECT FROM experts e JOIN centres c ON c.id = e.centre_id
-			WHERE e.user_id = u.id AND c.retired_at IS NULL) AS expert`, window, most)
-}
-
-// SetFlood sets the flood rule users are counted for: the window over
-// which the updates taken for handling read their senders' recent updates
-// (TouchUser with the same window then needs no statement for a sender
-// described as recorded), and the limit, above which a count need not go.
-// Counted up to one more than the limit, which tells a flood as well as
-// the whole count would, a user who sends thousands of updates costs each
-// of them a few dozen rows read, not thousands. A limit of 0 counts all.
-// Set it before the database is used.
-func (db *DB) SetFlood(limit int, window time.Duration) {
-	db.window, db.floodLimit = window, limit
-}
-
-// countMost is how many of a user's recent updates are counted: NULL, all,
-// when no limit is set.
-func (db *DB) countMost() any {
-	if db.floodLimit <= 0 {
-		return nil
-	}
-	return db.floodLimit + 1
-}
+// expertColumn tells, beside a user u's row, whether they are an expert of
+// a centre in use.
+const expertColumn = `EXISTS (
+		SELECT FROM experts e JOIN centres c ON c.id = e.centre_id
+		WHERE e.user_id = u.id AND c.retired_at IS NULL) AS expert`
 
 // keepSenders reads the senders of the updates taken as TouchUser returns
-// them for the window set with SetFlood, in one statement that writes
-// nothing, and keeps them for the transaction: the handler's TouchUser of
+// them, in one statement that writes nothing, and keeps them for the transaction: the handler's TouchUser of
 // a sender whose description has not changed then costs no statement of
 // its own (TouchUser's statement records the user, which locks their row
 // even when nothing changed). A sender not yet recorded is not found, and
@@ -188,8 +159,8 @@ func (tx *Tx) keepSenders(ctx context.Context, taken []pendingUpdate) error {
 	}
 	var senders []User
 	err := tx.sel(ctx, &senders, `
-		SELECT `+userColumns+`, `+standingColumns(2, 3)+`
-		FROM users u WHERE u.id = ANY($1)`, pq.Array(ids), tx.db.window.Milliseconds(), tx.db.countMost())
+		SELECT `+userColumns+`, `+expertColumn+`
+		FROM users u WHERE u.id = ANY($1)`, pq.Array(ids))
 	if err != nil {
 		return fmt.Errorf("storage: read the senders of %d updates: %w", len(taken), dbErr(err))
 	}
@@ -200,7 +171,7 @@ func (tx *Tx) keepSenders(ctx context.Context, taken []pendingUpdate) error {
 	// One for each update, as TouchUser takes one for each call.
 	for _, t := range taken {
 		if u, ok := byID[t.UserID]; ok {
-			tx.known = append(tx.known, touching{as: u.described(), window: tx.db.window, user: &u})
+			tx.known = append(tx.known, touching{as: u.described(), user: &u})
 		}
 	}
 	return nil
@@ -241,7 +212,7 @@ func (db *DB) HandleBatch(ctx context.Context, chatIDs []int64, prepare func(ctx
 				GROUP BY c.chat_id
 				HAVING pg_try_advisory_xact_lock(c.chat_id)) n
 			WHERE i.update_id = n.update_id AND COALESCE(i.handled_at, i.parked_at) IS NULL
-			RETURNING i.update_id, i.chat_id, i.user_id, i.kind, i.payload, i.attempts, n.more`, pq.Array(chatIDs))
+			RETURNING i.update_id, i.chat_id, i.user_id, i.kind, i.payload, i.attempts, i.received_at, n.more`, pq.Array(chatIDs))
 		if err != nil {
 			return fmt.Errorf("storage: next updates of %d chats: %w", len(chatIDs), dbErr(err))
 		}

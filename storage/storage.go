@@ -27,11 +27,9 @@ var (
 
 // DB is the expertbot database.
 type DB struct {
-	db         *sqlx.DB
-	stmts      sync.Map            // query → *sqlx.Stmt, prepared once and reused on every connection
-	queued     func(chats []int64) // called after each commit that queued outgoing calls
-	window     time.Duration       // the flood window senders are read with (SetFlood)
-	floodLimit int                 // the flood limit recent updates are counted for (SetFlood)
+	db     *sqlx.DB
+	stmts  sync.Map            // query → *sqlx.Stmt, prepared once and reused on every connection
+	queued func(chats []int64) // called after each commit that queued outgoing calls
 }
 
 // Open connects to PostgreSQL and checks that it answers. An empty dsn

@@ -52,6 +52,9 @@ func TestHandleNextInOrderAndOnce(t *testing.T) {
 	var more []bool
 	handle := func(ctx context.Context, tx *storage.Tx, u *storage.Update) error {
 		order = append(order, u.ID)
+		if want := keptAt(t, db, u.ID); !u.ReceivedAt.Equal(want) {
+			t.Errorf("update %d taken: ReceivedAt %v, want %v, when it was kept", u.ID, u.ReceivedAt, want)
+		}
 		return nil
 	}
 	for range 3 {
@@ -146,6 +149,9 @@ func TestHandleBatch(t *testing.T) {
 	}
 	handled, more, _, err := db.HandleBatch(ctx, []int64{1, 2, 3, 4}, prepare, func(ctx context.Context, tx *storage.Tx, u *storage.Update) error {
 		order = append(order, u.ID)
+		if want := keptAt(t, db, u.ID); !u.ReceivedAt.Equal(want) {
+			t.Errorf("update %d taken: ReceivedAt %v, want %v, when it was kept", u.ID, u.ReceivedAt, want)
+		}
 		return send(ctx, tx, u)
 	})
 	if err != nil || len(handled) != 3 || fmt.Sprint(order) != "[-20 -21 -23 20 21 23]" || pending() != 3 {
@@ -161,6 +167,16 @@ func TestHandleBatch(t *testing.T) {
 	if fmt.Sprint(left) != "[22 24]" {
 		t.Fatalf("left unhandled %v, want [22 24]", left)
 	}
+}
+
+// keptAt reads when an update was kept in the inbox.
+func keptAt(t *testing.T, db *storage.DB, id int64) time.Time {
+	t.Helper()
+	var at time.Time
+	if err := db.SQL().QueryRow(`SELECT received_at FROM inbox WHERE update_id = $1`, id).Scan(&at); err != nil {
+		t.Fatal(err)
+	}
+	return at
 }
 
 // newDBWithCalls returns a database with four calls queued: chat 1 a bulk
@@ -395,7 +411,7 @@ func TestDialogRoundTrip(t *testing.T) {
 	db, _ := storagetest.NewDB(t)
 	ctx := context.Background()
 	err := db.InTx(ctx, func(tx *storage.Tx) error {
-		if _, err := tx.TouchUser(ctx, storage.User{ID: 5, FirstName: "A"}, 0); err != nil {
+		if _, err := tx.TouchUser(ctx, storage.User{ID: 5, FirstName: "A"}); err != nil {
 			return err
 		}
 		if _, err := tx.Dialog(ctx, 5); !errors.Is(err, storage.ErrNotFound) {

@@ -32,10 +32,6 @@ type User struct {
 	BannedAt          *time.Time `db:"banned_at" json:"banned_at"`
 	BanReason         string     `db:"ban_reason" json:"ban_reason"`
 
-	// Recent is how many updates the user sent within the window TouchUser
-	// was given, the one being handled included, counted up to one more
-	// than the flood limit (SetFlood). Not a column.
-	Recent int `db:"recent_updates" json:"recent_updates"`
 	// Expert tells that the user is an expert of a centre in use, as
 	// TouchUser found. Not a column.
 	Expert bool `db:"expert" json:"expert"`
@@ -54,8 +50,7 @@ const userColumns = `id, username, first_name, last_name, telegram_language, lan
 	unreachable_since, unreachable_reason, banned_at, ban_reason`
 
 // TouchUser records a user as Telegram describes them now and returns the
-// whole row, with how many updates they sent within window (for the flood
-// check, in the same statement) and whether they are an expert. A user
+// whole row, with whether they are an expert. A user
 // who writes to the bot can be reached again, so any mark of having
 // blocked the bot is cleared. A user who is already recorded so is only
 // read: most updates come from users who have not changed, and rewriting
@@ -63,15 +58,15 @@ const userColumns = `id, username, first_name, last_name, telegram_language, lan
 //
 // A user TouchUsers recorded earlier in the transaction, as described the
 // same, is returned from that, once, without another statement; so is the
-// sender of an update taken for handling (SetFlood), when the
-// description is the one recorded and the user can be reached.
-func (tx *Tx) TouchUser(ctx context.Context, u User, window time.Duration) (*User, error) {
-	if i := tx.knownUser(u, window); i >= 0 {
+// sender of an update taken for handling, when the description is the one
+// recorded and the user can be reached.
+func (tx *Tx) TouchUser(ctx context.Context, u User) (*User, error) {
+	if i := tx.knownUser(u); i >= 0 {
 		known := tx.known[i].user
 		tx.known = slices.Delete(tx.known, i, i+1)
 		return known, nil
 	}
-	got, err := tx.touchUsers(ctx, []User{u}, window)
+	got, err := tx.touchUsers(ctx, []User{u})
 	if err != nil {
 		return nil, err
 	}
@@ -88,11 +83,11 @@ func (tx *Tx) TouchUser(ctx context.Context, u User, window time.Duration) (*Use
 // for the updates of a batch: each is then returned by the transaction's
 // next TouchUser of them, as described the same, without a statement of
 // its own. A user given twice is recorded once.
-func (tx *Tx) TouchUsers(ctx context.Context, users []User, window time.Duration) error {
+func (tx *Tx) TouchUsers(ctx context.Context, users []User) error {
 	seen := map[int64]bool{}
 	var unique []User
 	for _, u := range users {
-		if !seen[u.ID] && tx.knownUser(u, window) < 0 {
+		if !seen[u.ID] && tx.knownUser(u) < 0 {
 			seen[u.ID] = true
 			unique = append(unique, u)
 		}
@@ -100,7 +95,7 @@ func (tx *Tx) TouchUsers(ctx context.Context, users []User, window time.Duration
 	if len(unique) == 0 {
 		return nil
 	}
-	got, err := tx.touchUsers(ctx, unique, window)
+	got, err := tx.touchUsers(ctx, unique)
 	if err != nil {
 		return err
 	}
@@ -110,36 +105,33 @@ func (tx *Tx) TouchUsers(ctx context.Context, users []User, window time.Duration
 	}
 	for _, u := range unique {
 		if t, ok := byID[u.ID]; ok {
-			tx.known = append(tx.known, touching{as: u, window: window, user: t})
+			tx.known = append(tx.known, touching{as: u, user: t})
 		}
 	}
 	return nil
 }
 
 // knownUser returns the index in tx.known of the user that serves
-// TouchUser(u, window), or -1 when there is none.
-func (tx *Tx) knownUser(u User, window time.Duration) int {
-	return slices.IndexFunc(tx.known, func(t touching) bool { return t.serves(u, window) })
+// TouchUser(u), or -1 when there is none.
+func (tx *Tx) knownUser(u User) int {
+	return slices.IndexFunc(tx.known, func(t touching) bool { return t.serves(u) })
 }
 
-// touching is a user as recorded, as they were described, with their
-// recent updates counted over window.
+// touching is a user as recorded, and as they were described.
 type touching struct {
-	as     User
-	window time.Duration
-	user   *User
+	as   User
+	user *User
 }
 
-// serves reports whether t is what TouchUser(u, window) would return: the
-// user described the same, counted over the same window, and not marked
-// unreachable (which TouchUser clears).
-func (t touching) serves(u User, window time.Duration) bool {
-	return t.as == u && t.window == window && t.user.UnreachableSince == nil
+// serves reports whether t is what TouchUser(u) would return: the user
+// described the same, and not marked unreachable (which TouchUser clears).
+func (t touching) serves(u User) bool {
+	return t.as == u && t.user.UnreachableSince == nil
 }
 
 // touchUsers records users, each id at most once, in order of id so that
 // two transactions adding the same new users lock them in the same order.
-func (tx *Tx) touchUsers(ctx context.Context, users []User, window time.Duration) ([]*User, error) {
+func (tx *Tx) touchUsers(ctx context.Context, users []User) ([]*User, error) {
 	sort.Slice(users, func(i, j int) bool { return users[i].ID < users[j].ID })
 	n := len(users)
 	ids, usernames, firsts, lasts, langs := make([]int64, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
@@ -164,13 +156,13 @@ func (tx *Tx) touchUsers(ctx context.Context, users []User, window time.Duration
 				OR users.unreachable_since IS NOT NULL
 			RETURNING `+userColumns+`
 		)
-		SELECT u.*, `+standingColumns(6, 7)+`
+		SELECT u.*, `+expertColumn+`
 		FROM (
 			SELECT `+userColumns+` FROM touched
 			UNION ALL
 			SELECT `+userColumns+` FROM users WHERE id = ANY($1) AND id NOT IN (SELECT id FROM touched)
 		) u`,
-		pq.Array(ids), pq.Array(usernames), pq.Array(firsts), pq.Array(lasts), pq.Array(langs), window.Milliseconds(), tx.db.countMost())
+		pq.Array(ids), pq.Array(usernames), pq.Array(firsts), pq.Array(lasts), pq.Array(langs))
 	if err != nil {
 		return nil, fmt.Errorf("storage: touch %d users: %w", n, dbErr(err))
 	}

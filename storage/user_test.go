@@ -19,13 +19,13 @@ func TestTouchUsersAnswersEachTouchUserOnce(t *testing.T) {
 		{ID: 3, ChatID: 2, UserID: 2, Kind: "message", Payload: []byte(`{}`)},
 	})
 	err := db.InTx(ctx, func(tx *storage.Tx) error {
-		if _, err := tx.TouchUser(ctx, storage.User{ID: 1, FirstName: "Aida"}, 0); err != nil {
+		if _, err := tx.TouchUser(ctx, storage.User{ID: 1, FirstName: "Aida"}); err != nil {
 			return err
 		}
 		if err := tx.SetReachable(ctx, 1, false, "blocked the bot"); err != nil {
 			return err
 		}
-		if _, err := tx.TouchUser(ctx, storage.User{ID: 3, FirstName: "Dana"}, 0); err != nil {
+		if _, err := tx.TouchUser(ctx, storage.User{ID: 3, FirstName: "Dana"}); err != nil {
 			return err
 		}
 		// Dana is an expert; Aida only of a centre no longer in use.
@@ -49,25 +49,24 @@ func TestTouchUsersAnswersEachTouchUserOnce(t *testing.T) {
 	err = db.InTx(ctx, func(tx *storage.Tx) error {
 		aida := storage.User{ID: 1, FirstName: "Aida", TelegramLanguage: "kk"}
 		bolat := storage.User{ID: 2, FirstName: "Bolat"}
-		if err := tx.TouchUsers(ctx, []storage.User{bolat, aida, aida}, time.Minute); err != nil {
+		if err := tx.TouchUsers(ctx, []storage.User{bolat, aida, aida}); err != nil {
 			return err
 		}
 		for _, c := range []struct {
-			as     storage.User
-			window time.Duration
-			want   storage.User
+			as   storage.User
+			want storage.User
 		}{
 			// Each as recorded: Aida's new language, and she can be reached
 			// again; Bolat added. Aida was given twice and is taken twice.
-			{aida, time.Minute, storage.User{ID: 1, FirstName: "Aida", TelegramLanguage: "kk", Role: storage.RoleEntrepreneur, Recent: 2}},
-			{bolat, time.Minute, storage.User{ID: 2, FirstName: "Bolat", Role: storage.RoleEntrepreneur, Recent: 1}},
-			{aida, time.Minute, storage.User{ID: 1, FirstName: "Aida", TelegramLanguage: "kk", Role: storage.RoleEntrepreneur, Recent: 2}},
-			// Described otherwise, or counted over another window: recorded anew.
-			{storage.User{ID: 2, FirstName: "Bolat", Username: "bolat"}, 0, storage.User{ID: 2, FirstName: "Bolat", Username: "bolat", Role: storage.RoleEntrepreneur}},
+			{aida, storage.User{ID: 1, FirstName: "Aida", TelegramLanguage: "kk", Role: storage.RoleEntrepreneur}},
+			{bolat, storage.User{ID: 2, FirstName: "Bolat", Role: storage.RoleEntrepreneur}},
+			{aida, storage.User{ID: 1, FirstName: "Aida", TelegramLanguage: "kk", Role: storage.RoleEntrepreneur}},
+			// Described otherwise: recorded anew.
+			{storage.User{ID: 2, FirstName: "Bolat", Username: "bolat"}, storage.User{ID: 2, FirstName: "Bolat", Username: "bolat", Role: storage.RoleEntrepreneur}},
 			// Dana was not in the batch.
-			{storage.User{ID: 3, FirstName: "Dana"}, time.Minute, storage.User{ID: 3, FirstName: "Dana", Role: storage.RoleEntrepreneur, Expert: true}},
+			{storage.User{ID: 3, FirstName: "Dana"}, storage.User{ID: 3, FirstName: "Dana", Role: storage.RoleEntrepreneur, Expert: true}},
 		} {
-			got, err := tx.TouchUser(ctx, c.as, c.window)
+			got, err := tx.TouchUser(ctx, c.as)
 			if err != nil {
 				return err
 			}
@@ -85,7 +84,6 @@ func TestTouchUsersAnswersEachTouchUserOnce(t *testing.T) {
 func TestTheSenderOfAnUpdateTakenNeedsNoRecording(t *testing.T) {
 	db, _ := storagetest.NewDB(t)
 	ctx := context.Background()
-	db.SetFlood(0, time.Minute)
 	aida := storage.User{ID: 1, FirstName: "Aida"}
 	recordUser(t, db, aida)
 	db.SaveUpdates(ctx, []storage.Update{
@@ -102,7 +100,7 @@ func TestTheSenderOfAnUpdateTakenNeedsNoRecording(t *testing.T) {
 		defer cancel()
 		_, _, err := db.HandleNext(tctx, 1, func(ctx context.Context, tx *storage.Tx, u *storage.Update) error {
 			var err error
-			got, err = tx.TouchUser(ctx, as, time.Minute)
+			got, err = tx.TouchUser(ctx, as)
 			return err
 		})
 		return got, err
@@ -111,7 +109,7 @@ func TestTheSenderOfAnUpdateTakenNeedsNoRecording(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the sender of the update taken, described as recorded: %v", err)
 	}
-	if want := (storage.User{ID: 1, FirstName: "Aida", Role: storage.RoleEntrepreneur, Recent: 3}); *got != want {
+	if want := (storage.User{ID: 1, FirstName: "Aida", Role: storage.RoleEntrepreneur}); *got != want {
 		t.Fatalf("TouchUser = %+v, want %+v", *got, want)
 	}
 	// Described otherwise, she is recorded anew, which waits for her row.
@@ -151,7 +149,7 @@ func TestTheSenderOfAnUpdateTakenNeedsNoRecording(t *testing.T) {
 func recordUser(t *testing.T, db *storage.DB, u storage.User) {
 	t.Helper()
 	err := db.InTx(context.Background(), func(tx *storage.Tx) error {
-		_, err := tx.TouchUser(context.Background(), u, time.Minute)
+		_, err := tx.TouchUser(context.Background(), u)
 		return err
 	})
 	if err != nil {
@@ -181,7 +179,6 @@ func holdUserRow(t *testing.T, db *storage.DB, id int64) *sql.Tx {
 func TestTheSendersOfABatchNeedNoRecording(t *testing.T) {
 	db, _ := storagetest.NewDB(t)
 	ctx := context.Background()
-	db.SetFlood(0, time.Minute)
 	aida, dana := storage.User{ID: 1, FirstName: "Aida"}, storage.User{ID: 2, FirstName: "Dana"}
 	recordUser(t, db, aida)
 	db.SaveUpdates(ctx, []storage.Update{
@@ -198,7 +195,7 @@ func TestTheSendersOfABatchNeedNoRecording(t *testing.T) {
 		if u.UserID == 2 {
 			as = dana
 		}
-		touched, err := tx.TouchUser(ctx, as, time.Minute)
+		touched, err := tx.TouchUser(ctx, as)
 		if err == nil {
 			got[u.ID] = *touched
 		}
@@ -207,45 +204,11 @@ func TestTheSendersOfABatchNeedNoRecording(t *testing.T) {
 	if err != nil || len(handled) != 3 {
 		t.Fatalf("HandleBatch: %d handled, %v", len(handled), err)
 	}
-	want := storage.User{ID: 1, FirstName: "Aida", Role: storage.RoleEntrepreneur, Recent: 2}
+	want := storage.User{ID: 1, FirstName: "Aida", Role: storage.RoleEntrepreneur}
 	if got[1] != want || got[2] != want {
 		t.Errorf("Aida's two updates: TouchUser = %+v and %+v, want %+v", got[1], got[2], want)
 	}
-	if want := (storage.User{ID: 2, FirstName: "Dana", Role: storage.RoleEntrepreneur, Recent: 1}); got[3] != want {
+	if want := (storage.User{ID: 2, FirstName: "Dana", Role: storage.RoleEntrepreneur}); got[3] != want {
 		t.Errorf("Dana, new: TouchUser = %+v, want %+v", got[3], want)
-	}
-}
-
-// A user's recent updates are counted up to one more than the flood limit,
-// whether TouchUser records them or reads them with the update taken.
-func TestRecentUpdatesAreCountedUpToOneMoreThanTheLimit(t *testing.T) {
-	db, _ := storagetest.NewDB(t)
-	ctx := context.Background()
-	db.SetFlood(2, time.Minute)
-	for id := int64(1); id <= 5; id++ {
-		db.SaveUpdates(ctx, []storage.Update{{ID: id, ChatID: 1, UserID: 1, Kind: "message", Payload: []byte(`{}`)}})
-	}
-	aida := storage.User{ID: 1, FirstName: "Aida"}
-	recent := func() int {
-		var got *storage.User
-		_, _, err := db.HandleNext(ctx, 1, func(ctx context.Context, tx *storage.Tx, u *storage.Update) error {
-			var err error
-			got, err = tx.TouchUser(ctx, aida, time.Minute)
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return got.Recent
-	}
-	if got := recent(); got != 3 {
-		t.Errorf("recorded: Recent = %d of 5, want 3", got)
-	}
-	if got := recent(); got != 3 {
-		t.Errorf("read with the update: Recent = %d of 5, want 3", got)
-	}
-	db.SetFlood(0, time.Minute)
-	if got := recent(); got != 5 {
-		t.Errorf("with no limit: Recent = %d, want 5", got)
 	}
 }

@@ -105,7 +105,7 @@ func LoadDemo(ctx context.Context, db *storage.DB) error {
 			return nil
 		}
 		for _, p := range Personas {
-			if _, err := tx.TouchUser(ctx, storage.User{ID: p.ID, FirstName: p.Name, TelegramLanguage: p.Lang}, 0); err != nil {
+			if _, err := tx.TouchUser(ctx, storage.User{ID: p.ID, FirstName: p.Name, TelegramLanguage: p.Lang}); err != nil {
 				return err
 			}
 			switch p.Role {
@@ -139,7 +139,7 @@ func LoadDemo(ctx context.Context, db *storage.DB) error {
 }
 
 func (h history) load(ctx context.Context, tx *storage.Tx) error {
-	if _, err := tx.TouchUser(ctx, h.author, 0); err != nil {
+	if _, err := tx.TouchUser(ctx, h.author); err != nil {
 		return err
 	}
 	if err := tx.SetLanguage(ctx, h.author.ID, h.author.Language); err != nil {

@@ -100,7 +100,7 @@ func TestExportCommand(t *testing.T) {
 	}
 	defer db.Close()
 	err = db.InTx(ctx, func(tx *storage.Tx) error {
-		if _, err := tx.TouchUser(ctx, storage.User{ID: 900, FirstName: "Ерлан"}, 0); err != nil {
+		if _, err := tx.TouchUser(ctx, storage.User{ID: 900, FirstName: "Ерлан"}); err != nil {
 			return err
 		}
 		_, err := tx.CreateProblem(ctx, &storage.Problem{AuthorID: 900, Kind: "problem", SectorID: 1, RegionID: 1,
