@@ -153,8 +153,8 @@ type Flood struct {
 	Report   bool // they flooded often enough to be reported, and were not yet
 }
 
-// CheckFlood weighs the updates a user sent within window, recent (as
-// TouchUser counts them: the inbox keeps them all), against limit. A flood
+// CheckFlood weighs the updates a user sent within window, recent (as the
+// handling process counts them), against limit. A flood
 // is recorded once per window; the reports-th flood within an hour asks
 // for a report to the moderators.
 func (tx *Tx) CheckFlood(ctx context.Context, userID int64, recent, limit int, window time.Duration, reports int) (Flood, error) {
