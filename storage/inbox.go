@@ -136,10 +136,10 @@ const expertColumn = `EXISTS (
 		WHERE e.user_id = u.id AND c.retired_at IS NULL) AS expert`
 
 // keepSenders reads the senders of the updates taken as TouchUser returns
-// them, in one statement that writes nothing, and keeps them for the transaction: the handler's TouchUser of
-// a sender whose description has not changed then costs no statement of
-// its own (TouchUser's statement records the user, which locks their row
-// even when nothing changed). A sender not yet recorded is not found, and
+// them, in one statement that writes nothing, and keeps them for the
+// transaction: the handler's TouchUser of a sender whose description has
+// not changed then costs no statement of its own (TouchUser's statement
+// records the user, which locks their row even when nothing changed). A sender not yet recorded is not found, and
 // TouchUser adds them.
 //
 // A statement of its own rather than a column of the statement that takes
