@@ -140,6 +140,12 @@ func maxTime(a, b time.Time) time.Time {
 	return a
 }
 
+// globalHeld reports whether the global limit has no call to give now:
+// the calls booked ahead have taken what it had.
+func (l *limiter) globalHeld(now time.Time) bool {
+	return l.global.wait(now, l.limits.Global, 1) > 0
+}
+
 // holds reports whether held would list chatID.
 func (l *limiter) holds(now time.Time, chatID int64, horizon time.Duration) bool {
 	return l.empty[chatID].Sub(now) > horizon || l.paused[chatID].Sub(now) > horizon

@@ -45,3 +45,28 @@ func TestLimiterHeldChats(t *testing.T) {
 		t.Fatalf("released after 6 s: %v (%d chats still marked empty), want [3] and none", got, len(l.empty))
 	}
 }
+
+func TestLimiterGlobalHeld(t *testing.T) {
+	l := newLimiter(TelegramSendLimits) // 29 a second in all
+	now := time.Date(2026, 12, 5, 12, 0, 0, 0, time.UTC)
+	if l.globalHeld(now) {
+		t.Fatal("the global limit holds before any call")
+	}
+	for chat := range int64(3) {
+		if _, ok := l.reserve(now, chat+1, "sendMessage", sendHorizon); !ok {
+			t.Fatalf("call %d was refused within the horizon", chat+1)
+		}
+	}
+	if !l.globalHeld(now) {
+		t.Fatal("the global limit does not hold after three calls booked at once")
+	}
+	// Three booked at once, one from the burst and two ahead: the global
+	// bucket has a whole token again three intervals of 1/29 s later.
+	free := now.Add(3 * time.Second / 29)
+	if !l.globalHeld(free.Add(-5 * time.Millisecond)) {
+		t.Fatal("the global limit does not hold 5 ms before its next token")
+	}
+	if l.globalHeld(free.Add(time.Millisecond)) {
+		t.Fatal("the global limit holds after its next token")
+	}
+}

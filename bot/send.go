@@ -39,6 +39,17 @@ const (
 	sendHorizon = 200 * time.Millisecond
 	// minRetry is the shortest wait for a chat the limits held back.
 	minRetry = sendHorizon / 4
+	// maxClaimChats is the most chats claimed by chat while the global
+	// limit holds the sender back. A claim by chat reads the oldest call
+	// of every chat it is given, where only the few calls the global limit
+	// lets go can be sent: more chats than this are claimed across all
+	// chats instead, oldest first, which reads a few candidates for each
+	// free slot. During an intake of 20,000 updates with Telegram's limits,
+	// every commit of a batch of the dispatcher handed a hundred chats to
+	// the sender, and the claims by chat cost PostgreSQL more time than any
+	// other statement (pg_stat_statements: 661 ms in 221 claims, for 66
+	// calls sent; claimed across all chats, 54 ms in 337).
+	maxClaimChats = 32
 )
 
 // sender delivers the outbox to Telegram.
@@ -230,8 +241,10 @@ func (s *sender) deliver(ctx context.Context, lock *storage.Lock) {
 	// due asks for a claim across all chats: at the start, every sendPoll,
 	// after calls were queued by another process, after an error, and after
 	// a claim that filled every free slot or read all it could when no
-	// target is left. Otherwise only targets are claimed, by chat. The
-	// claim at the start finds whatever an earlier turn as sender knew of.
+	// target is left. Otherwise only targets are claimed, by chat, unless
+	// there are more than maxClaimChats of them while the global limit
+	// holds. The claim at the start finds whatever an earlier turn as
+	// sender knew of.
 	due := true
 	clear(s.targets)
 	clear(s.deferred)
@@ -285,6 +298,9 @@ func (s *sender) deliver(ctx context.Context, lock *storage.Lock) {
 				}
 			}
 			clear(s.targets)
+			if len(chats) > maxClaimChats && s.limiter.globalHeld(now) {
+				chats, due = nil, true
+			}
 			if due || len(chats) > 0 {
 				msgs, at, more, err := s.claim(ctx, lock, now, free, chats)
 				if !at.IsZero() && (retryAt.IsZero() || at.Before(retryAt)) {
