@@ -101,6 +101,47 @@ func TestGetUpdatesConfirmsByOffset(t *testing.T) {
 	}
 }
 
+// TestSendTextsQueuesAllAtOnce: a long poll waiting while a crowd's
+// messages are queued is answered with a full batch, not with the first
+// message alone, and each chat's messages keep their order.
+func TestSendTextsQueuesAllAtOnce(t *testing.T) {
+	s := New("1:T", Limits{})
+	defer s.Close()
+	api := newAPI(t, s)
+	a, b := User{ID: 7, FirstName: "A"}, User{ID: 8, FirstName: "B"}
+	from := []User{a, b, a}
+	for len(from) < 250 {
+		from = append(from, a)
+	}
+
+	polled := make(chan []tgbotapi.Update)
+	go func() {
+		got, err := api.GetUpdates(tgbotapi.UpdateConfig{Limit: 100, Timeout: 5})
+		if err != nil {
+			t.Error(err)
+		}
+		polled <- got
+	}()
+	s.SendTexts(from, "/help")
+
+	got := <-polled
+	if len(got) != 100 {
+		t.Fatalf("a waiting long poll got %d updates, want a full batch of 100", len(got))
+	}
+	for i, want := range []struct {
+		chat int64
+		id   int
+	}{{7, 1}, {8, 1}, {7, 2}, {7, 3}} {
+		m := got[i].Message
+		if m == nil || m.Chat.ID != want.chat || m.MessageID != want.id || m.Text != "/help" || !m.IsCommand() {
+			t.Fatalf("update %d = %+v, want /help as message %d of chat %d", i, m, want.id, want.chat)
+		}
+	}
+	if n := s.Unconfirmed(); n != 250 {
+		t.Fatalf("%d updates queued, want 250", n)
+	}
+}
+
 func TestLimitsAnswer429(t *testing.T) {
 	s := New("1:T", TelegramLimits)
 	defer s.Close()

@@ -194,6 +194,21 @@ func (s *Server) Redeliver(updateID int64) {
 func (s *Server) Send(from User, m Message) *Message {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.sendLocked(from, m)
+}
+
+// SendTexts sends a text message from each user to the bot, all at once:
+// the bot can take none of them before every one is queued, as when a
+// crowd writes within the same moment.
+func (s *Server) SendTexts(from []User, text string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, u := range from {
+		s.sendLocked(u, Message{Text: text})
+	}
+}
+
+func (s *Server) sendLocked(from User, m Message) *Message {
 	c := s.privateChat(from)
 	c.nextMsgID++
 	m.MessageID = c.nextMsgID
