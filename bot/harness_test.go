@@ -8,7 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/atameken/expertbot/bot/telegramtest"
+	"github.com/atameken/expertbot/bot/telegram/fake"
+	"github.com/atameken/expertbot/bot/telegram/telegramtest"
 	"github.com/atameken/expertbot/storage"
 	"github.com/atameken/expertbot/storage/storagetest"
 )
@@ -17,7 +18,7 @@ import (
 // of the test's own.
 type harness struct {
 	t    *testing.T
-	tg   *telegramtest.Server
+	tg   *fake.Server
 	db   *storage.DB
 	dsn  string
 	cfg  Config
@@ -28,28 +29,36 @@ type harness struct {
 	done   chan error
 }
 
-// newHarness makes a harness. Its test runs in parallel with the others:
-// each has a database and a fake Telegram of its own, and most of their
-// time is spent waiting on Telegram's rate limits.
+// newHarness makes a harness whose bot keeps to a fake Telegram with each
+// chat's pace scaled up (telegramtest.Limits), the bot's pace with it. Its
+// test runs in parallel with the others: each has a database and a fake
+// Telegram of its own.
 func newHarness(t *testing.T, moderators ...int64) *harness {
 	t.Helper()
 	t.Parallel()
-	return newHarnessAlone(t, moderators...)
+	return newHarnessWith(t, telegramtest.Limits, TelegramSendLimits.ChatsFaster(telegramtest.Speedup), moderators)
 }
 
-// newHarnessAlone makes a harness whose test runs alone, for tests that
-// hold the bot to Telegram's limits to the millisecond: at 29 calls a
-// second they are 34 ms apart, and with five other tests under the race
+// newHarnessAlone makes a harness with Telegram's own limits, for tests of
+// the limits, which hold the bot to them to the millisecond: at 29 calls a
+// second they are 34 ms apart, and with other tests under the race
 // detector on two cores a call can reach the fake server that much later
-// than the next, which puts 31 calls in one of its seconds.
+// than the next, which puts 31 calls in one of its seconds. Its test runs
+// alone.
 func newHarnessAlone(t *testing.T, moderators ...int64) *harness {
 	t.Helper()
+	return newHarnessWith(t, fake.TelegramLimits, TelegramSendLimits, moderators)
+}
+
+func newHarnessWith(t *testing.T, tgLimits fake.Limits, botLimits SendLimits, moderators []int64) *harness {
+	t.Helper()
 	db, dsn := storagetest.NewDB(t)
-	tg := telegramtest.Start(t)
+	tg := telegramtest.StartWith(t, tgLimits)
 	h := &harness{t: t, tg: tg, db: db, dsn: dsn, logs: &syncBuffer{}}
 	h.cfg = Config{
 		Token: tg.Token, Endpoint: tg.Endpoint(), DatabaseURL: dsn,
 		ModeratorIDs: moderators, PollTimeout: time.Second, RetryBase: 20 * time.Millisecond,
+		Limits: botLimits,
 	}
 	t.Cleanup(func() {
 		if h.cancel != nil {
@@ -102,9 +111,9 @@ func (h *harness) waitFor(what string, timeout time.Duration, cond func() bool) 
 
 // waitBotMessages waits until the bot has sent at least n messages to a
 // chat and returns them all.
-func (h *harness) waitBotMessages(chatID int64, n int) []telegramtest.Message {
+func (h *harness) waitBotMessages(chatID int64, n int) []fake.Message {
 	h.t.Helper()
-	var msgs []telegramtest.Message
+	var msgs []fake.Message
 	h.waitFor("bot messages", 20*time.Second, func() bool {
 		msgs = h.tg.BotMessages(chatID)
 		return len(msgs) >= n
@@ -137,8 +146,8 @@ func (h *harness) query(dest any, q string, args ...any) {
 	}
 }
 
-func user(id int64, lang string) telegramtest.User {
-	return telegramtest.User{ID: id, FirstName: "User" + lang, LanguageCode: lang}
+func user(id int64, lang string) fake.User {
+	return fake.User{ID: id, FirstName: "User" + lang, LanguageCode: lang}
 }
 
 // syncBuffer is a log sink that tests can read while the bot writes.

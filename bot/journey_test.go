@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/atameken/expertbot/bot/telegramtest"
+	"github.com/atameken/expertbot/bot/telegram/fake"
 )
 
 // network starts a bot with a moderator, two experts of the agro-industrial
@@ -63,9 +63,9 @@ func (n *network) post(ent *person, title string) int64 {
 	ent.send("Бидай алқаптарында топырақ ылғалы тез азаяды, суару жүйесі жеткіліксіз. Қандай технология ұсынасыз?")
 	ent.expectT("new_files", maxFiles)
 	for i := range 3 {
-		ent.sendMessage(telegramtest.Message{
+		ent.sendMessage(fake.Message{
 			MediaGroupID: "album-" + title,
-			Photo:        []telegramtest.PhotoSize{{FileID: fmt.Sprintf("photo-%s-%d", title, i), FileUniqueID: fmt.Sprintf("u%d", i), Width: 800, Height: 600}},
+			Photo:        []fake.PhotoSize{{FileID: fmt.Sprintf("photo-%s-%d", title, i), FileUniqueID: fmt.Sprintf("u%d", i), Width: 800, Height: 600}},
 		})
 	}
 	done := ent.expectT("new_file_added", 1)
@@ -104,7 +104,7 @@ func TestProblemJourney(t *testing.T) {
 
 	card1 := n.agro1.expect(fmt.Sprintf("#%d", id))
 	card2 := n.agro2.expect(fmt.Sprintf("#%d", id))
-	for _, c := range []telegramtest.Message{card1, card2} {
+	for _, c := range []fake.Message{card1, card2} {
 		for _, want := range []string{"Суару жүйесі", "Бидай алқаптарында", "Ерлан", "3"} {
 			if !strings.Contains(c.Text, want) {
 				t.Errorf("card %q lacks %q", c.Text, want)
@@ -148,7 +148,7 @@ func TestProblemJourney(t *testing.T) {
 	// The owner answers by replying to the second photo of the card's album
 	// (a reply to the card's text works the same way), and marks the answer
 	// a recommendation.
-	var photos []telegramtest.Message
+	var photos []fake.Message
 	for _, m := range h.tg.BotMessages(winner.u.ID) {
 		if m.MediaGroupID != "" {
 			photos = append(photos, m)
@@ -224,7 +224,7 @@ func TestProblemJourney(t *testing.T) {
 	}
 }
 
-func mustButton(t *testing.T, m telegramtest.Message, label string) string {
+func mustButton(t *testing.T, m fake.Message, label string) string {
 	t.Helper()
 	data, ok := m.Button(label)
 	if !ok {
@@ -242,7 +242,7 @@ func TestReplyBeforeItsSendingIsRecorded(t *testing.T) {
 	ent := n.h.person(2301, "Ерлан", "kk")
 	ent.startIn("Қазақша")
 	id := n.post(ent, "Жылыжай")
-	n.h.tg.AddFault(telegramtest.Fault{Method: "sendMessage", ChatID: n.agro1.u.ID, Late: 2500 * time.Millisecond, Count: 1})
+	n.h.tg.AddFault(fake.Fault{Method: "sendMessage", ChatID: n.agro1.u.ID, Late: 2500 * time.Millisecond, Count: 1})
 	n.mod.pressT(n.mod.expect(fmt.Sprintf("Moderation: #%d", id)), "btn_approve")
 	card := n.agro1.expect(fmt.Sprintf("#%d", id))
 	n.agro1.reply(card, "Жылыжайға тамшылатып суару орнатыңыз.")

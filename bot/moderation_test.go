@@ -8,11 +8,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/atameken/expertbot/bot/telegramtest"
+	"github.com/atameken/expertbot/bot/telegram/fake"
 )
 
 // cardNow returns a bot message as it is now, after any edits.
-func (p *person) cardNow(m telegramtest.Message) telegramtest.Message {
+func (p *person) cardNow(m fake.Message) fake.Message {
 	for _, now := range p.h.tg.BotMessages(m.Chat.ID) {
 		if now.MessageID == m.MessageID {
 			return now
@@ -67,7 +67,7 @@ func TestApproveAndRejectAtOnce(t *testing.T) {
 	if status == "rejected" {
 		outcome = "Rejected by"
 	}
-	for _, c := range []telegramtest.Message{n.mod.cardNow(card1), mod2.cardNow(card2)} {
+	for _, c := range []fake.Message{n.mod.cardNow(card1), mod2.cardNow(card2)} {
 		if !strings.Contains(c.Text, outcome) || c.ReplyMarkup != nil {
 			t.Errorf("a card reads %q with buttons %q, want the outcome %q and no buttons", c.Text, c.Buttons(), outcome)
 		}
@@ -93,7 +93,7 @@ func TestChangeSectorInModeratorsGroup(t *testing.T) {
 	ent.startIn("Қазақша")
 	id := n.post(ent, "Цифрлық элеватор")
 
-	var card telegramtest.Message
+	var card fake.Message
 	h.waitFor("the card in the moderators' group", 20*time.Second, func() bool {
 		for _, m := range h.tg.BotMessages(group) {
 			if strings.Contains(m.Text, fmt.Sprintf("#%d", id)) {
@@ -219,7 +219,7 @@ func TestExportParsesBack(t *testing.T) {
 	n.agro1.expectT("answer_sent", id)
 
 	n.mod.send("/export")
-	var doc *telegramtest.Document
+	var doc *fake.Document
 	h.waitFor("the CSV document", 20*time.Second, func() bool {
 		for _, m := range h.tg.BotMessages(n.mod.u.ID) {
 			if m.Document != nil && m.Document.Data != nil {

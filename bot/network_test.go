@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/atameken/expertbot/bot/telegramtest"
+	"github.com/atameken/expertbot/bot/telegram/fake"
 )
 
 // approved posts a problem as ent and has the moderator approve it.
@@ -169,12 +169,12 @@ func TestStatsAndDigest(t *testing.T) {
 func TestNetworkManagement(t *testing.T) {
 	n := newNetwork(t, nil)
 	h := n.h
-	newcomer := telegramtest.User{ID: 5401, FirstName: "Нұрлан", Username: "nurlan_kz", LanguageCode: "kk"}
+	newcomer := fake.User{ID: 5401, FirstName: "Нұрлан", Username: "nurlan_kz", LanguageCode: "kk"}
 	nurlan := &person{h: h, u: newcomer, lang: "kk", seen: map[int64]bool{}}
 	nurlan.startIn("Қазақша")
 
 	// By forwarding one of their messages.
-	n.mod.sendMessage(telegramtest.Message{Text: "hello", ForwardFrom: &newcomer, ForwardDate: time.Now().Unix()})
+	n.mod.sendMessage(fake.Message{Text: "hello", ForwardFrom: &newcomer, ForwardDate: time.Now().Unix()})
 	offer := n.mod.expect(plain(T("en", "forward_who", "Нұрлан", newcomer.ID)))
 	n.mod.press(offer, "Healthcare competence centre")
 	n.mod.expectT("expert_added", newcomer.ID, "Healthcare competence centre")

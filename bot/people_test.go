@@ -4,7 +4,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/atameken/expertbot/bot/telegramtest"
+	"github.com/atameken/expertbot/bot/telegram/fake"
 )
 
 // person is a Telegram user in an end-to-end test, speaking to the bot in
@@ -12,31 +12,31 @@ import (
 // answers.
 type person struct {
 	h    *harness
-	u    telegramtest.User
+	u    fake.User
 	lang string         // the language the person chose
 	seen map[int64]bool // bot messages already expected, by id
 }
 
 func (h *harness) person(id int64, name, lang string) *person {
-	return &person{h: h, u: telegramtest.User{ID: id, FirstName: name, LanguageCode: lang}, lang: lang, seen: map[int64]bool{}}
+	return &person{h: h, u: fake.User{ID: id, FirstName: name, LanguageCode: lang}, lang: lang, seen: map[int64]bool{}}
 }
 
-func (p *person) send(text string) *telegramtest.Message { return p.h.tg.SendText(p.u, text) }
+func (p *person) send(text string) *fake.Message { return p.h.tg.SendText(p.u, text) }
 
-func (p *person) sendMessage(m telegramtest.Message) *telegramtest.Message {
+func (p *person) sendMessage(m fake.Message) *fake.Message {
 	return p.h.tg.Send(p.u, m)
 }
 
 // reply sends text as a Telegram reply to a message.
-func (p *person) reply(to telegramtest.Message, text string) *telegramtest.Message {
-	return p.h.tg.Send(p.u, telegramtest.Message{Text: text, ReplyToMessage: &to})
+func (p *person) reply(to fake.Message, text string) *fake.Message {
+	return p.h.tg.Send(p.u, fake.Message{Text: text, ReplyToMessage: &to})
 }
 
 // expect waits for the oldest bot message not expected before that
 // contains want (in its text or caption) and returns it.
-func (p *person) expect(want string) telegramtest.Message {
+func (p *person) expect(want string) fake.Message {
 	p.h.t.Helper()
-	var found *telegramtest.Message
+	var found *fake.Message
 	p.h.waitFor("a message to "+p.u.FirstName+" containing "+strings.Split(want, "\n")[0], 45*time.Second, func() bool {
 		msgs := p.h.tg.BotMessages(p.u.ID)
 		for i := range msgs {
@@ -52,14 +52,14 @@ func (p *person) expect(want string) telegramtest.Message {
 }
 
 // expectT waits for a text of the bot, in the person's language.
-func (p *person) expectT(key string, args ...any) telegramtest.Message {
+func (p *person) expectT(key string, args ...any) fake.Message {
 	p.h.t.Helper()
 	return p.expect(plain(T(p.lang, key, args...)))
 }
 
 // press presses the button labelled label under a message and waits for
 // the bot to answer the press.
-func (p *person) press(m telegramtest.Message, label string) string {
+func (p *person) press(m fake.Message, label string) string {
 	p.h.t.Helper()
 	data, ok := m.Button(label)
 	if !ok {
@@ -70,7 +70,7 @@ func (p *person) press(m telegramtest.Message, label string) string {
 
 // pressData presses a button with the given callback data, which a
 // forger may make up.
-func (p *person) pressData(m telegramtest.Message, data string) string {
+func (p *person) pressData(m fake.Message, data string) string {
 	p.h.t.Helper()
 	id := p.h.tg.Press(p.u, &m, data)
 	p.h.waitFor("the answer to a button", 20*time.Second, func() bool {
@@ -81,7 +81,7 @@ func (p *person) pressData(m telegramtest.Message, data string) string {
 }
 
 // pressT presses the button labelled with a text key in the person's language.
-func (p *person) pressT(m telegramtest.Message, key string) string {
+func (p *person) pressT(m fake.Message, key string) string {
 	p.h.t.Helper()
 	return p.press(m, T(p.lang, key))
 }

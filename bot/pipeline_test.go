@@ -13,7 +13,8 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
-	"github.com/atameken/expertbot/bot/telegramtest"
+	"github.com/atameken/expertbot/bot/telegram/fake"
+	"github.com/atameken/expertbot/bot/telegram/telegramtest"
 	"github.com/atameken/expertbot/storage"
 )
 
@@ -81,7 +82,7 @@ func TestUpdateDeliveredTwiceHasOneEffect(t *testing.T) {
 
 func TestKilledBetweenFetchAndHandleLosesNothing(t *testing.T) {
 	h := newHarness(t)
-	users := []telegramtest.User{user(1101, "ru"), user(1102, "en"), user(1103, "kk")}
+	users := []fake.User{user(1101, "ru"), user(1102, "en"), user(1103, "kk")}
 	for i := range 3 {
 		for _, u := range users {
 			h.tg.SendText(u, fmt.Sprintf("message %d", i))
@@ -181,7 +182,7 @@ func TestPanickingHandlerDoesNotStopTheLoop(t *testing.T) {
 	if parked != strconv.Itoa(maxAttempts) {
 		t.Fatalf("updates parked with the panic after attempts %q, want one after %d", parked, maxAttempts)
 	}
-	mod := telegramtest.User{ID: moderator, FirstName: "Mod", LanguageCode: "en"}
+	mod := fake.User{ID: moderator, FirstName: "Mod", LanguageCode: "en"}
 	h.tg.SendText(mod, "/parked")
 	list := h.waitBotMessages(moderator, 1)[0]
 	if !strings.Contains(list.Text, "panic: handler bug") {
@@ -220,10 +221,10 @@ func TestBlockedChatIsMarkedAndDoesNotBlockOthers(t *testing.T) {
 func TestFloodStormEndsWithEverythingDelivered(t *testing.T) {
 	h := newHarnessAlone(t)
 	// For three seconds Telegram answers every send with 429, retry after 2 s.
-	h.tg.AddFault(telegramtest.Fault{Method: "sendMessage", Status: 429, RetryAfter: 2, Until: time.Now().Add(3 * time.Second)})
+	h.tg.AddFault(fake.Fault{Method: "sendMessage", Status: 429, RetryAfter: 2, Until: time.Now().Add(3 * time.Second)})
 	h.start()
 
-	var users []telegramtest.User
+	var users []fake.User
 	for i := range 40 {
 		users = append(users, user(int64(1500+i), "en"))
 	}
@@ -284,8 +285,8 @@ func TestOutageEndsWithEverythingDeliveredInOrder(t *testing.T) {
 	h.cfg.SendTimeout = 300 * time.Millisecond
 	now := time.Now()
 	// Two seconds of 502s, then two seconds in which Telegram does not answer.
-	h.tg.AddFault(telegramtest.Fault{Method: "sendMessage", Status: 502, Until: now.Add(2 * time.Second)})
-	h.tg.AddFault(telegramtest.Fault{Method: "sendMessage", Delay: time.Second, Until: now.Add(4 * time.Second)})
+	h.tg.AddFault(fake.Fault{Method: "sendMessage", Status: 502, Until: now.Add(2 * time.Second)})
+	h.tg.AddFault(fake.Fault{Method: "sendMessage", Delay: time.Second, Until: now.Add(4 * time.Second)})
 	h.start()
 
 	ent := user(1601, "en")
@@ -370,8 +371,8 @@ func TestUserBlockingTheBotIsNoted(t *testing.T) {
 		return map[string]any{
 			"chat": map[string]any{"id": ent.ID, "type": "private", "first_name": ent.FirstName},
 			"from": ent, "date": time.Now().Unix(),
-			"old_chat_member": map[string]any{"user": telegramtest.BotUser, "status": "member"},
-			"new_chat_member": map[string]any{"user": telegramtest.BotUser, "status": status, "until_date": 0},
+			"old_chat_member": map[string]any{"user": fake.BotUser, "status": "member"},
+			"new_chat_member": map[string]any{"user": fake.BotUser, "status": status, "until_date": 0},
 		}
 	}
 	reachable := func() bool {
@@ -398,7 +399,7 @@ func TestReplyQueuedBehindACallInFlightGoesWhenItIsDone(t *testing.T) {
 	h := newHarness(t)
 	h.start()
 	u := user(1801, "en")
-	h.tg.AddFault(telegramtest.Fault{Method: "sendMessage", ChatID: u.ID, Late: 200 * time.Millisecond, Count: 1})
+	h.tg.AddFault(fake.Fault{Method: "sendMessage", ChatID: u.ID, Late: 200 * time.Millisecond, Count: 1})
 	h.tg.SendText(u, "/help")
 	h.waitBotMessages(u.ID, 1) // carried out; Telegram's answer is held back
 	h.tg.SendText(u, "/help")

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/atameken/expertbot/bot/telegramtest"
+	"github.com/atameken/expertbot/bot/telegram/fake"
 )
 
 // TestWizardBadInput gives every step input it cannot use: each time the
@@ -17,7 +17,7 @@ func TestWizardBadInput(t *testing.T) {
 	h.start()
 	ent := h.person(3001, "Asel", "en")
 	ent.startIn("English")
-	sticker := telegramtest.Message{Sticker: &telegramtest.Sticker{FileID: "stk", FileUniqueID: "stk", Type: "regular", Width: 512, Height: 512}}
+	sticker := fake.Message{Sticker: &fake.Sticker{FileID: "stk", FileUniqueID: "stk", Type: "regular", Width: 512, Height: 512}}
 
 	ent.send("/new")
 	kind := ent.expectT("new_kind")
@@ -36,12 +36,12 @@ func TestWizardBadInput(t *testing.T) {
 
 	ent.expectT("new_title", maxTitle)
 	for _, bad := range []struct {
-		msg  telegramtest.Message
+		msg  fake.Message
 		want string
 	}{
 		{sticker, T("en", "err_need_text")},
-		{telegramtest.Message{Text: "   "}, T("en", "err_too_short", minTitle)},
-		{telegramtest.Message{Text: strings.Repeat("x", 10000)}, T("en", "err_too_long", 10000, maxTitle)},
+		{fake.Message{Text: "   "}, T("en", "err_too_short", minTitle)},
+		{fake.Message{Text: strings.Repeat("x", 10000)}, T("en", "err_too_long", 10000, maxTitle)},
 	} {
 		ent.sendMessage(bad.msg)
 		ent.expect(bad.want)
@@ -59,7 +59,7 @@ func TestWizardBadInput(t *testing.T) {
 	ent.send("no files")
 	ent.expectT("err_files_only")
 	ent.expectT("new_files", maxFiles)
-	ent.sendMessage(telegramtest.Message{Document: &telegramtest.Document{FileID: "doc-1", FileUniqueID: "d1", FileName: "plan.pdf"}})
+	ent.sendMessage(fake.Message{Document: &fake.Document{FileID: "doc-1", FileUniqueID: "d1", FileName: "plan.pdf"}})
 	ent.expectT("new_file_added", 1)
 	ent.pressT(files, "btn_done")
 

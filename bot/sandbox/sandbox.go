@@ -21,7 +21,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/atameken/expertbot/bot/telegramtest"
+	"github.com/atameken/expertbot/bot/telegram/fake"
 	"github.com/atameken/expertbot/storage"
 )
 
@@ -37,7 +37,7 @@ const (
 
 // Sandbox serves the web chat.
 type Sandbox struct {
-	tg  *telegramtest.Server
+	tg  *fake.Server
 	db  *storage.DB
 	log *slog.Logger
 }
@@ -45,15 +45,15 @@ type Sandbox struct {
 // New returns a sandbox for a fake Telegram server and the bot's database.
 // It makes the personas' chats known to the server, as if each had started
 // the bot, so that the bot can write to the experts and moderators.
-func New(tg *telegramtest.Server, db *storage.DB, log *slog.Logger) *Sandbox {
+func New(tg *fake.Server, db *storage.DB, log *slog.Logger) *Sandbox {
 	for _, p := range Personas {
 		tg.AddChat(p.user())
 	}
 	return &Sandbox{tg: tg, db: db, log: log}
 }
 
-func (p Persona) user() telegramtest.User {
-	return telegramtest.User{ID: p.ID, FirstName: p.Name, LanguageCode: p.Lang}
+func (p Persona) user() fake.User {
+	return fake.User{ID: p.ID, FirstName: p.Name, LanguageCode: p.Lang}
 }
 
 // Handler serves the page, its files and its API.
@@ -166,8 +166,8 @@ func (s *Sandbox) events(w http.ResponseWriter, r *http.Request) {
 
 // chatState is what the page needs besides the messages.
 type chatState struct {
-	Lang string                    `json:"lang"`
-	Menu []telegramtest.BotCommand `json:"menu"`
+	Lang string            `json:"lang"`
+	Menu []fake.BotCommand `json:"menu"`
 }
 
 func (s *Sandbox) state(ctx context.Context, p Persona) (chatState, error) {
@@ -198,7 +198,7 @@ func (s *Sandbox) send(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	m := telegramtest.Message{}
+	m := fake.Message{}
 	text := r.FormValue("text")
 	if id, _ := strconv.ParseInt(r.FormValue("reply_to"), 10, 64); id != 0 {
 		orig, ok := s.tg.Message(p.ID, id)
@@ -232,13 +232,13 @@ func (s *Sandbox) send(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		ctype := http.DetectContentType(data)
-		id := s.tg.AddFile(telegramtest.File{Name: fh.Filename, MimeType: ctype, Data: data})
+		id := s.tg.AddFile(fake.File{Name: fh.Filename, MimeType: ctype, Data: data})
 		m.Caption = text
 		switch ctype {
 		case "image/jpeg", "image/png", "image/webp", "image/gif":
-			m.Photo = []telegramtest.PhotoSize{{FileID: id, FileUniqueID: id, Width: 1280, Height: 960}}
+			m.Photo = []fake.PhotoSize{{FileID: id, FileUniqueID: id, Width: 1280, Height: 960}}
 		default:
-			m.Document = &telegramtest.Document{FileID: id, FileUniqueID: id, FileName: fh.Filename, MimeType: ctype}
+			m.Document = &fake.Document{FileID: id, FileUniqueID: id, FileName: fh.Filename, MimeType: ctype}
 		}
 	}
 	sent := s.tg.Send(p.user(), m)
@@ -269,7 +269,7 @@ func (s *Sandbox) press(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, map[string]any{"answered": answered, "text": text})
 }
 
-func hasButton(m telegramtest.Message, data string) bool {
+func hasButton(m fake.Message, data string) bool {
 	if m.ReplyMarkup == nil || data == "" {
 		return false
 	}

@@ -16,13 +16,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/atameken/expertbot/bot/telegramtest"
+	"github.com/atameken/expertbot/bot/telegram/fake"
 	"github.com/atameken/expertbot/storage/storagetest"
 )
 
 type fixture struct {
 	t   *testing.T
-	tg  *telegramtest.Server
+	tg  *fake.Server
 	web *httptest.Server
 }
 
@@ -49,7 +49,7 @@ func newFixture(t *testing.T) *fixture {
 	if counts != (struct{ problems, answered, resolved, experts, moderators, ratings int }{4, 3, 2, 4, 1, 2}) {
 		t.Errorf("demonstration data: %+v", counts)
 	}
-	tg := telegramtest.New("1:sandbox-test", telegramtest.Limits{})
+	tg := fake.New("1:sandbox-test", fake.Limits{})
 	t.Cleanup(tg.Close)
 	web := httptest.NewServer(New(tg, db, slog.New(slog.DiscardHandler)).Handler())
 	t.Cleanup(web.Close)
@@ -222,8 +222,8 @@ func TestChatRoundTrip(t *testing.T) {
 		t.Errorf("streamed %+v, want the persona's /start", mine)
 	}
 	var updates []struct {
-		UpdateID int64                 `json:"update_id"`
-		Message  *telegramtest.Message `json:"message"`
+		UpdateID int64         `json:"update_id"`
+		Message  *fake.Message `json:"message"`
 	}
 	json.Unmarshal(f.callBot("getUpdates", url.Values{"timeout": {"0"}}), &updates)
 	if len(updates) != 1 || updates[0].Message.Text != "/start" || updates[0].Message.From.ID != 1001 || updates[0].Message.Entities == nil {
@@ -233,7 +233,7 @@ func TestChatRoundTrip(t *testing.T) {
 
 	// The bot answers with a keyboard, in HTML.
 	kb := `{"inline_keyboard":[[{"text":"Қазақша","callback_data":"v1:lang:kk"}]]}`
-	var sent telegramtest.Message
+	var sent fake.Message
 	json.Unmarshal(f.callBot("sendMessage", url.Values{"chat_id": {"1001"}, "text": {"<b>Тілді</b> таңдаңыз"}, "parse_mode": {"HTML"}, "reply_markup": {kb}}), &sent)
 	got := s.message()
 	if !got.FromBot || got.HTML != "<b>Тілді</b> таңдаңыз" || len(got.Buttons) != 1 || got.Buttons[0][0].Data != "v1:lang:kk" {

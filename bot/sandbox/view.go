@@ -3,7 +3,7 @@ package sandbox
 import (
 	"time"
 
-	"github.com/atameken/expertbot/bot/telegramtest"
+	"github.com/atameken/expertbot/bot/telegram/fake"
 )
 
 // message is a message as the page draws it.
@@ -39,7 +39,7 @@ type button struct {
 }
 
 // view turns a message of the fake server into what the page draws.
-func view(m telegramtest.Message) message {
+func view(m fake.Message) message {
 	v := message{
 		ID:      m.MessageID,
 		FromBot: m.Method != "",

@@ -15,7 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/atameken/expertbot/bot/telegramtest"
+	"github.com/atameken/expertbot/bot/telegram/fake"
+	"github.com/atameken/expertbot/bot/telegram/telegramtest"
 	"github.com/atameken/expertbot/storage/storagetest"
 )
 
@@ -126,9 +127,9 @@ func TestKillNineLosesNothing(t *testing.T) {
 
 	const users, perUser = 20, 10
 	const total = users * perUser
-	var us []telegramtest.User
+	var us []fake.User
 	for i := range users {
-		us = append(us, telegramtest.User{ID: int64(5000 + i), FirstName: "U", LanguageCode: "en"})
+		us = append(us, fake.User{ID: int64(5000 + i), FirstName: "U", LanguageCode: "en"})
 	}
 	p := startProcess(t, env, &logs)
 	go func() {

@@ -11,7 +11,7 @@ import (
 
 	"github.com/atameken/expertbot/bot"
 	"github.com/atameken/expertbot/bot/sandbox"
-	"github.com/atameken/expertbot/bot/telegramtest"
+	"github.com/atameken/expertbot/bot/telegram/fake"
 	"github.com/atameken/expertbot/storage"
 	"github.com/atameken/expertbot/storage/localpg"
 )
@@ -23,7 +23,7 @@ func sandboxCommand(ctx context.Context, cfg *config, db *storage.DB, log *slog.
 	if err := sandbox.LoadDemo(ctx, db); err != nil {
 		return err
 	}
-	tg := telegramtest.New("100000:sandbox-"+rand.Text(), telegramtest.TelegramLimits)
+	tg := fake.New("100000:sandbox-"+rand.Text(), fake.TelegramLimits)
 	defer tg.Close()
 
 	bc := botConfig(cfg)

@@ -16,7 +16,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/atameken/expertbot/bot/telegramtest"
+	"github.com/atameken/expertbot/bot/telegram/fake"
+	"github.com/atameken/expertbot/bot/telegram/telegramtest"
 	"github.com/atameken/expertbot/storage/storagetest"
 )
 
@@ -120,7 +121,7 @@ func TestWebhook(t *testing.T) {
 	before := metric(t, addr, `expertbot_updates_received_total{type="message"}`)
 	const users = 5
 	for i := range users {
-		tg.SendText(telegramtest.User{ID: int64(7000 + i), FirstName: "U", LanguageCode: "en"}, "/help")
+		tg.SendText(fake.User{ID: int64(7000 + i), FirstName: "U", LanguageCode: "en"}, "/help")
 	}
 	if !tg.WaitFor(30*time.Second, func() bool {
 		n := 0

@@ -7,7 +7,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/atameken/expertbot/bot/telegramtest"
+	"github.com/atameken/expertbot/bot/telegram/fake"
 )
 
 // journey plays the whole problem journey at once for -users
@@ -20,7 +20,7 @@ func (r *runner) journey(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	mod := telegramtest.User{ID: moderatorID, FirstName: "Moderator", LanguageCode: "en"}
+	mod := fake.User{ID: moderatorID, FirstName: "Moderator", LanguageCode: "en"}
 	r.tg.AddChat(mod)
 	users := r.entrepreneurs(1_000_000)
 
@@ -59,11 +59,11 @@ func (r *runner) journey(ctx context.Context) error {
 }
 
 // post goes through /new and waits for an expert's answer.
-func (r *runner) post(ctx context.Context, u telegramtest.User) ([]time.Duration, bool) {
+func (r *runner) post(ctx context.Context, u fake.User) ([]time.Duration, bool) {
 	var lat []time.Duration
-	step := func(act func(last telegramtest.Message)) (telegramtest.Message, bool) {
+	step := func(act func(last fake.Message)) (fake.Message, bool) {
 		n := r.tg.SentCount(u.ID)
-		var last telegramtest.Message
+		var last fake.Message
 		if msgs := r.tg.BotMessages(u.ID); len(msgs) > 0 {
 			last = msgs[len(msgs)-1]
 		}
@@ -77,17 +77,17 @@ func (r *runner) post(ctx context.Context, u telegramtest.User) ([]time.Duration
 		lat = append(lat, m.At.Sub(t0))
 		return m, true
 	}
-	press := func(label string) func(telegramtest.Message) {
-		return func(m telegramtest.Message) {
+	press := func(label string) func(fake.Message) {
+		return func(m fake.Message) {
 			if data, ok := m.Button(label); ok {
 				r.tg.Press(u, &m, data)
 			}
 		}
 	}
-	send := func(text string) func(telegramtest.Message) {
-		return func(telegramtest.Message) { r.tg.SendText(u, text) }
+	send := func(text string) func(fake.Message) {
+		return func(fake.Message) { r.tg.SendText(u, text) }
 	}
-	for _, act := range []func(telegramtest.Message){
+	for _, act := range []func(fake.Message){
 		send("/new"), press("Technological problem"), press("Agro-industrial complex"), press("Astana city"),
 		send("Irrigation of wheat fields"), send("Soil moisture falls fast in our wheat fields; what can we install?"),
 		press("Done"), press("Skip"), press("Yes, show it"), press("✅ Submit"),
@@ -109,7 +109,7 @@ func (r *runner) post(ctx context.Context, u telegramtest.User) ([]time.Duration
 
 // pressAll presses the button labelled label under every new message in a
 // chat, once each; an expert then answers the card by replying to it.
-func (r *runner) pressAll(ctx context.Context, u telegramtest.User, label string, answer bool) {
+func (r *runner) pressAll(ctx context.Context, u fake.User, label string, answer bool) {
 	done := map[int64]bool{}
 	for ctx.Err() == nil {
 		for _, m := range r.tg.BotMessages(u.ID) {
@@ -120,7 +120,7 @@ func (r *runner) pressAll(ctx context.Context, u telegramtest.User, label string
 			done[m.MessageID] = true
 			r.tg.Press(u, &m, data)
 			if answer {
-				r.tg.Send(u, telegramtest.Message{Text: "Install drip irrigation with soil moisture sensors.", ReplyToMessage: &m})
+				r.tg.Send(u, fake.Message{Text: "Install drip irrigation with soil moisture sensors.", ReplyToMessage: &m})
 			}
 		}
 		time.Sleep(100 * time.Millisecond)

@@ -34,7 +34,7 @@ import (
 
 	_ "github.com/lib/pq"
 
-	"github.com/atameken/expertbot/bot/telegramtest"
+	"github.com/atameken/expertbot/bot/telegram/fake"
 	"github.com/atameken/expertbot/storage/storagetest"
 )
 
@@ -96,14 +96,14 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	defer drop()
 
-	limits := telegramtest.Limits{}
+	limits := fake.Limits{}
 	if o.limits {
-		limits = telegramtest.TelegramLimits
+		limits = fake.TelegramLimits
 	}
-	tg := telegramtest.New("424242:LOADGEN-token", limits)
+	tg := fake.New("424242:LOADGEN-token", limits)
 	defer tg.Close()
 	if o.latency > 0 {
-		tg.AddFault(telegramtest.Fault{Method: "sendMessage", Delay: o.latency})
+		tg.AddFault(fake.Fault{Method: "sendMessage", Delay: o.latency})
 	}
 
 	r := &runner{o: o, tg: tg, dsn: dsn, out: out}
@@ -147,7 +147,7 @@ func createDatabase(ctx context.Context) (string, func(), error) {
 // runner is one run: the fake Telegram, the bot process and its database.
 type runner struct {
 	o   options
-	tg  *telegramtest.Server
+	tg  *fake.Server
 	dsn string
 	out io.Writer
 	db  *sql.DB

@@ -6,7 +6,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/atameken/expertbot/bot/telegramtest"
+	"github.com/atameken/expertbot/bot/telegram/fake"
 )
 
 // pushes remembers when each chat's updates were offered, in order.
@@ -24,7 +24,7 @@ func (p *pushes) add(chat int64, t time.Time) {
 // latencies pairs the k-th update of each chat with the bot's k-th message
 // there: the time from the update being offered to the reply being
 // accepted by the fake Telegram.
-func (p *pushes) latencies(tg *telegramtest.Server) []time.Duration {
+func (p *pushes) latencies(tg *fake.Server) []time.Duration {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	var out []time.Duration
@@ -37,10 +37,10 @@ func (p *pushes) latencies(tg *telegramtest.Server) []time.Duration {
 	return out
 }
 
-func (r *runner) entrepreneurs(base int64) []telegramtest.User {
-	users := make([]telegramtest.User, r.o.users)
+func (r *runner) entrepreneurs(base int64) []fake.User {
+	users := make([]fake.User, r.o.users)
 	for i := range users {
-		users[i] = telegramtest.User{ID: base + int64(i), FirstName: fmt.Sprintf("User %d", i), LanguageCode: "en"}
+		users[i] = fake.User{ID: base + int64(i), FirstName: fmt.Sprintf("User %d", i), LanguageCode: "en"}
 		r.tg.AddChat(users[i])
 	}
 	return users
@@ -84,7 +84,7 @@ func (r *runner) intake(ctx context.Context) error {
 		// one by one while the bot takes them, they cost the load
 		// generator a second of a core per 40,000, taken from the bot's
 		// two cores while it works, which a real Telegram does not.
-		from := make([]telegramtest.User, total)
+		from := make([]fake.User, total)
 		for i := range from {
 			from[i] = users[i%len(users)]
 		}
@@ -131,7 +131,7 @@ func (r *runner) intake(ctx context.Context) error {
 }
 
 // delivered counts the bot's messages to users.
-func delivered(tg *telegramtest.Server, users []telegramtest.User) int {
+func delivered(tg *fake.Server, users []fake.User) int {
 	n := 0
 	for _, u := range users {
 		n += tg.SentCount(u.ID)
@@ -143,7 +143,7 @@ func delivered(tg *telegramtest.Server, users []telegramtest.User) int {
 // many it sent. Each update has its moment on the clock; one that is late
 // goes at once, so that the rate offered is the rate asked for even when
 // the machine is busy.
-func (r *runner) offer(ctx context.Context, users []telegramtest.User, p *pushes, d time.Duration) (int, error) {
+func (r *runner) offer(ctx context.Context, users []fake.User, p *pushes, d time.Duration) (int, error) {
 	start := time.Now()
 	interval := time.Duration(float64(time.Second) / r.o.rate)
 	for i := 0; ; i++ {
@@ -204,10 +204,10 @@ func (r *runner) fanout(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	author := telegramtest.User{ID: 3_000_000, FirstName: "Author", LanguageCode: "en"}
-	mod := telegramtest.User{ID: moderatorID, FirstName: "Moderator", LanguageCode: "en"}
-	other := telegramtest.User{ID: 3_000_001, FirstName: "Other", LanguageCode: "en"}
-	for _, u := range []telegramtest.User{author, mod, other} {
+	author := fake.User{ID: 3_000_000, FirstName: "Author", LanguageCode: "en"}
+	mod := fake.User{ID: moderatorID, FirstName: "Moderator", LanguageCode: "en"}
+	other := fake.User{ID: 3_000_001, FirstName: "Other", LanguageCode: "en"}
+	for _, u := range []fake.User{author, mod, other} {
 		r.tg.AddChat(u)
 	}
 	var id int64
@@ -255,10 +255,10 @@ func (r *runner) fanout(ctx context.Context) error {
 
 // seedExperts makes -experts experts of the agro-industrial centre, who
 // have started the bot and speak English.
-func (r *runner) seedExperts(ctx context.Context) ([]telegramtest.User, error) {
-	experts := make([]telegramtest.User, r.o.experts)
+func (r *runner) seedExperts(ctx context.Context) ([]fake.User, error) {
+	experts := make([]fake.User, r.o.experts)
 	for i := range experts {
-		experts[i] = telegramtest.User{ID: 2_000_000 + int64(i), FirstName: fmt.Sprintf("Expert %d", i), LanguageCode: "en"}
+		experts[i] = fake.User{ID: 2_000_000 + int64(i), FirstName: fmt.Sprintf("Expert %d", i), LanguageCode: "en"}
 		r.tg.AddChat(experts[i])
 		if _, err := r.db.ExecContext(ctx, `
 			WITH u AS (INSERT INTO users (id, first_name, language) VALUES ($1, $2, 'en') RETURNING id)

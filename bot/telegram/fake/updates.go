@@ -1,4 +1,4 @@
-package telegramtest
+package fake
 
 import (
 	"encoding/json"
@@ -184,7 +184,7 @@ func (s *Server) Redeliver(updateID int64) {
 			return
 		}
 	}
-	panic("telegramtest: Redeliver of an update never pushed")
+	panic("fake: Redeliver of an update never pushed")
 }
 
 // Send sends a message from a user to the bot in their private chat and
@@ -245,7 +245,7 @@ func (s *Server) Edit(from User, m *Message, text string) {
 			return
 		}
 	}
-	panic("telegramtest: Edit of a message not in the chat")
+	panic("fake: Edit of a message not in the chat")
 }
 
 // Press presses the button with the given callback data under a message

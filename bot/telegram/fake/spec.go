@@ -1,4 +1,4 @@
-package telegramtest
+package fake
 
 import (
 	_ "embed"
@@ -10,9 +10,9 @@ import (
 	"sync"
 )
 
-// api.json is the machine-readable Bot API description; see testdata/LICENSE.
+// api.json is the machine-readable Bot API description; see spec/LICENSE.
 //
-//go:embed testdata/api.json
+//go:embed spec/api.json
 var apiJSON []byte
 
 // legacyParams are parameters that go-telegram-bot-api v5.5.1 still sends and
@@ -53,7 +53,7 @@ func loadSpec() *apiSpec {
 	specOnce.Do(func() {
 		spec = new(apiSpec)
 		if err := json.Unmarshal(apiJSON, spec); err != nil {
-			panic("telegramtest: testdata/api.json: " + err.Error())
+			panic("fake: spec/api.json: " + err.Error())
 		}
 	})
 	return spec

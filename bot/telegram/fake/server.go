@@ -1,9 +1,10 @@
-// Package telegramtest is a fake Telegram Bot API server for tests. It
-// speaks the Bot API's HTTP protocol for the methods expertbot uses, checks
-// every request against the machine-readable Bot API description, enforces
-// Telegram's limits (answering 429 with retry_after), and can be told to
-// fail. Tests push updates as given users and read what the bot sent.
-package telegramtest
+// Package fake is a fake Telegram Bot API server: the sandbox's Telegram,
+// and the tests' and the load generator's. It speaks the Bot API's HTTP
+// protocol for the methods expertbot uses, checks every request against
+// the machine-readable Bot API description, enforces Telegram's limits
+// (answering 429 with retry_after), and can be told to fail. Its users push
+// updates as given users and read what the bot sent.
+package fake
 
 import (
 	"encoding/json"
@@ -12,11 +13,9 @@ import (
 	"mime/multipart"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 )
 
@@ -26,8 +25,9 @@ var BotUser = User{ID: 777000111, IsBot: true, FirstName: "Expertbot", Username:
 // Server is a fake Bot API server.
 type Server struct {
 	Token  string
-	http   *httptest.Server
 	limits Limits
+	http   *http.Server // nil until Start
+	url    string
 
 	mu         sync.Mutex
 	changed    chan struct{} // closed and replaced on every change, for waiters
@@ -106,11 +106,24 @@ type Fault struct {
 	Message    string        // the error description
 }
 
-// New starts a fake server with the given token and limits.
+// New starts a fake server on a free port of 127.0.0.1, with the given
+// token and limits.
 func New(token string, limits Limits) *Server {
-	s := &Server{
+	s := NewUnstarted(token, limits)
+	if err := s.Start("127.0.0.1:0"); err != nil {
+		panic("fake: " + err.Error())
+	}
+	return s
+}
+
+// NewUnstarted makes a fake server that does not listen: it serves the
+// requests given to ServeHTTP, as a test's http.RoundTripper may, until
+// Start.
+func NewUnstarted(token string, limits Limits) *Server {
+	return &Server{
 		Token:      token,
 		limits:     limits,
+		url:        "http://api.telegram.invalid",
 		changed:    make(chan struct{}),
 		nextUpdate: 100000,
 		chats:      map[int64]*chatState{},
@@ -119,34 +132,28 @@ func New(token string, limits Limits) *Server {
 		files:      map[string]File{},
 		closed:     make(chan struct{}),
 	}
-	s.http = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
-	s.http.Config.ConnState = func(_ net.Conn, state http.ConnState) {
+}
+
+// Start serves the Bot API over HTTP on addr, such as "127.0.0.1:0".
+func (s *Server) Start(addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	s.url = "http://" + ln.Addr().String()
+	s.http = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	s.http.ConnState = func(_ net.Conn, state http.ConnState) {
 		if state == http.StateNew {
 			s.mu.Lock()
 			s.stats.Connections++
 			s.mu.Unlock()
 		}
 	}
-	s.http.Start()
-	return s
+	go s.http.Serve(ln)
+	return nil
 }
 
-// Start starts a fake server for a test with Telegram's limits. When the
-// test ends it closes the server and fails the test for every request that
-// broke the Bot API's rules and every callback query left unanswered.
-func Start(tb testing.TB) *Server {
-	tb.Helper()
-	s := New("123456:TEST-token-"+strconv.FormatInt(time.Now().UnixNano(), 36), TelegramLimits)
-	tb.Cleanup(func() {
-		s.Close()
-		for _, v := range s.Problems() {
-			tb.Errorf("telegramtest: %s", v)
-		}
-	})
-	return s
-}
-
-// Close shuts the server down.
+// Close shuts the server down, closing every connection.
 func (s *Server) Close() {
 	s.mu.Lock()
 	select {
@@ -155,15 +162,16 @@ func (s *Server) Close() {
 		close(s.closed)
 	}
 	s.mu.Unlock()
-	s.http.CloseClientConnections()
-	s.http.Close()
+	if s.http != nil {
+		s.http.Close()
+	}
 }
 
 // URL is the server's base address.
-func (s *Server) URL() string { return s.http.URL }
+func (s *Server) URL() string { return s.url }
 
 // Endpoint is the API endpoint in go-telegram-bot-api's format.
-func (s *Server) Endpoint() string { return s.http.URL + "/bot%s/%s" }
+func (s *Server) Endpoint() string { return s.url + "/bot%s/%s" }
 
 // Problems lists the requests that broke the Bot API's rules and the
 // callback queries nobody answered.
@@ -242,8 +250,8 @@ func badRequest(format string, args ...any) *apiError {
 	return &apiError{status: 400, message: "Bad Request: " + fmt.Sprintf(format, args...)}
 }
 
-func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
-	// /bot<token>/<method>
+// ServeHTTP serves one Bot API call: /bot<token>/<method>.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	path := strings.TrimPrefix(r.URL.Path, "/bot")
 	token, method, ok := strings.Cut(path, "/")
 	if !ok || path == r.URL.Path {
@@ -338,7 +346,7 @@ func (s *Server) serve(r *http.Request, method string, params map[string]string,
 	case "sendMessage", "sendPhoto", "sendDocument", "copyMessage", "editMessageText", "editMessageReplyMarkup", "sendMediaGroup":
 		return s.message(method, params, files, names)
 	}
-	return nil, &apiError{status: 404, message: "Not Found: method " + method + " is not served by telegramtest"}
+	return nil, &apiError{status: 404, message: "Not Found: method " + method + " is not served by the fake server"}
 }
 
 func (s *Server) violate(problems ...string) {

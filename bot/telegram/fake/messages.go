@@ -1,4 +1,4 @@
-package telegramtest
+package fake
 
 import (
 	"encoding/json"
@@ -159,7 +159,7 @@ func (s *Server) tooMany(c *chatState, now time.Time, wait time.Duration, why st
 func (s *Server) message(method string, p map[string]string, files map[string][]byte, names map[string]string) (any, *apiError) {
 	chatID, err := strconv.ParseInt(p["chat_id"], 10, 64)
 	if err != nil {
-		return nil, badRequest("chat_id must be a number in telegramtest")
+		return nil, badRequest("chat_id must be a number in the fake server")
 	}
 	text, apiErr := s.checkText(method, p)
 	if apiErr != nil {
@@ -448,4 +448,13 @@ func (s *Server) setMyCommands(p map[string]string) (any, *apiError) {
 	defer s.mu.Unlock()
 	s.commands[scope+"|"+p["language_code"]] = cmds
 	return true, nil
+}
+
+// ChatsFaster returns the limits with each chat's pace k times as fast:
+// private chats' rate k times, groups' window a k-th. The global limit is
+// left as it is.
+func (l Limits) ChatsFaster(k float64) Limits {
+	l.ChatRate *= k
+	l.GroupWindow = time.Duration(float64(l.GroupWindow) / k)
+	return l
 }
