@@ -1,17 +1,20 @@
-// Package bot is expertbot's Telegram side: it takes updates in, keeps
-// them in the inbox, hands them to handlers, and delivers the outbox to
-// Telegram within its limits.
 package bot
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"log/slog"
+	"net/http"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"github.com/atameken/expertbot/bot/dispatch"
+	"github.com/atameken/expertbot/bot/intake"
+	"github.com/atameken/expertbot/bot/sender"
+	"github.com/atameken/expertbot/bot/telegram"
 	"github.com/atameken/expertbot/storage"
 )
 
@@ -19,12 +22,11 @@ import (
 type Config struct {
 	Token        string
 	Endpoint     string // go-telegram-bot-api's endpoint format: "https://api.telegram.org/bot%s/%s"
-	DatabaseURL  string // for LISTEN/NOTIFY; "-" turns notifications off
 	ModeratorIDs []int64
 	AdminIDs     []int64
 	Workers      int           // chats handled at once
 	PollTimeout  time.Duration // long-polling timeout
-	Limits       SendLimits
+	Limits       sender.Limits
 	SendInFlight int           // calls to Telegram at once
 	RetryBase    time.Duration // first wait before a failed update is tried again; it doubles
 	SendTimeout  time.Duration // longest wait for Telegram to answer one call
@@ -43,27 +45,26 @@ type Config struct {
 	WebhookURL            string
 	WebhookSecret         string
 	WebhookMaxConnections int
+
+	// Now is the clock of timers and reports; nil is time.Now. Tests move
+	// it on rather than wait.
+	Now func() time.Time
 }
 
-// Bot is a running expertbot.
+// Bot is a running expertbot: the pipeline's stages, wired to the
+// handlers of this package.
 type Bot struct {
 	cfg Config
 	db  *storage.DB
 	log *slog.Logger
 
-	dispatchWake chan struct{}
-	arrivedMu    sync.Mutex
-	arrived      map[int64]bool // chats with updates kept since the dispatcher last looked
-	lookAll      bool           // the dispatcher is to read the inbox for every chat waiting
-	sender       *sender
-	metrics      *metrics
-	telegramOK   atomic.Bool // Telegram answered the last call that tells
-	flood        *floodCounter
-	handler      func(ctx context.Context, tx *storage.Tx, u *tgbotapi.Update, recent int) error
-
-	updatesReceived atomic.Int64
-	updatesHandled  atomic.Int64
-	handlerErrors   atomic.Int64
+	health     telegram.Health
+	intake     *intake.Intake
+	dispatcher *dispatch.Dispatcher
+	sender     *sender.Sender
+	metrics    http.Handler
+	// handleUpdate is handle, unless a test wraps it before Run.
+	handleUpdate func(ctx context.Context, tx *storage.Tx, u *tgbotapi.Update, recent int) error
 }
 
 // New makes a bot; Run starts it.
@@ -71,14 +72,8 @@ func New(cfg Config, db *storage.DB, log *slog.Logger) *Bot {
 	if cfg.Endpoint == "" {
 		cfg.Endpoint = tgbotapi.APIEndpoint
 	}
-	if cfg.Workers <= 0 {
-		cfg.Workers = 8
-	}
 	if cfg.PollTimeout <= 0 {
 		cfg.PollTimeout = 30 * time.Second
-	}
-	if cfg.Limits == (SendLimits{}) {
-		cfg.Limits = TelegramSendLimits
 	}
 	if cfg.SendInFlight <= 0 {
 		cfg.SendInFlight = 8
@@ -104,39 +99,36 @@ func New(cfg Config, db *storage.DB, log *slog.Logger) *Bot {
 	if cfg.ReminderPoll <= 0 {
 		cfg.ReminderPoll = 5 * time.Second
 	}
-	if cfg.WebhookMaxConnections <= 0 {
-		cfg.WebhookMaxConnections = 40
+	if cfg.Now == nil {
+		cfg.Now = time.Now
 	}
-	if cfg.RetryBase <= 0 {
-		cfg.RetryBase = time.Second
-	}
-	b := &Bot{cfg: cfg, db: db, log: log, dispatchWake: make(chan struct{}, 1), arrived: map[int64]bool{}, metrics: newMetrics(db),
-		flood: newFloodCounter(cfg.FloodLimit, cfg.FloodWindow)}
-	b.handler = b.handle
-	b.sender = &sender{
-		db:         db,
-		client:     newClient(context.Background(), cfg.Token, cfg.Endpoint, cfg.SendTimeout, cfg.SendInFlight),
-		log:        log,
-		limiter:    newLimiter(cfg.Limits),
-		starts:     newStartWindow(cfg.Limits.Global),
-		inFlight:   cfg.SendInFlight,
-		wake:       make(chan struct{}, 1),
-		notify:     make(chan struct{}, 1),
-		results:    make(chan sendResult, cfg.SendInFlight),
-		busy:       map[int64]bool{},
-		queuedBusy: map[int64]bool{},
-		targets:    map[int64]bool{},
-		deferred:   map[int64]bool{},
-		blocked:    b.noteUndelivered,
-		metrics:    b.metrics,
-		ok:         &b.telegramOK,
-	}
-	db.OnQueued(b.sender.queued)
+	b := &Bot{cfg: cfg, db: db, log: log}
+	b.handleUpdate = b.handle
+	b.dispatcher = dispatch.New(db, log, dispatch.Config{
+		Workers: cfg.Workers, RetryBase: cfg.RetryBase, FloodLimit: cfg.FloodLimit, FloodWindow: cfg.FloodWindow,
+	}, handler{b})
+	dial := func(ctx context.Context) *telegram.Client { return b.client(ctx, cfg.PollTimeout+10*time.Second, 1) }
+	b.intake = intake.New(db, dial, log, intake.Config{
+		PollTimeout: cfg.PollTimeout,
+		WebhookURL:  cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret, WebhookMaxConnections: cfg.WebhookMaxConnections,
+	}, b.dispatcher.Arrived)
+	// The sender's calls are not cut short when the bot stops: it waits for
+	// their outcomes, so that none is made again after a restart.
+	b.sender = sender.New(db, b.client(context.Background(), cfg.SendTimeout, cfg.SendInFlight), log, sender.Config{
+		Limits: cfg.Limits, InFlight: cfg.SendInFlight, Listen: true, Blocked: b.noteUndelivered,
+	})
+	b.metrics = newMetrics(db, b.intake.Collectors(), b.dispatcher.Collectors(), b.sender.Collectors())
 	return b
 }
 
-// Run serves until ctx is cancelled, then stops polling, lets the handlers
-// in flight finish and the sender finish its calls, and returns.
+// client makes a client of the Bot API for up to conns calls at once,
+// whose calls end when ctx ends.
+func (b *Bot) client(ctx context.Context, timeout time.Duration, conns int) *telegram.Client {
+	return telegram.New(b.cfg.Token, b.cfg.Endpoint, telegram.NewHTTPClient(ctx, timeout, conns), &b.health)
+}
+
+// Run serves until ctx is cancelled, then stops taking updates, lets the
+// handlers in flight finish and the sender finish its calls, and returns.
 func (b *Bot) Run(ctx context.Context) error {
 	if err := b.db.EnsureRole(ctx, b.cfg.ModeratorIDs, storage.RoleModerator); err != nil {
 		return err
@@ -151,46 +143,85 @@ func (b *Bot) Run(ctx context.Context) error {
 		return err
 	}
 	var wg sync.WaitGroup
-	wg.Go(func() {
-		c := newClient(ctx, b.cfg.Token, b.cfg.Endpoint, b.cfg.PollTimeout+10*time.Second, 1)
-		if b.cfg.WebhookURL != "" {
-			if b.setWebhook(ctx, c) {
-				b.watchTelegram(ctx, c, 30*time.Second)
-			}
-			return
-		}
-		if b.start(ctx, c) {
-			b.poll(ctx, c)
-		}
-	})
-	wg.Go(func() { b.dispatch(ctx) })
-	wg.Go(func() { b.sender.run(ctx, b.cfg.DatabaseURL) })
+	wg.Go(func() { b.intake.Run(ctx) })
+	wg.Go(func() { b.dispatcher.Run(ctx) })
+	wg.Go(func() { b.sender.Run(ctx) })
 	wg.Go(func() { b.remind(ctx) })
 	wg.Wait()
-	b.log.Info("bot stopped", "updates_received", b.updatesReceived.Load(), "updates_handled", b.updatesHandled.Load(), "handler_errors", b.handlerErrors.Load())
+	b.log.Info("bot stopped")
 	return nil
 }
 
-// start waits until Telegram answers getMe, then makes sure no webhook
-// stands in the way of polling. It reports false if ctx ended first.
-func (b *Bot) start(ctx context.Context, c *client) bool {
-	for attempt := 1; ; attempt++ {
-		me, err := c.getMe()
-		if err == nil {
-			b.log.Info("connected to Telegram", "bot", me.UserName)
-			break
-		}
-		if ctx.Err() != nil {
-			return false
-		}
-		wait := backoff(attempt)
-		b.log.Warn("telegram unreachable", "err", err, "retry_in", wait)
-		sleep(ctx, wait)
-	}
-	if _, err := c.call("deleteWebhook", tgbotapi.Params{}, nil); err != nil {
-		b.log.Warn("delete webhook", "err", err)
-	}
-	return ctx.Err() == nil
+// WebhookHandler takes the updates Telegram posts to the webhook.
+func (b *Bot) WebhookHandler() http.Handler { return b.intake.Webhook() }
+
+// TelegramReachable reports whether Telegram answered the last call that
+// tells: a poll, a send, setWebhook or a periodic getMe.
+func (b *Bot) TelegramReachable() bool { return b.health.Reachable() }
+
+// Metrics serves the bot's metrics in the Prometheus text format.
+func (b *Bot) Metrics() http.Handler { return b.metrics }
+
+func (b *Bot) now() time.Time { return b.cfg.Now() }
+
+// handler is the bot as the dispatcher's Handler.
+type handler struct{ *Bot }
+
+func (h handler) Handle(ctx context.Context, tx *storage.Tx, u *tgbotapi.Update, recent int) error {
+	return h.handleUpdate(ctx, tx, u, recent)
 }
 
-func (b *Bot) now() time.Time { return time.Now() }
+// Prepare records at once the users the batch's handlers would record one
+// by one (newReq): one statement for the batch instead of one for each
+// update.
+func (h handler) Prepare(ctx context.Context, tx *storage.Tx, us []*tgbotapi.Update) error {
+	var users []storage.User
+	for _, u := range us {
+		if from := recordedBy(u); from != nil {
+			users = append(users, userOf(from))
+		}
+	}
+	if len(users) == 0 {
+		return nil
+	}
+	return tx.TouchUsers(ctx, users)
+}
+
+// recordedBy returns the user the update's handler surely records: the
+// sender of a message in a private chat, the presser of a button.
+func recordedBy(u *tgbotapi.Update) *tgbotapi.User {
+	switch {
+	case u.Message != nil && u.Message.Chat != nil && u.Message.Chat.IsPrivate() &&
+		u.Message.From != nil && !u.Message.From.IsBot:
+		return u.Message.From
+	case u.CallbackQuery != nil:
+		return u.CallbackQuery.From
+	}
+	return nil
+}
+
+// Parked tells the user that their update could not be handled, and
+// answers the button they pressed, if any, so that it stops spinning.
+func (h handler) Parked(ctx context.Context, tx *storage.Tx, su *storage.Update) error {
+	var u tgbotapi.Update
+	if err := json.Unmarshal(su.Payload, &u); err != nil {
+		return nil
+	}
+	from := u.SentFrom()
+	if from == nil || su.ChatID <= 0 {
+		return nil
+	}
+	lang := languageFor("", from.LanguageCode)
+	if user, err := tx.User(ctx, from.ID); err == nil {
+		lang = languageFor(user.Language, user.TelegramLanguage)
+	}
+	var calls []storage.Call
+	if u.CallbackQuery != nil {
+		calls = append(calls, answerCallback(su.ChatID, u.CallbackQuery.ID, T(lang, "error")))
+	}
+	calls = append(calls, textMessages(su.ChatID, T(lang, "error"), nil, storage.PriorityInteractive)...)
+	if err := tx.Enqueue(ctx, calls...); err != nil {
+		return fmt.Errorf("apologise for update %d: %w", su.ID, err)
+	}
+	return nil
+}

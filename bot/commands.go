@@ -37,7 +37,7 @@ func commandMenu(lang string, expert, moderator bool) []tgbotapi.BotCommand {
 // language and as the default, and each moderator's own menu.
 func (b *Bot) registerCommands(ctx context.Context) error {
 	return b.db.InTx(ctx, func(tx *storage.Tx) error {
-		var msgs []storage.Message
+		var msgs []storage.Call
 		for _, lang := range append([]string{""}, Languages...) {
 			tl := lang
 			if tl == "" {

@@ -2,12 +2,12 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"github.com/atameken/expertbot/bot/dispatch"
 	"github.com/atameken/expertbot/storage"
 )
 
@@ -127,7 +127,7 @@ func (b *Bot) handleMessage(ctx context.Context, tx *storage.Tx, m *tgbotapi.Mes
 			return err
 		}
 		if sending {
-			return &notYet{fmt.Sprintf("a reply to message %d, whose sending is not recorded yet", reply.MessageID)}
+			return &dispatch.NotYet{Why: fmt.Sprintf("a reply to message %d, whose sending is not recorded yet", reply.MessageID)}
 		}
 	}
 	d, err := tx.Dialog(ctx, r.user.ID)
@@ -283,30 +283,4 @@ func (b *Bot) showParked(ctx context.Context, r *req) error {
 			p.ParkedAt.UTC().Format("2006-01-02 15:04 UTC"), Escape(cause))
 	}
 	return r.send(ctx, text, nil)
-}
-
-// apologise tells the user that their update could not be handled, and
-// answers the button they pressed, if any, so that it stops spinning.
-func (b *Bot) apologise(ctx context.Context, tx *storage.Tx, su *storage.Update) error {
-	var u tgbotapi.Update
-	if err := json.Unmarshal(su.Payload, &u); err != nil {
-		return nil
-	}
-	from := u.SentFrom()
-	if from == nil || su.ChatID <= 0 {
-		return nil
-	}
-	lang := languageFor("", from.LanguageCode)
-	if user, err := tx.User(ctx, from.ID); err == nil {
-		lang = languageFor(user.Language, user.TelegramLanguage)
-	}
-	var msgs []storage.Message
-	if u.CallbackQuery != nil {
-		msgs = append(msgs, answerCallback(su.ChatID, u.CallbackQuery.ID, T(lang, "error")))
-	}
-	msgs = append(msgs, textMessages(su.ChatID, T(lang, "error"), nil, storage.PriorityInteractive)...)
-	if err := tx.Enqueue(ctx, msgs...); err != nil {
-		return fmt.Errorf("apologise for update %d: %w", su.ID, err)
-	}
-	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/atameken/expertbot/bot/sender"
 	"github.com/atameken/expertbot/bot/telegram/fake"
 	"github.com/atameken/expertbot/bot/telegram/telegramtest"
 	"github.com/atameken/expertbot/storage"
@@ -25,6 +26,7 @@ type harness struct {
 	logs *syncBuffer
 
 	bot    *Bot
+	wrap   func(*Bot) // if not nil, called on each new bot before it runs
 	cancel context.CancelFunc
 	done   chan error
 }
@@ -36,7 +38,7 @@ type harness struct {
 func newHarness(t *testing.T, moderators ...int64) *harness {
 	t.Helper()
 	t.Parallel()
-	return newHarnessWith(t, telegramtest.Limits, TelegramSendLimits.ChatsFaster(telegramtest.Speedup), moderators)
+	return newHarnessWith(t, telegramtest.Limits, sender.TelegramLimits.ChatsFaster(telegramtest.Speedup), moderators)
 }
 
 // newHarnessAlone makes a harness with Telegram's own limits, for tests of
@@ -47,16 +49,16 @@ func newHarness(t *testing.T, moderators ...int64) *harness {
 // alone.
 func newHarnessAlone(t *testing.T, moderators ...int64) *harness {
 	t.Helper()
-	return newHarnessWith(t, fake.TelegramLimits, TelegramSendLimits, moderators)
+	return newHarnessWith(t, fake.TelegramLimits, sender.TelegramLimits, moderators)
 }
 
-func newHarnessWith(t *testing.T, tgLimits fake.Limits, botLimits SendLimits, moderators []int64) *harness {
+func newHarnessWith(t *testing.T, tgLimits fake.Limits, botLimits sender.Limits, moderators []int64) *harness {
 	t.Helper()
 	db, dsn := storagetest.NewDB(t)
 	tg := telegramtest.StartWith(t, tgLimits)
 	h := &harness{t: t, tg: tg, db: db, dsn: dsn, logs: &syncBuffer{}}
 	h.cfg = Config{
-		Token: tg.Token, Endpoint: tg.Endpoint(), DatabaseURL: dsn,
+		Token: tg.Token, Endpoint: tg.Endpoint(),
 		ModeratorIDs: moderators, PollTimeout: time.Second, RetryBase: 20 * time.Millisecond,
 		Limits: botLimits,
 	}
@@ -76,6 +78,9 @@ func (h *harness) start() *Bot {
 	h.t.Helper()
 	log := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	h.bot = New(h.cfg, h.db, log)
+	if h.wrap != nil {
+		h.wrap(h.bot)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	h.cancel, h.done = cancel, make(chan error, 1)
 	go func() { h.done <- h.bot.Run(ctx) }()

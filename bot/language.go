@@ -69,7 +69,7 @@ func (b *Bot) chooseLanguage(ctx context.Context, r *req, q *tgbotapi.CallbackQu
 		return err
 	}
 
-	msgs := []storage.Message{answerCallback(r.chat, q.ID, r.t("language_set"))}
+	msgs := []storage.Call{answerCallback(r.chat, q.ID, r.t("language_set"))}
 	if q.Message != nil {
 		msgs = append(msgs, editText(r.chat, int64(q.Message.MessageID), r.t("language_set"), nil))
 	}

@@ -12,48 +12,16 @@ import (
 	"github.com/atameken/expertbot/storage"
 )
 
-// metrics are the bot's Prometheus metrics, in a registry of its own.
-type metrics struct {
-	reg       *prometheus.Registry
-	received  *prometheus.CounterVec
-	handled   *prometheus.CounterVec
-	errors    prometheus.Counter
-	latency   prometheus.Histogram
-	sent      *prometheus.CounterVec
-	tooMany   prometheus.Counter
-	retryWait prometheus.Counter
-}
-
-func newMetrics(db *storage.DB) *metrics {
-	m := &metrics{
-		reg: prometheus.NewRegistry(),
-		received: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "expertbot_updates_received_total", Help: "Updates taken from Telegram and kept in the inbox, by type.",
-		}, []string{"type"}),
-		handled: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "expertbot_updates_handled_total", Help: "Updates handled, by type.",
-		}, []string{"type"}),
-		errors: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "expertbot_handler_errors_total", Help: "Handler failures and panics (each attempt).",
-		}),
-		latency: prometheus.NewHistogram(prometheus.HistogramOpts{
-			Name: "expertbot_handle_seconds", Help: "Time to handle one update, its transaction included.",
-			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
-		}),
-		sent: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "expertbot_telegram_calls_total", Help: "Calls from the outbox that Telegram accepted, by method.",
-		}, []string{"method"}),
-		tooMany: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "expertbot_telegram_429_total", Help: "Calls Telegram answered with 429 Too Many Requests.",
-		}),
-		retryWait: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "expertbot_telegram_retry_after_seconds_total", Help: "Seconds of retry_after that Telegram asked to wait.",
-		}),
+// newMetrics serves, in a registry of their own, the metrics of the
+// pipeline's stages, the Go runtime's and the process's, and the figures
+// that live in the database.
+func newMetrics(db *storage.DB, stages ...[]prometheus.Collector) http.Handler {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), &dbCollector{db: db})
+	for _, cs := range stages {
+		reg.MustRegister(cs...)
 	}
-	m.reg.MustRegister(m.received, m.handled, m.errors, m.latency, m.sent, m.tooMany, m.retryWait,
-		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		&dbCollector{db: db})
-	return m
+	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 }
 
 // dbCollector reads the figures that live in the database at each scrape.
@@ -84,9 +52,4 @@ func (c *dbCollector) Collect(ch chan<- prometheus.Metric) {
 	for status, n := range g.Problems {
 		ch <- prometheus.MustNewConstMetric(problemsDesc, prometheus.GaugeValue, float64(n), status)
 	}
-}
-
-// Metrics serves the bot's metrics in the Prometheus text format.
-func (b *Bot) Metrics() http.Handler {
-	return promhttp.HandlerFor(b.metrics.reg, promhttp.HandlerOpts{})
 }

@@ -417,10 +417,10 @@ func (b *Bot) showQueue(ctx context.Context, r *req) error {
 }
 
 // editMarkup builds an editMessageReplyMarkup call.
-func editMarkup(chatID, messageID int64, kb *tgbotapi.InlineKeyboardMarkup) storage.Message {
+func editMarkup(chatID, messageID int64, kb *tgbotapi.InlineKeyboardMarkup) storage.Call {
 	p := tgbotapi.Params{}
 	p.AddNonZero64("chat_id", chatID)
 	p.AddNonZero64("message_id", messageID)
 	p.AddInterface("reply_markup", kb)
-	return storage.Message{ChatID: chatID, Method: "editMessageReplyMarkup", Params: storage.Params(p)}
+	return storage.Call{ChatID: chatID, Method: "editMessageReplyMarkup", Params: storage.Params(p)}
 }

@@ -14,9 +14,9 @@ import (
 
 // textMessages builds sendMessage calls for an HTML text, split into parts
 // that fit Telegram's limit; the keyboard goes under the last part.
-func textMessages(chatID int64, html string, kb *tgbotapi.InlineKeyboardMarkup, priority int) []storage.Message {
+func textMessages(chatID int64, html string, kb *tgbotapi.InlineKeyboardMarkup, priority int) []storage.Call {
 	parts := SplitMessage(html, MaxMessageLength)
-	msgs := make([]storage.Message, len(parts))
+	msgs := make([]storage.Call, len(parts))
 	for i, part := range parts {
 		p := tgbotapi.Params{}
 		p.AddNonZero64("chat_id", chatID)
@@ -25,47 +25,37 @@ func textMessages(chatID int64, html string, kb *tgbotapi.InlineKeyboardMarkup, 
 		if i == len(parts)-1 {
 			p.AddInterface("reply_markup", kb)
 		}
-		msgs[i] = storage.Message{ChatID: chatID, Method: "sendMessage", Params: storage.Params(p), Priority: priority}
+		msgs[i] = storage.Call{ChatID: chatID, Method: "sendMessage", Params: storage.Params(p), Priority: priority}
 	}
 	return msgs
 }
 
 // editText builds an editMessageText call; kb nil removes the keyboard.
 // The text must fit one message.
-func editText(chatID, messageID int64, html string, kb *tgbotapi.InlineKeyboardMarkup) storage.Message {
+func editText(chatID, messageID int64, html string, kb *tgbotapi.InlineKeyboardMarkup) storage.Call {
 	p := tgbotapi.Params{}
 	p.AddNonZero64("chat_id", chatID)
 	p["message_id"] = strconv.FormatInt(messageID, 10)
 	p["text"] = html
 	p["parse_mode"] = tgbotapi.ModeHTML
 	p.AddInterface("reply_markup", kb)
-	return storage.Message{ChatID: chatID, Method: "editMessageText", Params: storage.Params(p)}
+	return storage.Call{ChatID: chatID, Method: "editMessageText", Params: storage.Params(p)}
 }
 
 // answerCallback builds an answerCallbackQuery call, which stops the
 // spinner on the button the user pressed; text, if any, is shown briefly.
 // It is queued with the chat's messages so that it goes out in order.
-func answerCallback(chatID int64, queryID, text string) storage.Message {
+func answerCallback(chatID int64, queryID, text string) storage.Call {
 	p := tgbotapi.Params{"callback_query_id": queryID}
 	p.AddNonEmpty("text", text)
-	return storage.Message{ChatID: chatID, Method: "answerCallbackQuery", Params: storage.Params(p)}
+	return storage.Call{ChatID: chatID, Method: "answerCallbackQuery", Params: storage.Params(p)}
 }
 
 // setCommands builds a setMyCommands call for a scope and language.
-func setCommands(cmds []tgbotapi.BotCommand, scope tgbotapi.BotCommandScope, lang string) storage.Message {
+func setCommands(cmds []tgbotapi.BotCommand, scope tgbotapi.BotCommandScope, lang string) storage.Call {
 	p := tgbotapi.Params{}
 	p.AddInterface("commands", cmds)
 	p.AddInterface("scope", scope)
 	p.AddNonEmpty("language_code", lang)
-	return storage.Message{Method: "setMyCommands", Params: storage.Params(p), Priority: storage.PriorityBulk}
-}
-
-// countsTowardLimits reports whether a method sends or changes a message,
-// which Telegram's flood limits count.
-func countsTowardLimits(method string) bool {
-	switch method {
-	case "answerCallbackQuery", "setMyCommands", "deleteMyCommands":
-		return false
-	}
-	return true
+	return storage.Call{Method: "setMyCommands", Params: storage.Params(p), Priority: storage.PriorityBulk}
 }

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -13,8 +12,8 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"github.com/atameken/expertbot/bot/dispatch"
 	"github.com/atameken/expertbot/bot/telegram/fake"
-	"github.com/atameken/expertbot/bot/telegram/telegramtest"
 	"github.com/atameken/expertbot/storage"
 )
 
@@ -94,7 +93,7 @@ func TestKilledBetweenFetchAndHandleLosesNothing(t *testing.T) {
 	b := New(h.cfg, h.db, discardLog())
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { defer close(done); b.poll(ctx, newClient(ctx, h.cfg.Token, h.cfg.Endpoint, 5*time.Second, 1)) }()
+	go func() { defer close(done); b.intake.Run(ctx) }()
 	h.waitFor("the intake to keep and confirm every update", 10*time.Second, func() bool { return h.tg.Unconfirmed() == 0 })
 	cancel()
 	<-done
@@ -145,20 +144,22 @@ func TestConversationSurvivesRestart(t *testing.T) {
 func TestPanickingHandlerDoesNotStopTheLoop(t *testing.T) {
 	const moderator = 1300
 	h := newHarness(t, moderator)
-	b := h.start()
 	// Wrap the real handler so that one message always panics.
 	var mu sync.Mutex
 	calls := 0
-	real := b.handler
-	b.handler = func(ctx context.Context, tx *storage.Tx, u *tgbotapi.Update, recent int) error {
-		if u.Message != nil && u.Message.Text == "boom" {
-			mu.Lock()
-			calls++
-			mu.Unlock()
-			panic("handler bug")
+	h.wrap = func(b *Bot) {
+		real := b.handleUpdate
+		b.handleUpdate = func(ctx context.Context, tx *storage.Tx, u *tgbotapi.Update, recent int) error {
+			if u.Message != nil && u.Message.Text == "boom" {
+				mu.Lock()
+				calls++
+				mu.Unlock()
+				panic("handler bug")
+			}
+			return real(ctx, tx, u, recent)
 		}
-		return real(ctx, tx, u, recent)
 	}
+	h.start()
 	ent, other := user(1301, "en"), user(1302, "en")
 
 	h.tg.SendText(ent, "boom")
@@ -172,15 +173,15 @@ func TestPanickingHandlerDoesNotStopTheLoop(t *testing.T) {
 	// Taken in a batch with the other chat's update, it panics once more:
 	// that try is rolled back with the batch, and counts as no attempt.
 	mu.Lock()
-	if calls != maxAttempts && calls != maxAttempts+1 {
-		t.Errorf("the panicking update was tried %d times, want %d, or one more in a batch", calls, maxAttempts)
+	if calls != dispatch.MaxAttempts && calls != dispatch.MaxAttempts+1 {
+		t.Errorf("the panicking update was tried %d times, want %d, or one more in a batch", calls, dispatch.MaxAttempts)
 	}
 	mu.Unlock()
 
 	var parked string
 	h.query(&parked, `SELECT string_agg(attempts::text, ',') FROM inbox WHERE parked_at IS NOT NULL AND last_error LIKE 'panic: handler bug%'`)
-	if parked != strconv.Itoa(maxAttempts) {
-		t.Fatalf("updates parked with the panic after attempts %q, want one after %d", parked, maxAttempts)
+	if parked != strconv.Itoa(dispatch.MaxAttempts) {
+		t.Fatalf("updates parked with the panic after attempts %q, want one after %d", parked, dispatch.MaxAttempts)
 	}
 	mod := fake.User{ID: moderator, FirstName: "Mod", LanguageCode: "en"}
 	h.tg.SendText(mod, "/parked")
@@ -349,15 +350,6 @@ func TestTokenNeverLogged(t *testing.T) {
 	}
 }
 
-func TestRedact(t *testing.T) {
-	const token = "123:ABC-def"
-	c := &client{token: token}
-	err := c.classify("getMe", errors.New(`Post "https://api.telegram.org/bot123:ABC-def/getMe": dial tcp: refused; also bot123%3AABC-def`))
-	if strings.Contains(err.Error(), "ABC-def") {
-		t.Fatalf("error still holds the token: %v", err)
-	}
-}
-
 func discardLog() *slog.Logger { return slog.New(slog.DiscardHandler) }
 
 func TestUserBlockingTheBotIsNoted(t *testing.T) {
@@ -406,32 +398,5 @@ func TestReplyQueuedBehindACallInFlightGoesWhenItIsDone(t *testing.T) {
 	msgs := h.waitBotMessages(u.ID, 2)
 	if gap := msgs[1].At.Sub(msgs[0].At); gap > 750*time.Millisecond {
 		t.Fatalf("the second reply went %v after the first, whose answer took 200ms", gap)
-	}
-}
-
-// The client uses its connection again after a long getUpdates batch,
-// whose end the library leaves unread: with Telegram, each new connection
-// is a TLS handshake.
-func TestClientReusesItsConnection(t *testing.T) {
-	t.Parallel()
-	tg := telegramtest.Start(t)
-	u := user(1901, "en")
-	for i := range 250 {
-		tg.SendText(u, fmt.Sprintf("message %d", i))
-	}
-	c := newClient(context.Background(), tg.Token, tg.Endpoint(), 5*time.Second, 1)
-	offset := 0
-	for got := 0; got < 250; {
-		raw, err := c.getUpdates(offset, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, r := range raw {
-			offset = int(inboxUpdate(r).ID) + 1
-		}
-		got += len(raw)
-	}
-	if st := tg.Stats(); st.Connections != 1 {
-		t.Fatalf("%d calls opened %d connections, want 1", st.Requests, st.Connections)
 	}
 }

@@ -17,7 +17,7 @@ import (
 func (b *Bot) remind(ctx context.Context) {
 	for ctx.Err() == nil {
 		for ctx.Err() == nil {
-			fired, err := b.db.FireReminder(ctx, b.fireReminder)
+			fired, err := b.db.FireReminder(ctx, b.now(), b.fireReminder)
 			if err != nil && ctx.Err() == nil {
 				b.log.Error("reminders: fire", "err", err)
 			}
@@ -125,4 +125,14 @@ func clipText(s string, n int) string {
 // durationOf turns seconds into a duration rounded to the minute.
 func durationOf(seconds float64) time.Duration {
 	return (time.Duration(seconds) * time.Second).Round(time.Minute)
+}
+
+// sleep waits for d or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
 }

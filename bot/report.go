@@ -152,8 +152,8 @@ func WriteExport(w io.Writer, rows []storage.ExportRow, lang string) error {
 }
 
 // document builds a sendDocument call that uploads bytes as a file.
-func document(chatID int64, name string, data []byte, caption string) storage.Message {
-	return storage.Message{
+func document(chatID int64, name string, data []byte, caption string) storage.Call {
+	return storage.Call{
 		ChatID: chatID, Method: "sendDocument", Priority: storage.PriorityInteractive,
 		Params:    storage.Params{"chat_id": strconv.FormatInt(chatID, 10), "caption": caption},
 		FileField: "document", FileName: name, FileData: data,

@@ -119,8 +119,8 @@ func (b *Bot) cardText(ctx context.Context, tx *storage.Tx, p *storage.Problem, 
 
 // mediaMessages sends files by file_id: photos together and documents
 // together (Telegram does not mix them in an album), in albums of up to 10.
-func mediaMessages(chatID int64, atts []storage.Attachment, priority int) []storage.Message {
-	var msgs []storage.Message
+func mediaMessages(chatID int64, atts []storage.Attachment, priority int) []storage.Call {
+	var msgs []storage.Call
 	for _, kind := range []string{"photo", "document"} {
 		var group []storage.Attachment
 		for _, a := range atts {
@@ -148,7 +148,7 @@ func mediaMessages(chatID int64, atts []storage.Attachment, priority int) []stor
 				b, _ := json.Marshal(media)
 				p["media"] = string(b)
 			}
-			msgs = append(msgs, storage.Message{ChatID: chatID, Method: method, Params: storage.Params(p), Priority: priority})
+			msgs = append(msgs, storage.Call{ChatID: chatID, Method: method, Params: storage.Params(p), Priority: priority})
 		}
 	}
 	return msgs

@@ -115,7 +115,7 @@ func (b *Bot) postToThread(ctx context.Context, r *req, p *storage.Problem, m *t
 	} else {
 		header, hint = T(lang, "followup_to_expert", p.ID, Escape(p.Title)), T(lang, "reply_hint_expert")
 	}
-	var msgs []storage.Message
+	var msgs []storage.Call
 	if len(files) > 0 {
 		// The file goes as a copy, with the author's caption, after the header.
 		msgs = append(textMessages(recipientID, header, nil, storage.PriorityInteractive), copyMessage(recipientID, r.chat, int64(m.MessageID), kb))
@@ -234,18 +234,18 @@ func (b *Bot) handleEdit(ctx context.Context, tx *storage.Tx, m *tgbotapi.Messag
 
 // copyMessage builds a copyMessage call, which sends a message's content
 // (a photo or document with its caption) without "forwarded from".
-func copyMessage(chatID, fromChat, messageID int64, kb *tgbotapi.InlineKeyboardMarkup) storage.Message {
+func copyMessage(chatID, fromChat, messageID int64, kb *tgbotapi.InlineKeyboardMarkup) storage.Call {
 	p := tgbotapi.Params{}
 	p.AddNonZero64("chat_id", chatID)
 	p.AddNonZero64("from_chat_id", fromChat)
 	p.AddNonZero64("message_id", messageID)
 	p.AddInterface("reply_markup", kb)
-	return storage.Message{ChatID: chatID, Method: "copyMessage", Params: storage.Params(p), Priority: storage.PriorityInteractive}
+	return storage.Call{ChatID: chatID, Method: "copyMessage", Params: storage.Params(p), Priority: storage.PriorityInteractive}
 }
 
 // replyParams makes a call a reply to a message of its chat, and still
 // sends it if that message is gone.
-func replyParams(m *storage.Message, messageID int64) {
+func replyParams(m *storage.Call, messageID int64) {
 	b, _ := json.Marshal(map[string]any{"message_id": messageID, "allow_sending_without_reply": true})
 	m.Params["reply_parameters"] = string(b)
 }

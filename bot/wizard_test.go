@@ -151,8 +151,9 @@ func TestForgedCallbacks(t *testing.T) {
 }
 
 // TestTimersFireAfterRestart sets short timers, stops the bot before they
-// are due, and starts it again after: the problem goes to the experts again
-// and the moderators are told, both of the untaken and the unanswered one.
+// are due, and starts it again with its clock past them: the problem goes
+// to the experts again and the moderators are told, both of the untaken
+// and the unanswered one.
 func TestTimersFireAfterRestart(t *testing.T) {
 	n := newNetwork(t, func(c *Config) {
 		c.TakeTimeout = 3 * time.Second
@@ -171,7 +172,8 @@ func TestTimersFireAfterRestart(t *testing.T) {
 	if due != 2 {
 		t.Fatalf("%d timers set, want 2", due)
 	}
-	time.Sleep(4 * time.Second)
+	// Four seconds later, by the bot's clock.
+	h.cfg.Now = func() time.Time { return time.Now().Add(4 * time.Second) }
 	h.start()
 	n.mod.expect(plain(T("en", "mod_untaken", id, "3s")))
 	n.mod.expect(plain(T("en", "mod_unanswered", id, "4s")))

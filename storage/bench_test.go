@@ -76,7 +76,7 @@ func BenchmarkHandleBatch(b *testing.B) {
 	}
 	help := strings.Repeat("<b>/new</b> — опишите проблему отрасли; эксперты центров ответят здесь.\n", 8)
 	reply := func(ctx context.Context, tx *storage.Tx, u *storage.Update) error {
-		return tx.Enqueue(ctx, storage.Message{ChatID: u.ChatID, Method: "sendMessage",
+		return tx.Enqueue(ctx, storage.Call{ChatID: u.ChatID, Method: "sendMessage",
 			Params: storage.Params{"chat_id": fmt.Sprint(u.ChatID), "text": help, "parse_mode": "HTML"}})
 	}
 	b.ReportAllocs()

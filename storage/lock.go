@@ -9,7 +9,7 @@ import (
 
 // Lock is a session-level advisory lock held on a connection of its own:
 // while the connection lives, no other process holds the same lock. What
-// the holder reads through the lock (ClaimMessages, ClaimChats) is read on
+// the holder reads through the lock (ClaimCalls, ClaimChats) is read on
 // that connection, so it fails once the lock is gone. A Lock is for one
 // goroutine at a time.
 type Lock struct {

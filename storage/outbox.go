@@ -10,7 +10,7 @@ import (
 	"github.com/lib/pq"
 )
 
-// Message priorities: interactive replies go ahead of bulk notifications.
+// Call priorities: interactive replies go ahead of bulk notifications.
 const (
 	PriorityInteractive = 0
 	PriorityBulk        = 1
@@ -34,8 +34,8 @@ func (p *Params) Scan(src any) error {
 	return json.Unmarshal(b, p)
 }
 
-// Message is one outgoing Bot API call.
-type Message struct {
+// Call is one outgoing Bot API call, waiting in the outbox or done.
+type Call struct {
 	ID        int64     `db:"id"`
 	ChatID    int64     `db:"chat_id"` // 0 for calls that belong to no chat
 	Method    string    `db:"method"`
@@ -47,18 +47,16 @@ type Message struct {
 	EditOf    int64     `db:"edit_of"`  // an edit of the message this outbox row sent
 	Attempts  int       `db:"attempts"` // calls made with it that failed
 	CreatedAt time.Time `db:"created_at"`
+}
 
+// Claimed is a call a sender took, with what the claim found of its chat.
+type Claimed struct {
+	Call
 	// EditTarget is the Telegram id of the message EditOf sent, 0 while it
-	// is unknown. Set by ClaimMessages.
+	// is unknown.
 	EditTarget int64 `db:"edit_target"`
-
-	// More tells that another call of the chat waits behind this one. Set
-	// by ClaimMessages.
+	// More tells that another call of the chat waits behind this one.
 	More bool `db:"more"`
-
-	// Delay is how long the sender waits before making the call, for its
-	// slot in the rate limits. Not stored.
-	Delay time.Duration `db:"-"`
 }
 
 // Enqueue writes outgoing calls to the outbox in the transaction, so that
@@ -67,35 +65,35 @@ type Message struct {
 // next EnqueueIDs, which keeps the order of a chat's calls): a batch of
 // updates handled in one transaction writes all its replies in one
 // statement instead of one each.
-func (tx *Tx) Enqueue(ctx context.Context, msgs ...Message) error {
-	tx.unwritten = append(tx.unwritten, msgs...)
+func (tx *Tx) Enqueue(ctx context.Context, calls ...Call) error {
+	tx.unwritten = append(tx.unwritten, calls...)
 	return nil
 }
 
 // EnqueueIDs is Enqueue that writes the calls at once and returns their
 // outbox ids, in order, for callers that later refer to the messages the
 // calls create.
-func (tx *Tx) EnqueueIDs(ctx context.Context, msgs ...Message) ([]int64, error) {
+func (tx *Tx) EnqueueIDs(ctx context.Context, calls ...Call) ([]int64, error) {
 	if err := tx.writeQueued(ctx); err != nil {
 		return nil, err
 	}
-	return tx.insertCalls(ctx, msgs)
+	return tx.insertCalls(ctx, calls)
 }
 
 // writeQueued writes the calls Enqueue kept back.
 func (tx *Tx) writeQueued(ctx context.Context) error {
-	msgs := tx.unwritten
+	calls := tx.unwritten
 	tx.unwritten = nil
-	_, err := tx.insertCalls(ctx, msgs)
+	_, err := tx.insertCalls(ctx, calls)
 	return err
 }
 
 // insertCalls writes calls to the outbox and returns their ids, in order.
-func (tx *Tx) insertCalls(ctx context.Context, msgs []Message) ([]int64, error) {
-	if len(msgs) == 0 {
+func (tx *Tx) insertCalls(ctx context.Context, calls []Call) ([]int64, error) {
+	if len(calls) == 0 {
 		return nil, nil
 	}
-	n := len(msgs)
+	n := len(calls)
 	// Ids are taken first so that they come back in the calls' order; one
 	// call gets its id from its insert.
 	var ids []int64
@@ -108,7 +106,7 @@ func (tx *Tx) insertCalls(ctx context.Context, msgs []Message) ([]int64, error) 
 	methods, fields, names := make([]string, n), make([]string, n), make([]string, n)
 	params := make([][]byte, n)
 	data := make(pq.ByteaArray, n)
-	for i, m := range msgs {
+	for i, m := range calls {
 		p, err := json.Marshal(m.Params)
 		if err != nil {
 			return nil, fmt.Errorf("storage: enqueue %s: %w", m.Method, err)
@@ -146,15 +144,15 @@ func (tx *Tx) insertCalls(ctx context.Context, msgs []Message) ([]int64, error) 
 	return ids, nil
 }
 
-// ClaimMessages takes due outgoing calls for sending. It looks at most at
-// limit candidates, oldest first within each priority, and only at the
-// oldest waiting call of each chat, since a chat's calls go out in order,
-// leaving out the chats in skip: those the sender's limits hold back, and
-// those with a call in flight, whose oldest waiting call is that one.
-// pick chooses which of them to send now (the sender's rate limits decide;
-// the candidates carry what it needs to: id, chat, method, priority); the
-// chosen ones are read whole and returned, in pick's order, with pick's
-// Delay.
+// ClaimCalls takes outgoing calls due at now for sending. It looks at
+// most at limit candidates, oldest first within each priority, and only
+// at the oldest waiting call of each chat, since a chat's calls go out in
+// order, leaving out the chats in skip: those the sender's limits hold
+// back, and those with a call in flight, whose oldest waiting call is that
+// one. pick chooses which of the candidates to send now (the sender's rate
+// limits decide; the candidates carry what it needs to: id, chat, method,
+// priority) and returns their ids; the chosen ones are read whole and
+// returned in pick's order.
 //
 // Nothing is written: one sender sends at a time, the holder of the
 // sender's lock, and it keeps the chats it has a call in flight for until
@@ -164,65 +162,54 @@ func (tx *Tx) insertCalls(ctx context.Context, msgs []Message) ([]int64, error) 
 // lock now) takes none. A call marked in the database as being sent would
 // tell no one more: a sender taking over after another has died must send
 // whatever that one left unrecorded all the same.
-func (l *Lock) ClaimMessages(ctx context.Context, limit int, skip []int64, pick func([]Message) []Message) ([]Message, error) {
+//
+// A call is due when its not_before, set by the sender's clock when a call
+// is put off, is not after now: the sender's clock, not the database's,
+// decides when it tries a call again.
+func (l *Lock) ClaimCalls(ctx context.Context, now time.Time, limit int, skip []int64, pick func([]Call) []int64) ([]Claimed, error) {
 	if skip == nil {
 		skip = []int64{} // not NULL, which would leave out every chat
 	}
-	var cands []Message
+	var cands []Call
 	err := l.sel(ctx, &cands, `
 		SELECT o.id, o.chat_id, o.method, o.priority, o.attempts, o.created_at
 		FROM outbox o
-		WHERE o.status = 'pending' AND o.not_before <= now()
+		WHERE o.status = 'pending' AND o.not_before <= $3
 			AND NOT EXISTS (
 				SELECT 1 FROM outbox p
 				WHERE p.status = 'pending' AND p.chat_id = o.chat_id AND p.id < o.id)
 			AND o.chat_id <> ALL($2)
 		ORDER BY o.priority, o.id
-		LIMIT $1`, limit, pq.Array(skip))
+		LIMIT $1`, limit, pq.Array(skip), now)
 	if err != nil {
 		return nil, fmt.Errorf("storage: select due calls: %w", dbErr(err))
 	}
-	picked := pick(cands)
-	if len(picked) == 0 {
+	ids := pick(cands)
+	if len(ids) == 0 {
 		return nil, nil
 	}
-	ids := make([]int64, len(picked))
-	for i, m := range picked {
-		ids[i] = m.ID
-	}
-	var whole []Message
+	var whole []Claimed
 	err = l.sel(ctx, &whole, `
 		SELECT `+claimedColumns+` FROM outbox o WHERE o.id = ANY($1) AND o.status = 'pending'`, pq.Array(ids))
 	if err != nil {
 		return nil, fmt.Errorf("storage: read %d calls: %w", len(ids), dbErr(err))
 	}
-	byID := make(map[int64]Message, len(whole))
-	for _, m := range whole {
-		byID[m.ID] = m
-	}
-	out := whole[:0]
-	for _, p := range picked {
-		if m, ok := byID[p.ID]; ok {
-			m.Delay = p.Delay
-			out = append(out, m)
-		}
-	}
-	return out, nil
+	return inOrder(whole, ids), nil
 }
 
-// ClaimChats is ClaimMessages for the given chats only, and at most limit
-// of them: the candidates are their oldest waiting calls, found by chat,
-// where ClaimMessages reads the queue from its oldest call on. A sender
-// that knows which chats may go (those it was told of, those the limits
-// let go again) reads a few index entries for each, rather than the calls
-// of every chat the limits still hold back, which under a backlog are most
-// of the queue. The chats must not have a call in flight.
+// ClaimChats is ClaimCalls for the given chats only, and at most limit of
+// them: the candidates are their oldest waiting calls, found by chat,
+// where ClaimCalls reads the queue from its oldest call on. A sender that
+// knows which chats may go (those it was told of, those the limits let go
+// again) reads a few index entries for each, rather than the calls of
+// every chat the limits still hold back, which under a backlog are most of
+// the queue. The chats must not have a call in flight.
 //
 // The candidates are read whole, in one statement, and pick chooses among
 // them: the sender asks only for chats the limits let go, so pick seldom
 // leaves one, and a call takes one statement rather than two.
-func (l *Lock) ClaimChats(ctx context.Context, chats []int64, limit int, pick func([]Message) []Message) ([]Message, error) {
-	var cands []Message
+func (l *Lock) ClaimChats(ctx context.Context, now time.Time, chats []int64, limit int, pick func([]Call) []int64) ([]Claimed, error) {
+	var cands []Claimed
 	err := l.sel(ctx, &cands, `
 		SELECT `+claimedColumns+`
 		FROM unnest($1::bigint[]) AS c (chat_id)
@@ -231,13 +218,32 @@ func (l *Lock) ClaimChats(ctx context.Context, chats []int64, limit int, pick fu
 			WHERE status = 'pending' AND chat_id = c.chat_id
 			ORDER BY id
 			LIMIT 1) o
-		WHERE o.not_before <= now()
+		WHERE o.not_before <= $3
 		ORDER BY o.priority, o.id
-		LIMIT $2`, pq.Array(chats), limit)
+		LIMIT $2`, pq.Array(chats), limit, now)
 	if err != nil {
 		return nil, fmt.Errorf("storage: calls of %d chats: %w", len(chats), dbErr(err))
 	}
-	return pick(cands), nil
+	calls := make([]Call, len(cands))
+	for i, c := range cands {
+		calls[i] = c.Call
+	}
+	return inOrder(cands, pick(calls)), nil
+}
+
+// inOrder returns the claimed calls with the given ids, in their order.
+func inOrder(claimed []Claimed, ids []int64) []Claimed {
+	byID := make(map[int64]Claimed, len(claimed))
+	for _, c := range claimed {
+		byID[c.ID] = c
+	}
+	out := make([]Claimed, 0, len(ids))
+	for _, id := range ids {
+		if c, ok := byID[id]; ok {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // claimedColumns are what a claim returns of each call: the whole call,
@@ -293,9 +299,9 @@ func (db *DB) MarkSent(ctx context.Context, sent ...Sent) error {
 	return nil
 }
 
-// RetryMessage records a failed attempt at a call, to be tried again at
-// the given time.
-func (db *DB) RetryMessage(ctx context.Context, id int64, at time.Time, cause string) error {
+// RetryCall records a failed attempt at a call, to be tried again at the
+// given time of the sender's clock.
+func (db *DB) RetryCall(ctx context.Context, id int64, at time.Time, cause string) error {
 	_, err := db.exec(ctx, `
 		UPDATE outbox SET not_before = $2, attempts = attempts + 1, last_error = $3
 		WHERE id = $1`, id, at, cause)
@@ -305,10 +311,10 @@ func (db *DB) RetryMessage(ctx context.Context, id int64, at time.Time, cause st
 	return nil
 }
 
-// FailMessage records that Telegram refused a call for good. When
+// FailCall records that Telegram refused a call for good. When
 // unreachableUser is not 0, that user is marked as having blocked the bot,
 // in the same transaction.
-func (db *DB) FailMessage(ctx context.Context, id int64, cause string, unreachableUser int64) error {
+func (db *DB) FailCall(ctx context.Context, id int64, cause string, unreachableUser int64) error {
 	return db.InTx(ctx, func(tx *Tx) error {
 		_, err := tx.exec(ctx, `
 			UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = $2

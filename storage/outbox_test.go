@@ -16,8 +16,8 @@ func TestEnqueueKeepsTheOrderOfCalls(t *testing.T) {
 	ctx := context.Background()
 	var queued [][]int64
 	db.OnQueued(func(chats []int64) { queued = append(queued, chats) })
-	msg := func(chat int64, text string) storage.Message {
-		return storage.Message{ChatID: chat, Method: "sendMessage", Params: storage.Params{"text": text}}
+	msg := func(chat int64, text string) storage.Call {
+		return storage.Call{ChatID: chat, Method: "sendMessage", Params: storage.Params{"text": text}}
 	}
 	// Texts go through as they are, whatever JSON or SQL would quote.
 	quoted := "a \"quoted\", \\ ,\nҚазақша {'[]'}"

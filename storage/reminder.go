@@ -34,17 +34,17 @@ func (tx *Tx) AddReminder(ctx context.Context, kind string, problemID *int64, re
 	return nil
 }
 
-// FireReminder runs fn on one due reminder in a transaction that marks it
-// done, skipping reminders another process is firing. It reports whether
-// there was one.
-func (db *DB) FireReminder(ctx context.Context, fn func(ctx context.Context, tx *Tx, r *Reminder) error) (bool, error) {
+// FireReminder runs fn on one reminder due at now, by the clock that set
+// it, in a transaction that marks it done, skipping reminders another
+// process is firing. It reports whether there was one.
+func (db *DB) FireReminder(ctx context.Context, now time.Time, fn func(ctx context.Context, tx *Tx, r *Reminder) error) (bool, error) {
 	var fired int64 // the reminder's id
 	err := db.InTx(ctx, func(tx *Tx) error {
 		var r Reminder
 		err := tx.get(ctx, &r, `
 			SELECT id, kind, problem_id, recommendation_id, due_at FROM reminders
-			WHERE done_at IS NULL AND due_at <= now()
-			ORDER BY due_at LIMIT 1 FOR UPDATE SKIP LOCKED`)
+			WHERE done_at IS NULL AND due_at <= $1
+			ORDER BY due_at LIMIT 1 FOR UPDATE SKIP LOCKED`, now)
 		if err != nil {
 			if err = dbErr(err); err == ErrNotFound {
 				return nil
@@ -63,7 +63,7 @@ func (db *DB) FireReminder(ctx context.Context, fn func(ctx context.Context, tx 
 	if err != nil && fired != 0 {
 		// Put a failing reminder off, so that it does not hold up the others.
 		if _, perr := db.exec(ctx, `
-			UPDATE reminders SET due_at = now() + interval '5 minutes' WHERE id = $1`, fired); perr != nil {
+			UPDATE reminders SET due_at = $2::timestamptz + interval '5 minutes' WHERE id = $1`, fired, now); perr != nil {
 			return true, fmt.Errorf("%w; and put it off: %v", err, perr)
 		}
 	}

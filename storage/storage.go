@@ -27,6 +27,7 @@ var (
 
 // DB is the expertbot database.
 type DB struct {
+	dsn    string // for LISTEN, which takes a connection of its own
 	db     *sqlx.DB
 	stmts  sync.Map            // query → *sqlx.Stmt, prepared once and reused on every connection
 	queued func(chats []int64) // called after each commit that queued outgoing calls
@@ -69,7 +70,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("storage: connect: %w", err)
 	}
-	return &DB{db: db}, nil
+	return &DB{dsn: dsn, db: db}, nil
 }
 
 // planning are the settings of the bot's connections for the planner.
@@ -94,25 +95,6 @@ var planning = map[string]string{
 	"enable_seqscan":  "off",
 }
 
-// OnQueued sets fn to be called after every commit of a transaction that
-// queued outgoing calls (Tx.Enqueue), with the chats of the calls, so that
-// a sender can be woken. Set it before the database is used; a later call
-// replaces it.
-func (db *DB) OnQueued(fn func(chats []int64)) { db.queued = fn }
-
-// NotifyQueued tells the senders of every process that calls were queued,
-// with a NOTIFY on the channel "outbox". It is a transaction of its own,
-// after the commit of the calls: a transaction that notifies holds a lock
-// of the whole database through its commit (PostgreSQL up to 17), and
-// committed asynchronously, as this one is, it holds it only for a moment
-// rather than for a flush to disk. A notification needs no durability.
-func (db *DB) NotifyQueued(ctx context.Context) error {
-	if _, err := db.exec(ctx, `SELECT set_config('synchronous_commit', 'off', true), pg_notify('outbox', '')`); err != nil {
-		return fmt.Errorf("storage: notify: %w", dbErr(err))
-	}
-	return nil
-}
-
 // Close closes every connection.
 func (db *DB) Close() error { return db.db.Close() }
 
@@ -126,7 +108,7 @@ type Tx struct {
 	db     *DB
 	queued []int64 // the chats of the outgoing calls the transaction queued
 
-	unwritten []Message  // calls Enqueue keeps until the commit
+	unwritten []Call     // calls Enqueue keeps until the commit
 	known     []touching // users as recorded (TouchUsers, the senders of the updates taken), each until TouchUser takes it
 }
 

@@ -75,7 +75,7 @@ func TestHandleNextInOrderAndOnce(t *testing.T) {
 		db.SaveUpdates(ctx, []storage.Update{{ID: 9, ChatID: 12, Kind: "message", Payload: []byte(`{}`)}})
 		boom := errors.New("boom")
 		u, _, err := db.HandleNext(ctx, 12, func(ctx context.Context, tx *storage.Tx, u *storage.Update) error {
-			if err := tx.Enqueue(ctx, storage.Message{ChatID: 12, Method: "sendMessage", Params: storage.Params{"text": "x"}}); err != nil {
+			if err := tx.Enqueue(ctx, storage.Call{ChatID: 12, Method: "sendMessage", Params: storage.Params{"text": "x"}}); err != nil {
 				return err
 			}
 			return boom
@@ -110,7 +110,7 @@ func TestHandleBatch(t *testing.T) {
 		{ID: 24, ChatID: 4, Kind: "message", Payload: []byte(`{}`)},
 	})
 	send := func(ctx context.Context, tx *storage.Tx, u *storage.Update) error {
-		return tx.Enqueue(ctx, storage.Message{ChatID: u.ChatID, Method: "sendMessage", Params: storage.Params{"text": fmt.Sprint(u.ID)}})
+		return tx.Enqueue(ctx, storage.Call{ChatID: u.ChatID, Method: "sendMessage", Params: storage.Params{"text": fmt.Sprint(u.ID)}})
 	}
 	pending := func() int {
 		st, _ := db.OutboxStats(ctx)
@@ -185,8 +185,8 @@ func keptAt(t *testing.T, db *storage.DB, id int64) time.Time {
 func newDBWithCalls(t *testing.T) (*storage.DB, *storage.Lock, context.Context) {
 	db, _ := storagetest.NewDB(t)
 	ctx := context.Background()
-	msg := func(chat int64, prio int, text string) storage.Message {
-		return storage.Message{ChatID: chat, Method: "sendMessage", Params: storage.Params{"text": text}, Priority: prio}
+	msg := func(chat int64, prio int, text string) storage.Call {
+		return storage.Call{ChatID: chat, Method: "sendMessage", Params: storage.Params{"text": text}, Priority: prio}
 	}
 	err := db.InTx(ctx, func(tx *storage.Tx) error {
 		return tx.Enqueue(ctx,
@@ -206,13 +206,19 @@ func newDBWithCalls(t *testing.T) (*storage.DB, *storage.Lock, context.Context) 
 }
 
 // pickAll is a pick that sends every candidate.
-func pickAll(c []storage.Message) []storage.Message { return c }
+func pickAll(c []storage.Call) []int64 {
+	ids := make([]int64, len(c))
+	for i, m := range c {
+		ids[i] = m.ID
+	}
+	return ids
+}
 
-func TestClaimMessagesTakesEachChatsOldestFirst(t *testing.T) {
+func TestClaimCallsTakesEachChatsOldestFirst(t *testing.T) {
 	db, lock, ctx := newDBWithCalls(t)
-	none := func([]storage.Message) []storage.Message { return nil }
+	none := func([]storage.Call) []int64 { return nil }
 	var seen []int64
-	lock.ClaimMessages(ctx, 10, []int64{1, 3}, func(c []storage.Message) []storage.Message {
+	lock.ClaimCalls(ctx, time.Now(), 10, []int64{1, 3}, func(c []storage.Call) []int64 {
 		for _, m := range c {
 			seen = append(seen, m.ChatID)
 		}
@@ -221,10 +227,10 @@ func TestClaimMessagesTakesEachChatsOldestFirst(t *testing.T) {
 	if len(seen) != 1 || seen[0] != 2 {
 		t.Fatalf("with chats 1 and 3 skipped, candidates of chats %v, want [2]", seen)
 	}
-	if got, _ := lock.ClaimMessages(ctx, 10, nil, none); len(got) != 0 {
+	if got, _ := lock.ClaimCalls(ctx, time.Now(), 10, nil, none); len(got) != 0 {
 		t.Fatalf("claimed %d calls none was picked", len(got))
 	}
-	got, err := lock.ClaimMessages(ctx, 10, nil, pickAll)
+	got, err := lock.ClaimCalls(ctx, time.Now(), 10, nil, pickAll)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -245,20 +251,20 @@ func TestClaimMessagesTakesEachChatsOldestFirst(t *testing.T) {
 	}
 	// The calls not recorded are waiting still, and are the sender's to
 	// leave out while it makes them.
-	next, _ := lock.ClaimMessages(ctx, 10, []int64{2, 3}, pickAll)
+	next, _ := lock.ClaimCalls(ctx, time.Now(), 10, []int64{2, 3}, pickAll)
 	if len(next) != 1 || next[0].Params["text"] != "1b" {
 		t.Fatalf("after 1a was sent, claimed %v, want 1b", next)
 	}
 
 	// A call picked but sent meanwhile, by a sender that had it in flight
 	// before this one took over, is left out.
-	mine, err := lock.ClaimMessages(ctx, 10, nil, func(c []storage.Message) []storage.Message {
+	mine, err := lock.ClaimCalls(ctx, time.Now(), 10, nil, func(c []storage.Call) []int64 {
 		for _, m := range c {
 			if m.ChatID == 3 {
 				db.MarkSent(ctx, storage.Sent{ID: m.ID, MessageID: 7})
 			}
 		}
-		return c
+		return pickAll(c)
 	})
 	if err != nil || len(mine) != 2 || mine[0].ChatID != 1 || mine[1].ChatID != 2 {
 		t.Fatalf("with 3a sent between reading and picking: claimed %+v, %v; want 1b and 2a", mine, err)
@@ -267,7 +273,7 @@ func TestClaimMessagesTakesEachChatsOldestFirst(t *testing.T) {
 
 func TestClaimChatsTakesOnlyTheirOldestCalls(t *testing.T) {
 	db, lock, ctx := newDBWithCalls(t)
-	texts := func(ms []storage.Message) []string {
+	texts := func(ms []storage.Claimed) []string {
 		var out []string
 		for _, m := range ms {
 			out = append(out, m.Params["text"])
@@ -276,11 +282,11 @@ func TestClaimChatsTakesOnlyTheirOldestCalls(t *testing.T) {
 	}
 
 	// At most limit, interactive replies first.
-	got, err := lock.ClaimChats(ctx, []int64{1, 3}, 1, pickAll)
+	got, err := lock.ClaimChats(ctx, time.Now(), []int64{1, 3}, 1, pickAll)
 	if err != nil || !slices.Equal(texts(got), []string{"3a"}) || got[0].Attempts != 0 {
 		t.Fatalf("claimed %v (%v), want [3a], not tried before", got, err)
 	}
-	got, err = lock.ClaimChats(ctx, []int64{1, 4}, 8, pickAll)
+	got, err = lock.ClaimChats(ctx, time.Now(), []int64{1, 4}, 8, pickAll)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -290,23 +296,23 @@ func TestClaimChatsTakesOnlyTheirOldestCalls(t *testing.T) {
 		t.Fatalf("claimed %v (%+v), want [1a] with 1b behind it", texts(got), got)
 	}
 	// A failed attempt is counted, and the call waits for its time.
-	if err := db.RetryMessage(ctx, got[0].ID, time.Now().Add(time.Hour), "502"); err != nil {
+	if err := db.RetryCall(ctx, got[0].ID, time.Now().Add(time.Hour), "502"); err != nil {
 		t.Fatal(err)
 	}
-	if again, _ := lock.ClaimChats(ctx, []int64{1}, 8, pickAll); len(again) != 0 {
+	if again, _ := lock.ClaimChats(ctx, time.Now(), []int64{1}, 8, pickAll); len(again) != 0 {
 		t.Fatalf("a call to be retried in an hour was claimed: %v", texts(again))
 	}
-	if err := db.RetryMessage(ctx, got[0].ID, time.Now(), "502"); err != nil {
+	if err := db.RetryCall(ctx, got[0].ID, time.Now(), "502"); err != nil {
 		t.Fatal(err)
 	}
-	again, _ := lock.ClaimChats(ctx, []int64{1}, 8, pickAll)
+	again, _ := lock.ClaimChats(ctx, time.Now(), []int64{1}, 8, pickAll)
 	if !slices.Equal(texts(again), []string{"1a"}) || again[0].Attempts != 2 {
 		t.Fatalf("after two failed attempts, claimed %+v, want 1a with 2 attempts", again)
 	}
 	if err := db.MarkSent(ctx, storage.Sent{ID: got[0].ID, MessageID: 42}); err != nil {
 		t.Fatal(err)
 	}
-	if next, _ := lock.ClaimChats(ctx, []int64{1}, 8, pickAll); !slices.Equal(texts(next), []string{"1b"}) {
+	if next, _ := lock.ClaimChats(ctx, time.Now(), []int64{1}, 8, pickAll); !slices.Equal(texts(next), []string{"1b"}) {
 		t.Fatalf("after 1a was sent, claimed %v, want [1b]", texts(next))
 	}
 }
@@ -327,7 +333,7 @@ func TestSendingTellsAMessageNotYetRecorded(t *testing.T) {
 		return got
 	}
 	// Chat 1: 1a sent as an album of messages 40-42, 1b waiting.
-	first, _ := lock.ClaimChats(ctx, []int64{1}, 1, pickAll)
+	first, _ := lock.ClaimChats(ctx, time.Now(), []int64{1}, 1, pickAll)
 	if err := db.MarkSent(ctx, storage.Sent{ID: first[0].ID, MessageID: 40, AlbumIDs: []int64{40, 41, 42}}); err != nil {
 		t.Fatal(err)
 	}
@@ -345,7 +351,7 @@ func TestSendingTellsAMessageNotYetRecorded(t *testing.T) {
 			t.Errorf("Sending(chat %d, message %d) = %v, want %v", c.chat, c.message, got, c.want)
 		}
 	}
-	second, _ := lock.ClaimChats(ctx, []int64{1}, 1, pickAll)
+	second, _ := lock.ClaimChats(ctx, time.Now(), []int64{1}, 1, pickAll)
 	if err := db.MarkSent(ctx, storage.Sent{ID: second[0].ID, MessageID: 43}); err != nil {
 		t.Fatal(err)
 	}
@@ -372,16 +378,16 @@ func TestALockGoneClaimsNothing(t *testing.T) {
 		t.Fatalf("TryLock after the holder's session ended = %v, %v", other, err)
 	}
 	defer other.Release()
-	if got, err := lock.ClaimChats(ctx, []int64{1, 2, 3}, 8, pickAll); err == nil || len(got) != 0 {
+	if got, err := lock.ClaimChats(ctx, time.Now(), []int64{1, 2, 3}, 8, pickAll); err == nil || len(got) != 0 {
 		t.Fatalf("claimed through a lock that is gone: %d calls, %v; want none and an error", len(got), err)
 	}
-	if got, err := lock.ClaimMessages(ctx, 8, nil, pickAll); err == nil || len(got) != 0 {
+	if got, err := lock.ClaimCalls(ctx, time.Now(), 8, nil, pickAll); err == nil || len(got) != 0 {
 		t.Fatalf("claimed through a lock that is gone: %d calls, %v; want none and an error", len(got), err)
 	}
 	if err := lock.Check(ctx); err == nil {
 		t.Fatal("Check of a lock that is gone = nil")
 	}
-	if got, err := other.ClaimChats(ctx, []int64{1, 2, 3}, 8, pickAll); err != nil || len(got) != 3 {
+	if got, err := other.ClaimChats(ctx, time.Now(), []int64{1, 2, 3}, 8, pickAll); err != nil || len(got) != 3 {
 		t.Fatalf("claimed through the lock held now: %d calls, %v; want 3", len(got), err)
 	}
 }
@@ -448,7 +454,7 @@ func TestWorkersRacingForAChatHandleEachUpdateOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	handle := func(ctx context.Context, tx *storage.Tx, u *storage.Update) error {
-		return tx.Enqueue(ctx, storage.Message{ChatID: u.ChatID, Method: "sendMessage", Params: storage.Params{"text": fmt.Sprint(u.ID)}})
+		return tx.Enqueue(ctx, storage.Call{ChatID: u.ChatID, Method: "sendMessage", Params: storage.Params{"text": fmt.Sprint(u.ID)}})
 	}
 	left := func() int {
 		var n int

@@ -1,5 +1,5 @@
 // Package sandbox lets people try expertbot in a browser with no Telegram
-// token: the bot talks to the fake Telegram server of package telegramtest,
+// token: the bot talks to the fake Telegram server of package fake,
 // running in the same process, and a web page that looks and behaves like a
 // Telegram chat lets a visitor be one of the demonstration personas, type,
 // press buttons, send files and reply, with the bot's answers arriving live

@@ -28,6 +28,7 @@ type config struct {
 
 	SendRate        float64 // messages per second overall
 	SendConcurrency int     // calls to Telegram at once
+	SendTimeout     time.Duration
 
 	AdminIDs            []int64
 	ModeratorChatID     int64
@@ -104,6 +105,7 @@ func parseConfig(getenv func(string) string, needToken bool) (*config, error) {
 		{"ANSWER_TIMEOUT", &c.AnswerTimeout, 72 * time.Hour},
 		{"IMPLEMENTATION_CHECK_AFTER", &c.ImplementationCheck, 30 * 24 * time.Hour},
 		{"FLOOD_WINDOW", &c.FloodWindow, time.Minute},
+		{"SEND_TIMEOUT", &c.SendTimeout, 15 * time.Second},
 	} {
 		*d.dst = d.def
 		if v := getenv(d.name); v != "" {

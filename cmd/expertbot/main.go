@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/atameken/expertbot/bot"
+	"github.com/atameken/expertbot/bot/sender"
 	"github.com/atameken/expertbot/migrations"
 	"github.com/atameken/expertbot/storage"
 )
@@ -130,12 +131,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 
 // botConfig is the bot's configuration from expertbot's.
 func botConfig(cfg *config) bot.Config {
-	limits := bot.TelegramSendLimits
+	limits := sender.TelegramLimits
 	limits.Global = cfg.SendRate
 	return bot.Config{
 		Token:        cfg.Token,
 		Endpoint:     cfg.Endpoint,
-		DatabaseURL:  cfg.DatabaseURL,
 		ModeratorIDs: cfg.ModeratorIDs,
 		AdminIDs:     cfg.AdminIDs,
 
@@ -153,6 +153,7 @@ func botConfig(cfg *config) bot.Config {
 
 		Limits:       limits,
 		SendInFlight: cfg.SendConcurrency,
+		SendTimeout:  cfg.SendTimeout,
 	}
 }
 

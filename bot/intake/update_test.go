@@ -1,4 +1,4 @@
-package bot
+package intake
 
 import (
 	"encoding/json"
@@ -32,7 +32,7 @@ func TestInboxUpdate(t *testing.T) {
 			storage.Update{ID: 7, Kind: "unreadable"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			got := inboxUpdate(json.RawMessage(c.raw))
+			got := Describe(json.RawMessage(c.raw))
 			if string(got.Payload) != c.raw {
 				t.Errorf("payload %s, want the update as it came", got.Payload)
 			}

@@ -1,4 +1,4 @@
-package bot
+package sender
 
 import (
 	"slices"
@@ -7,7 +7,7 @@ import (
 )
 
 func TestLimiterHeldChats(t *testing.T) {
-	l := newLimiter(TelegramSendLimits) // 1 a second per chat, bursts of 2
+	l := newLimiter(TelegramLimits) // 1 a second per chat, bursts of 2
 	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 	horizon := 200 * time.Millisecond
 	for range 2 {
@@ -47,7 +47,7 @@ func TestLimiterHeldChats(t *testing.T) {
 }
 
 func TestLimiterGlobalHeld(t *testing.T) {
-	l := newLimiter(TelegramSendLimits) // 29 a second in all
+	l := newLimiter(TelegramLimits) // 29 a second in all
 	now := time.Date(2026, 12, 5, 12, 0, 0, 0, time.UTC)
 	if l.globalHeld(now) {
 		t.Fatal("the global limit holds before any call")

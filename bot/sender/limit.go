@@ -1,14 +1,16 @@
-package bot
+package sender
 
 import (
 	"math"
 	"sync"
 	"time"
+
+	"github.com/atameken/expertbot/bot/telegram"
 )
 
-// SendLimits are the rates the sender keeps to, a little under Telegram's
-// so that network jitter between us and Telegram cannot push a burst over.
-type SendLimits struct {
+// Limits are the rates the sender keeps to, a little under Telegram's so
+// that network jitter between us and Telegram cannot push a burst over.
+type Limits struct {
 	Global     float64 // calls per second across all chats
 	Chat       float64 // calls per second in one private chat…
 	ChatBurst  float64 // …with bursts of this many
@@ -16,9 +18,9 @@ type SendLimits struct {
 	GroupBurst float64
 }
 
-// TelegramSendLimits keep under Telegram's documented limits: 30 messages
-// per second in all, 1 per second per private chat, 20 per minute per group.
-var TelegramSendLimits = SendLimits{
+// TelegramLimits keep under Telegram's documented limits: 30 messages per
+// second in all, 1 per second per private chat, 20 per minute per group.
+var TelegramLimits = Limits{
 	Global: 29,
 	Chat:   1, ChatBurst: 2,
 	Group: 17.0 / 60, GroupBurst: 2, // at most 19 in any minute
@@ -62,14 +64,14 @@ func (b *bucket) refill(now time.Time, rate, burst float64) {
 // limiter decides which calls the sender may make now. It is used by the
 // sender's loop only, so it needs no lock.
 type limiter struct {
-	limits SendLimits
+	limits Limits
 	global bucket
 	chats  map[int64]*bucket
 	empty  map[int64]time.Time // chats whose bucket a booking emptied, until it has a token again
 	paused map[int64]time.Time // chats Telegram told us to leave alone until then
 }
 
-func newLimiter(l SendLimits) *limiter {
+func newLimiter(l Limits) *limiter {
 	return &limiter{limits: l, chats: map[int64]*bucket{}, empty: map[int64]time.Time{}, paused: map[int64]time.Time{}}
 }
 
@@ -90,7 +92,7 @@ func (l *limiter) reserve(now time.Time, chatID int64, method string, horizon ti
 		}
 		delete(l.paused, chatID)
 	}
-	if !countsTowardLimits(method) || chatID == 0 {
+	if !telegram.CountsTowardLimits(method) || chatID == 0 {
 		return 0, true
 	}
 	b, ok := l.chats[chatID]
@@ -205,23 +207,26 @@ type startWindow struct {
 	at []time.Time // start times within the last second, oldest first
 }
 
-// wait blocks until a call may start, and counts it.
+// wait blocks until a call may start, and counts it. It waits without
+// holding the lock: calls of different chats may start in any order.
 func (w *startWindow) wait() {
 	if w == nil {
 		return
 	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
 	for {
+		w.mu.Lock()
 		now := time.Now()
 		for len(w.at) > 0 && now.Sub(w.at[0]) >= time.Second {
 			w.at = w.at[1:]
 		}
 		if len(w.at) < w.n {
 			w.at = append(w.at, now)
+			w.mu.Unlock()
 			return
 		}
-		time.Sleep(time.Second - now.Sub(w.at[0]))
+		wait := time.Second - now.Sub(w.at[0])
+		w.mu.Unlock()
+		time.Sleep(wait)
 	}
 }
 
@@ -236,7 +241,7 @@ func newStartWindow(rate float64) *startWindow {
 
 // ChatsFaster returns the limits with each chat's pace k times as fast,
 // to keep to a fake Telegram whose chats are paced alike.
-func (l SendLimits) ChatsFaster(k float64) SendLimits {
+func (l Limits) ChatsFaster(k float64) Limits {
 	l.Chat *= k
 	l.Group *= k
 	return l

@@ -1,4 +1,4 @@
-package bot
+package sender
 
 import (
 	"encoding/json"
