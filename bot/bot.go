@@ -63,6 +63,8 @@ type Bot struct {
 	dispatcher *dispatch.Dispatcher
 	sender     *sender.Sender
 	metrics    http.Handler
+	commands   map[string]command // by name, without the slash
+	buttons    map[string]button  // by callback action
 	// handleUpdate is handle, unless a test wraps it before Run.
 	handleUpdate func(ctx context.Context, tx *storage.Tx, u *tgbotapi.Update, recent int) error
 }
@@ -104,6 +106,7 @@ func New(cfg Config, db *storage.DB, log *slog.Logger) *Bot {
 	}
 	b := &Bot{cfg: cfg, db: db, log: log}
 	b.handleUpdate = b.handle
+	b.commands, b.buttons = b.commandTable(), b.buttonTable()
 	b.dispatcher = dispatch.New(db, log, dispatch.Config{
 		Workers: cfg.Workers, RetryBase: cfg.RetryBase, FloodLimit: cfg.FloodLimit, FloodWindow: cfg.FloodWindow,
 	}, handler{b})

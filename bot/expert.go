@@ -167,13 +167,6 @@ func (b *Bot) decline(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, p 
 
 // setAway turns an expert's new problems off or on.
 func (b *Bot) setAway(ctx context.Context, r *req, away bool) error {
-	centres, err := r.tx.ExpertCentres(ctx, r.user.ID)
-	if err != nil {
-		return err
-	}
-	if len(centres) == 0 {
-		return r.send(ctx, r.t("experts_only"), nil)
-	}
 	if err := r.tx.SetAway(ctx, r.user.ID, away); err != nil {
 		return err
 	}
@@ -181,26 +174,4 @@ func (b *Bot) setAway(ctx context.Context, r *req, away bool) error {
 		return r.send(ctx, r.t("away_set"), nil)
 	}
 	return r.send(ctx, r.t("back_set"), nil)
-}
-
-// stripTags turns a one-line HTML text into plain text, for the short
-// notices of answerCallbackQuery.
-func stripTags(s string) string {
-	var out []rune
-	in := false
-	for _, c := range s {
-		switch {
-		case c == '<':
-			in = true
-		case c == '>':
-			in = false
-		case !in:
-			out = append(out, c)
-		}
-	}
-	return unescape(string(out))
-}
-
-func unescape(s string) string {
-	return htmlUnescaper.Replace(s)
 }

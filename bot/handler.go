@@ -11,31 +11,6 @@ import (
 	"github.com/atameken/expertbot/storage"
 )
 
-// req is one update being handled, with what every handler needs: the
-// transaction that the update's effects and its outgoing calls share, and
-// the user as the database knows them.
-type req struct {
-	tx     *storage.Tx
-	user   *storage.User
-	lang   string
-	chat   int64
-	recent int // the user's updates within the flood window, this one included (floodCounter)
-}
-
-// t returns a text in the user's language.
-func (r *req) t(key string, args ...any) string { return T(r.lang, key, args...) }
-
-// send queues an HTML message to the update's chat.
-func (r *req) send(ctx context.Context, html string, kb *tgbotapi.InlineKeyboardMarkup) error {
-	return r.tx.Enqueue(ctx, textMessages(r.chat, html, kb, storage.PriorityInteractive)...)
-}
-
-// answer queues the answer to a button press; text, if any, is shown
-// briefly to the presser.
-func (r *req) answer(ctx context.Context, q *tgbotapi.CallbackQuery, text string) error {
-	return r.tx.Enqueue(ctx, answerCallback(r.chat, q.ID, text))
-}
-
 // handle routes an update to its handler. It runs in the transaction that
 // marks the update handled; recent is how many updates its sender sent
 // within the flood window, this one included.
@@ -66,28 +41,6 @@ func (b *Bot) handleMyChatMember(ctx context.Context, tx *storage.Tx, m *tgbotap
 		return tx.SetReachable(ctx, m.Chat.ID, true, "")
 	}
 	return nil
-}
-
-// newReq records the user and prepares to answer them in chat: in their
-// language, or in the moderators' group in the group's.
-func (b *Bot) newReq(ctx context.Context, tx *storage.Tx, from *tgbotapi.User, chat int64, recent int) (*req, error) {
-	user, err := tx.TouchUser(ctx, userOf(from))
-	if err != nil {
-		return nil, err
-	}
-	r := &req{tx: tx, user: user, lang: userLang(user), chat: chat, recent: recent}
-	if chat != 0 && chat == b.cfg.ModeratorChatID {
-		r.lang = defaultLanguage
-	}
-	return r, nil
-}
-
-// userOf is a user as Telegram describes them, for TouchUser.
-func userOf(from *tgbotapi.User) storage.User {
-	return storage.User{
-		ID: from.ID, Username: from.UserName, FirstName: from.FirstName, LastName: from.LastName,
-		TelegramLanguage: from.LanguageCode,
-	}
 }
 
 func (b *Bot) handleMessage(ctx context.Context, tx *storage.Tx, m *tgbotapi.Message, recent int) error {
@@ -147,50 +100,58 @@ func (b *Bot) handleMessage(ctx context.Context, tx *storage.Tx, m *tgbotapi.Mes
 	return b.continueDialog(ctx, r, d, m)
 }
 
+// handleCommand runs a command, as the table of commands has it.
 func (b *Bot) handleCommand(ctx context.Context, r *req, cmd, args string) error {
-	switch cmd {
-	case "start":
-		return b.askLanguage(ctx, r, true)
-	case "language":
-		return b.askLanguage(ctx, r, false)
-	case "help":
-		return r.send(ctx, helpText(r.lang, r.user.Expert, r.user.IsModerator()), nil)
-	case "new":
-		return b.startNew(ctx, r)
-	case "cancel":
-		return b.cancel(ctx, r)
-	case "my":
-		return b.showMine(ctx, r)
-	case "away", "back":
-		return b.setAway(ctx, r, cmd == "away")
-	case "approve", "reject":
-		return b.moderateCommand(ctx, r, cmd, args)
-	case "addexpert", "removeexpert":
-		return b.manageExpert(ctx, r, cmd == "addexpert", args)
-	case "parked":
-		return b.showParked(ctx, r)
-	case "queue":
-		return b.showQueue(ctx, r)
-	case "thread":
-		return b.showThread(ctx, r, args)
-	case "stats":
-		return b.showStats(ctx, r, args)
-	case "export":
-		return b.export(ctx, r, args)
-	case "experts":
-		return b.showExperts(ctx, r, args)
-	case "addmoderator", "removemoderator":
-		return b.manageModerator(ctx, r, cmd == "addmoderator", args)
-	case "ban", "unban":
-		return b.manageBan(ctx, r, cmd == "ban", args)
-	case "merge":
-		return b.merge(ctx, r, args)
-	case "centres":
-		return b.manageCentres(ctx, r, args)
-	case "audit":
-		return b.showAudit(ctx, r)
+	if run, ok := b.commands[cmd]; ok {
+		return run(ctx, r, args)
 	}
 	return r.send(ctx, r.t("unknown"), nil)
+}
+
+// command runs a command with its arguments.
+type command func(ctx context.Context, r *req, args string) error
+
+// commandTable is every command, each behind the check of who may run it.
+func (b *Bot) commandTable() map[string]command {
+	plain := func(run func(context.Context, *req) error) command {
+		return func(ctx context.Context, r *req, _ string) error { return run(ctx, r) }
+	}
+	toggle := func(on bool, run func(context.Context, *req, bool, string) error) command {
+		return func(ctx context.Context, r *req, args string) error { return run(ctx, r, on, args) }
+	}
+	return map[string]command{
+		"start":    func(ctx context.Context, r *req, _ string) error { return b.askLanguage(ctx, r, true) },
+		"language": func(ctx context.Context, r *req, _ string) error { return b.askLanguage(ctx, r, false) },
+		"help": func(ctx context.Context, r *req, _ string) error {
+			return r.send(ctx, helpText(r.lang, r.user.Expert, r.user.IsModerator()), nil)
+		},
+		"new":    plain(b.startNew),
+		"cancel": plain(b.cancel),
+		"my":     plain(b.showMine),
+
+		"away": expertsOnly(func(ctx context.Context, r *req, _ string) error { return b.setAway(ctx, r, true) }),
+		"back": expertsOnly(func(ctx context.Context, r *req, _ string) error { return b.setAway(ctx, r, false) }),
+
+		"approve": moderatorsOnly(func(ctx context.Context, r *req, args string) error {
+			return b.moderateCommand(ctx, r, "approve", args)
+		}),
+		"reject":          moderatorsOnly(func(ctx context.Context, r *req, args string) error { return b.moderateCommand(ctx, r, "reject", args) }),
+		"addexpert":       moderatorsOnly(toggle(true, b.manageExpert)),
+		"removeexpert":    moderatorsOnly(toggle(false, b.manageExpert)),
+		"addmoderator":    moderatorsOnly(toggle(true, b.manageModerator)),
+		"removemoderator": moderatorsOnly(toggle(false, b.manageModerator)),
+		"ban":             moderatorsOnly(toggle(true, b.manageBan)),
+		"unban":           moderatorsOnly(toggle(false, b.manageBan)),
+		"parked":          moderatorsOnly(plain(b.showParked)),
+		"queue":           moderatorsOnly(plain(b.showQueue)),
+		"audit":           moderatorsOnly(plain(b.showAudit)),
+		"thread":          moderatorsOnly(b.showThread),
+		"stats":           moderatorsOnly(b.showStats),
+		"export":          moderatorsOnly(b.export),
+		"experts":         moderatorsOnly(b.showExperts),
+		"merge":           moderatorsOnly(b.merge),
+		"centres":         moderatorsOnly(b.manageCentres),
+	}
 }
 
 // continueDialog takes a message as the answer to the dialogue's question.
@@ -232,40 +193,46 @@ func (b *Bot) handleCallback(ctx context.Context, tx *storage.Tx, q *tgbotapi.Ca
 	if err != nil {
 		return r.answer(ctx, q, r.t("button_expired"))
 	}
-	switch cb.action {
-	case "lang":
-		return b.chooseLanguage(ctx, r, q, cb)
-	case "new":
-		return b.newButton(ctx, r, q, cb)
-	case "take", "answer", "decline":
-		return b.expertButton(ctx, r, q, cb)
-	case "rec":
-		return b.markRecommendation(ctx, r, q, cb)
-	case "resolve":
-		return b.resolve(ctx, r, q, cb)
-	case "rate":
-		return b.rate(ctx, r, q, cb)
-	case "impl":
-		return b.implementation(ctx, r, q, cb)
-	case "skip":
-		return b.skipComment(ctx, r, q, cb)
-	case "approve", "reject", "rejr", "modsec", "modback", "setsec", "ban":
-		return b.modButton(ctx, r, q, cb)
-	case "thr", "close", "reopen", "reassign", "assignto":
-		return b.threadButton(ctx, r, q, cb)
-	case "addexp":
-		return b.addExpertButton(ctx, r, q, cb)
-	case "noop":
-		return r.answer(ctx, q, "")
+	if press, ok := b.buttons[cb.action]; ok {
+		return press(ctx, r, q, cb)
 	}
 	return r.answer(ctx, q, r.t("button_expired"))
 }
 
+// button handles a press of an inline button, its data parsed.
+type button func(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, cb callback) error
+
+// buttonTable is every button by its callback action, each behind the
+// check of who may press it; the handlers check the rest (whose problem
+// it is) in the database.
+func (b *Bot) buttonTable() map[string]button {
+	t := map[string]button{
+		"lang":    b.chooseLanguage,
+		"new":     b.newButton,
+		"take":    b.expertButton,
+		"answer":  b.expertButton,
+		"decline": b.expertButton,
+		"rec":     b.markRecommendation,
+		"resolve": b.resolve,
+		"rate":    b.rate,
+		"impl":    b.implementation,
+		"skip":    b.skipComment,
+		"noop": func(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, _ callback) error {
+			return r.answer(ctx, q, "")
+		},
+		"addexp": moderatorsPress(b.addExpertButton),
+	}
+	for _, action := range []string{"approve", "reject", "rejr", "modsec", "modback", "setsec", "ban"} {
+		t[action] = moderatorsPress(b.modButton)
+	}
+	for _, action := range []string{"thr", "close", "reopen", "reassign", "assignto"} {
+		t[action] = moderatorsPress(b.threadButton)
+	}
+	return t
+}
+
 // showParked lists the updates that could not be handled, for moderators.
 func (b *Bot) showParked(ctx context.Context, r *req) error {
-	if !r.user.IsModerator() {
-		return r.send(ctx, r.t("moderators_only"), nil)
-	}
 	parked, err := r.tx.ParkedUpdates(ctx, 10)
 	if err != nil {
 		return err

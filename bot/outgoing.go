@@ -59,3 +59,15 @@ func setCommands(cmds []tgbotapi.BotCommand, scope tgbotapi.BotCommandScope, lan
 	p.AddNonEmpty("language_code", lang)
 	return storage.Call{Method: "setMyCommands", Params: storage.Params(p), Priority: storage.PriorityBulk}
 }
+
+// keyboard lays buttons out in rows of perRow.
+func keyboard(perRow int, buttons ...tgbotapi.InlineKeyboardButton) *tgbotapi.InlineKeyboardMarkup {
+	var rows [][]tgbotapi.InlineKeyboardButton
+	for len(buttons) > 0 {
+		n := min(perRow, len(buttons))
+		rows = append(rows, buttons[:n])
+		buttons = buttons[n:]
+	}
+	kb := tgbotapi.NewInlineKeyboardMarkup(rows...)
+	return &kb
+}

@@ -169,9 +169,6 @@ func (b *Bot) tellModerators(ctx context.Context, tx *storage.Tx, text func(lang
 	return nil
 }
 
-// userLang is the language to speak to a user in.
-func userLang(u *storage.User) string { return languageFor(u.Language, u.TelegramLanguage) }
-
 // displayName is how a user is named to others.
 func displayName(u *storage.User) string {
 	name := u.FirstName

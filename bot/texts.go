@@ -3,6 +3,8 @@ package bot
 import (
 	"fmt"
 	"strings"
+
+	"github.com/atameken/expertbot/storage"
 )
 
 // Languages the bot speaks, in the order it offers them.
@@ -148,3 +150,6 @@ func languageFor(chosen, telegram string) string {
 	}
 	return defaultLanguage
 }
+
+// userLang is the language to speak to a user in.
+func userLang(u *storage.User) string { return languageFor(u.Language, u.TelegramLanguage) }

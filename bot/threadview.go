@@ -18,9 +18,6 @@ const threadPage = 8
 // showThread is /thread N: a problem's whole thread for a moderator, in
 // pages, with buttons to close, reopen, reassign or change its sector.
 func (b *Bot) showThread(ctx context.Context, r *req, args string) error {
-	if !r.user.IsModerator() {
-		return r.send(ctx, r.t("moderators_only"), nil)
-	}
 	id, _, ok := problemNumber(args)
 	if !ok {
 		return r.send(ctx, r.t("usage", "/thread N"), nil)
@@ -307,9 +304,6 @@ func (b *Bot) reassign(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, p
 // merge is /merge N M: problem N duplicates the earlier M; N is closed and
 // its author told where the answers are.
 func (b *Bot) merge(ctx context.Context, r *req, args string) error {
-	if !r.user.IsModerator() {
-		return r.send(ctx, r.t("moderators_only"), nil)
-	}
 	f := strings.Fields(strings.ReplaceAll(args, "#", ""))
 	var ids [2]int64
 	var err error

@@ -142,3 +142,25 @@ func splitTokens(html string, limit int) []string {
 	}
 	return parts
 }
+
+// stripTags turns a one-line HTML text into plain text, for the short
+// notices of answerCallbackQuery.
+func stripTags(s string) string {
+	var out []rune
+	in := false
+	for _, c := range s {
+		switch {
+		case c == '<':
+			in = true
+		case c == '>':
+			in = false
+		case !in:
+			out = append(out, c)
+		}
+	}
+	return unescape(string(out))
+}
+
+func unescape(s string) string {
+	return htmlUnescaper.Replace(s)
+}

@@ -53,9 +53,6 @@ func (b *Bot) findCentre(ctx context.Context, r *req, code string) (*storage.Nam
 // manageExpert is /addexpert USER CENTRE and /removeexpert USER CENTRE,
 // where USER is an id or an @username.
 func (b *Bot) manageExpert(ctx context.Context, r *req, add bool, args string) error {
-	if !r.user.IsModerator() {
-		return r.send(ctx, r.t("moderators_only"), nil)
-	}
 	f := strings.Fields(args)
 	if len(f) != 2 {
 		cmd := map[bool]string{true: "/addexpert", false: "/removeexpert"}[add]
@@ -115,9 +112,6 @@ func (b *Bot) forwarded(ctx context.Context, r *req, m *tgbotapi.Message) error 
 
 // addExpertButton is a centre pressed under a forwarded message.
 func (b *Bot) addExpertButton(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, cb callback) error {
-	if !r.user.IsModerator() {
-		return r.answer(ctx, q, r.t("not_allowed"))
-	}
 	id, err := cb.intArg(0)
 	if err != nil {
 		return r.answer(ctx, q, r.t("button_expired"))
@@ -145,9 +139,6 @@ func (b *Bot) addExpertButton(ctx context.Context, r *req, q *tgbotapi.CallbackQ
 // manageModerator is /addmoderator USER and /removemoderator USER. Admins
 // stay admins; only an admin may remove another admin's role.
 func (b *Bot) manageModerator(ctx context.Context, r *req, add bool, args string) error {
-	if !r.user.IsModerator() {
-		return r.send(ctx, r.t("moderators_only"), nil)
-	}
 	who := strings.TrimSpace(args)
 	if who == "" {
 		return r.send(ctx, r.t("usage", map[bool]string{true: "/addmoderator", false: "/removemoderator"}[add]+" ID|@username"), nil)
@@ -181,9 +172,6 @@ func (b *Bot) manageModerator(ctx context.Context, r *req, add bool, args string
 
 // manageBan is /ban USER reason and /unban USER.
 func (b *Bot) manageBan(ctx context.Context, r *req, ban bool, args string) error {
-	if !r.user.IsModerator() {
-		return r.send(ctx, r.t("moderators_only"), nil)
-	}
 	who, reason, _ := strings.Cut(strings.TrimSpace(args), " ")
 	if who == "" {
 		return r.send(ctx, r.t("usage", map[bool]string{true: "/ban ID|@username reason", false: "/unban ID|@username"}[ban]), nil)
@@ -213,9 +201,6 @@ func (b *Bot) manageBan(ctx context.Context, r *req, ban bool, args string) erro
 // showExperts is /experts [CENTRE]: each centre's experts with their load
 // and average answer time.
 func (b *Bot) showExperts(ctx context.Context, r *req, args string) error {
-	if !r.user.IsModerator() {
-		return r.send(ctx, r.t("moderators_only"), nil)
-	}
 	centres, err := r.tx.Centres(ctx)
 	if err != nil {
 		return err
@@ -251,9 +236,6 @@ func (b *Bot) showExperts(ctx context.Context, r *req, args string) error {
 
 // showAudit is /audit: the latest moderators' and admins' actions.
 func (b *Bot) showAudit(ctx context.Context, r *req) error {
-	if !r.user.IsModerator() {
-		return r.send(ctx, r.t("moderators_only"), nil)
-	}
 	entries, err := r.tx.AuditLog(ctx, 30)
 	if err != nil {
 		return err
@@ -286,9 +268,6 @@ func (b *Bot) showAudit(ctx context.Context, r *req) error {
 //	/centres sector CODE | kk | ru | en               create or rename a sector
 //	/centres retiresector CODE                        take a sector out of use
 func (b *Bot) manageCentres(ctx context.Context, r *req, args string) error {
-	if !r.user.IsModerator() {
-		return r.send(ctx, r.t("moderators_only"), nil)
-	}
 	sub, rest, _ := strings.Cut(strings.TrimSpace(args), " ")
 	parts := strings.Split(rest, "|")
 	for i := range parts {
