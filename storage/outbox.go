@@ -299,6 +299,19 @@ func (db *DB) MarkSent(ctx context.Context, sent ...Sent) error {
 	return nil
 }
 
+// SinceLastSent is how long ago the latest call recorded as sent was
+// sent, by the database's clock; a day when none was.
+func (db *DB) SinceLastSent(ctx context.Context) (time.Duration, error) {
+	var secs float64
+	err := db.get(ctx, &secs, `
+		SELECT COALESCE((SELECT EXTRACT(EPOCH FROM now() - sent_at)::float8 FROM outbox
+			WHERE status = 'sent' ORDER BY id DESC LIMIT 1), 86400)`)
+	if err != nil {
+		return 0, fmt.Errorf("storage: when the last call was sent: %w", dbErr(err))
+	}
+	return time.Duration(secs * float64(time.Second)), nil
+}
+
 // RetryCall records a failed attempt at a call, to be tried again at the
 // given time of the sender's clock.
 func (db *DB) RetryCall(ctx context.Context, id int64, at time.Time, cause string) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/lib/pq"
 
@@ -60,5 +61,28 @@ func TestEnqueueKeepsTheOrderOfCalls(t *testing.T) {
 	})
 	if st, _ := db.OutboxStats(ctx); err == nil || st.Pending != 4 {
 		t.Fatalf("after a rollback: %v, %d calls pending, want 4", err, st.Pending)
+	}
+}
+
+func TestSinceLastSent(t *testing.T) {
+	db, _ := storagetest.NewDB(t)
+	ctx := context.Background()
+	if since, err := db.SinceLastSent(ctx); err != nil || since < 24*time.Hour {
+		t.Fatalf("with nothing sent: %v, %v; want a day", since, err)
+	}
+	var ids []int64
+	err := db.InTx(ctx, func(tx *storage.Tx) error {
+		var err error
+		ids, err = tx.EnqueueIDs(ctx, storage.Call{ChatID: 1, Method: "sendMessage", Params: storage.Params{"text": "a"}})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.MarkSent(ctx, storage.Sent{ID: ids[0], MessageID: 5}); err != nil {
+		t.Fatal(err)
+	}
+	if since, err := db.SinceLastSent(ctx); err != nil || since < 0 || since > time.Minute {
+		t.Fatalf("just after a call was sent: %v, %v", since, err)
 	}
 }

@@ -150,13 +150,20 @@ func (s *Sender) Run(ctx context.Context) {
 		}
 		s.log.Info("sender: active")
 		s.active.Store(true)
-		if othersActive {
-			// This limiter knows nothing of the calls the last sender made:
-			// let them leave Telegram's one-second window, and each chat's
-			// bucket fill again to the burst this limiter starts it with.
-			sleep(ctx, s.limiter.takeover())
-			othersActive = false
+		// This limiter knows nothing of the calls the last sender made, in
+		// another process or in this one before a restart: let them leave
+		// Telegram's one-second window, and each chat's bucket fill again to
+		// the burst this limiter starts it with.
+		wait := s.limiter.takeover()
+		if !othersActive {
+			since, err := s.db.SinceLastSent(ctx)
+			if err != nil && ctx.Err() == nil {
+				s.log.Warn("sender: when the last call was sent", "err", err)
+			}
+			wait -= since
 		}
+		sleep(ctx, wait)
+		othersActive = false
 		s.deliver(ctx, lock)
 		s.active.Store(false)
 		lock.Release()

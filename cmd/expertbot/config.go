@@ -27,6 +27,8 @@ type config struct {
 	WebhookMaxConnections int
 
 	SendRate        float64 // messages per second overall
+	SendChatRate    float64 // messages per second in one private chat…
+	SendChatBurst   float64 // …with bursts of this many
 	SendConcurrency int     // calls to Telegram at once
 	SendTimeout     time.Duration
 
@@ -120,6 +122,17 @@ func parseConfig(getenv func(string) string, needToken bool) (*config, error) {
 	if v := getenv("SEND_RATE"); v != "" {
 		if c.SendRate, err = strconv.ParseFloat(v, 64); err != nil || c.SendRate <= 0 {
 			return nil, fmt.Errorf("SEND_RATE: %q is not a positive number of messages per second", v)
+		}
+	}
+	c.SendChatRate, c.SendChatBurst = 1, 2
+	if v := getenv("SEND_CHAT_RATE"); v != "" {
+		if c.SendChatRate, err = strconv.ParseFloat(v, 64); err != nil || c.SendChatRate <= 0 {
+			return nil, fmt.Errorf("SEND_CHAT_RATE: %q is not a positive number of messages per second", v)
+		}
+	}
+	if v := getenv("SEND_CHAT_BURST"); v != "" {
+		if c.SendChatBurst, err = strconv.ParseFloat(v, 64); err != nil || c.SendChatBurst < 1 {
+			return nil, fmt.Errorf("SEND_CHAT_BURST: %q is not a number of messages, 1 or more", v)
 		}
 	}
 	if v := getenv("SEND_CONCURRENCY"); v != "" {

@@ -11,12 +11,14 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"os"
+	"strconv"
 	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/atameken/expertbot/bot/telegram/fake"
+	"github.com/atameken/expertbot/bot/telegram/telegramtest"
 	"github.com/atameken/expertbot/storage/localpg"
 	"github.com/atameken/expertbot/storage/storagetest"
 )
@@ -111,10 +113,14 @@ func (s *stream) check(t *testing.T, db *sql.DB, timeout time.Duration) (handled
 	return handled, queued, s.delivered() - s.total()
 }
 
+// botEnv is the environment of a bot process talking to tg. Its chats are
+// paced as telegramtest.Limits's are (a later SEND_CHAT_RATE in extra
+// replaces it, for a server with Telegram's own limits).
 func botEnv(tg *fake.Server, dsn string, extra ...string) []string {
 	return append([]string{
 		"DATABASE_URL=" + dsn, "TELEGRAM_TOKEN=" + tg.Token, "TELEGRAM_API_ENDPOINT=" + tg.Endpoint(),
 		"HTTP_ADDR=127.0.0.1:0", "LOG_LEVEL=warn", "MODERATOR_IDS=",
+		"SEND_CHAT_RATE=" + strconv.Itoa(telegramtest.Speedup),
 	}, extra...)
 }
 
@@ -224,14 +230,16 @@ func TestPostgresRestart(t *testing.T) {
 	}
 }
 
-// TestTelegramOutage: for a minute Telegram answers 5xx, then does not
-// answer at all, then storms with 429; afterwards everything is delivered,
-// in order per chat.
+// TestTelegramOutage: for twelve seconds Telegram answers 5xx, then does
+// not answer at all, then storms with 429; afterwards everything is
+// delivered, in order per chat. Each window is four seconds and a call
+// times out after three (SEND_TIMEOUT), so that a hang outlasts
+// the calls it meets, as Telegram's can.
 func TestTelegramOutage(t *testing.T) {
 	t.Parallel()
 	// Not telegramtest.Start, which fails a test for any 429: here a few
 	// are not the bot's doing (see below).
-	tg := fake.New("123:OUTAGE-test", fake.TelegramLimits)
+	tg := fake.New("123:OUTAGE-test", telegramtest.Limits)
 	t.Cleanup(func() {
 		tg.Close()
 		for _, v := range tg.Problems() {
@@ -245,25 +253,26 @@ func TestTelegramOutage(t *testing.T) {
 			t.Logf("bot logs:\n%s", logs.String())
 		}
 	}()
+	const window = 4 * time.Second
 	start := time.Now()
-	tg.AddFault(fake.Fault{Method: "sendMessage", Status: 502, Until: start.Add(20 * time.Second)})
-	tg.AddFault(fake.Fault{Method: "sendMessage", Delay: 20 * time.Second, Until: start.Add(40 * time.Second)})
-	tg.AddFault(fake.Fault{Method: "sendMessage", Status: 429, RetryAfter: 5, Until: start.Add(60 * time.Second)})
-	p := startProcess(t, botEnv(tg, dsn), &logs)
+	tg.AddFault(fake.Fault{Method: "sendMessage", Status: 502, Until: start.Add(window)})
+	tg.AddFault(fake.Fault{Method: "sendMessage", Delay: window, Until: start.Add(2 * window)})
+	tg.AddFault(fake.Fault{Method: "sendMessage", Status: 429, RetryAfter: 2, Until: start.Add(3 * window)})
+	p := startProcess(t, botEnv(tg, dsn, "SEND_TIMEOUT=3s"), &logs)
 
 	s := newStream(tg, 30, 4, 300000)
-	s.run(50 * time.Second)
-	handled, _, duplicated := s.check(t, openSQL(t, dsn), 3*time.Minute)
-	if time.Since(start) < 60*time.Second {
+	s.run(10 * time.Second)
+	handled, _, duplicated := s.check(t, openSQL(t, dsn), 2*time.Minute)
+	if time.Since(start) < 3*window {
 		t.Fatal("everything was delivered during the outage: the faults did not bite")
 	}
 	st := tg.Stats()
-	summary(t, "updates sent %d, handled %d, duplicated %d, lost %d (a minute of 502s, hangs and 429s: %d failures injected, %d organic 429s)",
+	summary(t, "updates sent %d, handled %d, duplicated %d, lost %d (12 s of 502s, hangs and 429s: %d failures injected, %d organic 429s)",
 		s.sent.Load(), handled, duplicated, s.total()-handled, st.Injected, st.RateLimited)
 	// A call that timed out while Telegram hung was carried out all the same
 	// and is sent again: the sender makes one call at a time while Telegram
-	// does not answer, so that the 20 s of hangs (15 s timeouts) double a
-	// few calls at most rather than every call in flight.
+	// does not answer, so that the hangs double a few calls at most rather
+	// than every call in flight.
 	if duplicated > 3 {
 		t.Errorf("%d replies doubled, want at most 3", duplicated)
 	}
@@ -306,7 +315,7 @@ func TestTwoReplicasOneKilled(t *testing.T) {
 	}()
 	var ps [2]*process
 	for i, a := range addrs {
-		ps[i] = startProcess(t, botEnv(tg, dsn, "HTTP_ADDR="+a, "WEBHOOK_URL="+lb.URL+"/hook", "WEBHOOK_SECRET=replicas"), &logs[i])
+		ps[i] = startProcess(t, botEnv(tg, dsn, "HTTP_ADDR="+a, "WEBHOOK_URL="+lb.URL+"/hook", "WEBHOOK_SECRET=replicas", "SEND_CHAT_RATE=1"), &logs[i])
 	}
 	if !tg.WaitFor(15*time.Second, func() bool { return tg.Webhook() != "" }) {
 		t.Fatal("no replica set the webhook")

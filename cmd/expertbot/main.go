@@ -132,7 +132,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 // botConfig is the bot's configuration from expertbot's.
 func botConfig(cfg *config) bot.Config {
 	limits := sender.TelegramLimits
-	limits.Global = cfg.SendRate
+	limits.Global, limits.Chat, limits.ChatBurst = cfg.SendRate, cfg.SendChatRate, cfg.SendChatBurst
 	return bot.Config{
 		Token:        cfg.Token,
 		Endpoint:     cfg.Endpoint,

@@ -36,6 +36,9 @@ func TestParseConfig(t *testing.T) {
 		{"ErrLogLevel", map[string]string{"TELEGRAM_TOKEN": "1:a", "LOG_LEVEL": "loud"}, "LOG_LEVEL"},
 		{"ErrPremoderation", map[string]string{"TELEGRAM_TOKEN": "1:a", "PREMODERATION": "maybe"}, "PREMODERATION"},
 		{"ErrTakeTimeout", map[string]string{"TELEGRAM_TOKEN": "1:a", "TAKE_TIMEOUT": "1 day"}, "TAKE_TIMEOUT"},
+		{"ErrSendTimeout", map[string]string{"TELEGRAM_TOKEN": "1:a", "SEND_TIMEOUT": "0s"}, "SEND_TIMEOUT"},
+		{"ErrSendChatRate", map[string]string{"TELEGRAM_TOKEN": "1:a", "SEND_CHAT_RATE": "fast"}, "SEND_CHAT_RATE"},
+		{"ErrSendChatBurst", map[string]string{"TELEGRAM_TOKEN": "1:a", "SEND_CHAT_BURST": "0.5"}, "SEND_CHAT_BURST"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -52,7 +55,8 @@ func TestParseConfig(t *testing.T) {
 		return map[string]string{"TELEGRAM_TOKEN": "1:a", "MODERATOR_IDS": " 5, 6 ,"}[k]
 	}, true)
 	if err != nil || len(c.ModeratorIDs) != 2 || c.ModeratorIDs[1] != 6 || c.HTTPAddr != ":8080" ||
-		!c.Premoderation || c.TakeTimeout != 24*time.Hour || c.AnswerTimeout != 72*time.Hour {
+		!c.Premoderation || c.TakeTimeout != 24*time.Hour || c.AnswerTimeout != 72*time.Hour ||
+		c.SendTimeout != 15*time.Second || c.SendChatRate != 1 || c.SendChatBurst != 2 {
 		t.Fatalf("parseConfig = %+v, %v", c, err)
 	}
 }
@@ -68,8 +72,12 @@ func TestMigrateNeedsNoToken(t *testing.T) {
 	}
 }
 
-// buildBinary builds expertbot once for the tests that run it as a process.
+// buildBinary builds expertbot once for the tests that run it as a process,
+// unless scripts/test built it for every package (EXPERTBOT_BIN).
 var buildBinary = sync.OnceValues(func() (string, error) {
+	if bin := os.Getenv("EXPERTBOT_BIN"); bin != "" {
+		return bin, nil
+	}
 	dir, err := os.MkdirTemp("", "expertbot-bin")
 	if err != nil {
 		return "", err
@@ -114,10 +122,7 @@ func TestKillNineLosesNothing(t *testing.T) {
 	t.Parallel()
 	tg := telegramtest.Start(t)
 	dsn := storagetest.NewDatabase(t)
-	env := []string{
-		"DATABASE_URL=" + dsn, "TELEGRAM_TOKEN=" + tg.Token, "TELEGRAM_API_ENDPOINT=" + tg.Endpoint(),
-		"HTTP_ADDR=127.0.0.1:0", "LOG_LEVEL=warn", "MODERATOR_IDS=",
-	}
+	env := botEnv(tg, dsn)
 	var logs bytes.Buffer // written by one process at a time
 	defer func() {
 		if t.Failed() {

@@ -23,7 +23,9 @@ func sandboxCommand(ctx context.Context, cfg *config, db *storage.DB, log *slog.
 	if err := sandbox.LoadDemo(ctx, db); err != nil {
 		return err
 	}
-	tg := fake.New("100000:sandbox-"+rand.Text(), fake.TelegramLimits)
+	// Telegram's limits, each chat's pace as fast as the bot's is set to
+	// be (SEND_CHAT_RATE; Telegram's one a second unless it is set).
+	tg := fake.New("100000:sandbox-"+rand.Text(), fake.TelegramLimits.ChatsFaster(cfg.SendChatRate))
 	defer tg.Close()
 
 	bc := botConfig(cfg)

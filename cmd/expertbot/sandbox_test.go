@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -23,6 +24,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/atameken/expertbot/bot"
+	"github.com/atameken/expertbot/bot/telegram/telegramtest"
 	"github.com/atameken/expertbot/storage/storagetest"
 )
 
@@ -112,7 +114,9 @@ func TestSandboxInBrowser(t *testing.T) {
 	ctx, stop := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	var logs bytes.Buffer // written by the logger until run returns, read after
-	env := map[string]string{"DATABASE_URL": dsn, "HTTP_ADDR": addr}
+	// Each chat paced ten times as fast as Telegram's, the bot's and its
+	// Telegram's alike, as in the other tests.
+	env := map[string]string{"DATABASE_URL": dsn, "HTTP_ADDR": addr, "SEND_CHAT_RATE": strconv.Itoa(telegramtest.Speedup)}
 	go func() {
 		done <- run(ctx, []string{"expertbot", "sandbox"}, func(k string) string { return env[k] }, &logs)
 	}()

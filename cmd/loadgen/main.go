@@ -56,6 +56,7 @@ type options struct {
 	duration time.Duration
 	warmup   time.Duration
 	limits   bool
+	faster   float64
 	latency  time.Duration
 	bin      string
 	logs     string
@@ -72,6 +73,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.DurationVar(&o.duration, "duration", 30*time.Second, "how long to offer load")
 	fs.DurationVar(&o.warmup, "warmup", 3*time.Second, "intake at a rate: how long other users offer the same rate first, unmeasured")
 	fs.BoolVar(&o.limits, "limits", false, "the fake server enforces Telegram's limits")
+	fs.Float64Var(&o.faster, "chats-faster", 1, "each chat's pace, the fake server's and the bot's, this many times Telegram's (tests use 10)")
 	fs.DurationVar(&o.latency, "latency", 0, "the fake server answers each sendMessage this much later, as a distant Telegram would")
 	fs.StringVar(&o.bin, "bot", "", "expertbot binary (default: build one)")
 	fs.StringVar(&o.logs, "logs", "", "file for the bot's log (default: discard)")
@@ -96,9 +98,12 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	defer drop()
 
+	if o.faster <= 0 {
+		return fmt.Errorf("-chats-faster must be positive")
+	}
 	limits := fake.Limits{}
 	if o.limits {
-		limits = fake.TelegramLimits
+		limits = fake.TelegramLimits.ChatsFaster(o.faster)
 	}
 	tg := fake.New("424242:LOADGEN-token", limits)
 	defer tg.Close()
@@ -174,7 +179,7 @@ func (r *runner) start(ctx context.Context) error {
 	r.cmd.Env = append(os.Environ(),
 		"DATABASE_URL="+r.dsn, "TELEGRAM_TOKEN="+r.tg.Token, "TELEGRAM_API_ENDPOINT="+r.tg.Endpoint(),
 		"HTTP_ADDR=127.0.0.1:0", "LOG_LEVEL=warn", "MODERATOR_IDS="+strconv.Itoa(moderatorID),
-		"FLOOD_LIMIT=1000000")
+		"FLOOD_LIMIT=1000000", "SEND_CHAT_RATE="+strconv.FormatFloat(r.o.faster, 'g', -1, 64))
 	if !r.o.limits {
 		// Telegram's limits are off: let the bot send as fast as it can.
 		r.cmd.Env = append(r.cmd.Env, "SEND_RATE=100000", "SEND_CONCURRENCY=64")
@@ -273,7 +278,30 @@ func (r *runner) report(since time.Time, elapsed time.Duration, latencies []time
 		fmt.Fprintf(r.out, "bot RSS: peak %.1f MB (first sample %.1f MB, last %.1f MB)\n", float64(peak)/1024, float64(first)/1024, float64(last)/1024)
 		fmt.Fprintf(r.out, "bot RSS by tenths of the run, peak of each: %s MB\n", tenths(samples))
 	}
+	if cpu, err := r.botCPU(); err == nil && handled > 0 {
+		fmt.Fprintf(r.out, "bot CPU since it started: %v, %.0f µs per update handled\n", cpu, float64(cpu.Microseconds())/float64(handled))
+	}
 	fmt.Fprintf(r.out, "database size: %.1f MB\n", float64(size)/(1<<20))
+}
+
+// botCPU is the CPU time the bot has used, user and system, from /proc.
+// Steadier than a rate on a machine whose speed swings, it tells whether
+// the bot's own work per update changed.
+func (r *runner) botCPU() (time.Duration, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", r.cmd.Process.Pid))
+	if err != nil {
+		return 0, err
+	}
+	// The fields after the command's name, which is in parentheses: utime
+	// and stime are the 12th and 13th, in clock ticks of 1/100 s.
+	_, rest, _ := strings.Cut(string(b), ") ")
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0, fmt.Errorf("/proc stat: %d fields", len(f))
+	}
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(utime+stime) * 10 * time.Millisecond, nil
 }
 
 // tenths is the peak of each tenth of the samples, in MB, to show a trend.
