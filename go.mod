@@ -2,8 +2,6 @@ module github.com/atameken/expertbot
 
 go 1.26.8
 
-toolchain go1.27.3
-
 require (
 	github.com/chromedp/chromedp v0.23.0
 	github.com/go-telegram-bot-api/telegram-bot-api/v5 v5.5.1

@@ -12,9 +12,9 @@ apt_install() {
 	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
-# need_go makes sure a go command is on PATH. go.mod names the Go version
-# and the toolchain to build with; with GOTOOLCHAIN=auto a go command of
-# 1.21 or later fetches that toolchain itself when it is older.
+# need_go makes sure a go command is on PATH. go.mod's go line names the
+# Go to build with; with GOTOOLCHAIN=auto a go command of 1.21 or later
+# that is older fetches that one itself from the Go module proxy.
 need_go() {
 	if ! command -v go >/dev/null 2>&1; then
 		[ -x /usr/local/go/bin/go ] && export PATH="$PATH:/usr/local/go/bin"

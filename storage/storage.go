@@ -1,5 +1,3 @@
-// Package storage owns every SQL statement of expertbot. It speaks
-// PostgreSQL through sqlx and lib/pq and knows nothing of Telegram's API.
 package storage
 
 import (
@@ -79,14 +77,12 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 // parameters (plan_cache_mode). By default PostgreSQL plans a statement
 // anew at each execution while a plan for its parameters looks cheaper
 // than a generic one, which for statements taking arrays (a batch of
-// users, of chats) is always: with pg_stat_statements' track_planning at
-// 500 updates/s, planning took more of PostgreSQL's time than executing
-// (recording a user: 0.49 ms planning, 0.19 ms executing).
+// users, of chats) is always, and under load planning took more of
+// PostgreSQL's time than executing.
 //
 // A plan kept that long must not be one made for an empty table: planned
-// on a new database, marking calls sent read the whole outbox (a hash
-// join over a sequential scan, 290 buffers a call once the outbox held
-// 20,000 calls) until autovacuum's next ANALYZE, up to a minute later.
+// on a new database, marking calls sent read the whole outbox until
+// autovacuum's next ANALYZE, up to a minute later.
 // The statements of the bot's work find their rows through indexes, so
 // the planner is told to prefer them: enable_seqscan off makes reading a
 // whole table its last resort, not a thing forbidden.

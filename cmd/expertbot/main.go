@@ -41,12 +41,10 @@ const usage = `usage:
 
 func main() {
 	if os.Getenv("GOGC") == "" {
-		// The bot's live heap is small (2–3 MB handling 7,000 updates a
-		// second) while it turns over megabytes of short-lived garbage: at
-		// Go's default the collector ran 40 times a second and took a
-		// quarter of the bot's CPU. Collecting at three times the live heap
-		// rather than twice cut the bot's CPU per update by 30 % for 3–4 MB
-		// more resident memory. GOGC in the environment still decides.
+		// The bot's live heap is small while it turns over megabytes of
+		// short-lived garbage: collecting at three times the live heap
+		// rather than twice saves much of the collector's CPU for a few
+		// megabytes of memory. GOGC in the environment still decides.
 		debug.SetGCPercent(200)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

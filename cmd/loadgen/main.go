@@ -278,8 +278,12 @@ func (r *runner) report(since time.Time, elapsed time.Duration, latencies []time
 		fmt.Fprintf(r.out, "bot RSS: peak %.1f MB (first sample %.1f MB, last %.1f MB)\n", float64(peak)/1024, float64(first)/1024, float64(last)/1024)
 		fmt.Fprintf(r.out, "bot RSS by tenths of the run, peak of each: %s MB\n", tenths(samples))
 	}
-	if cpu, err := r.botCPU(); err == nil && handled > 0 {
-		fmt.Fprintf(r.out, "bot CPU since it started: %v, %.0f µs per update handled\n", cpu, float64(cpu.Microseconds())/float64(handled))
+	if cpu, err := r.botCPU(); err == nil {
+		fmt.Fprintf(r.out, "bot CPU since it started: %v", cpu)
+		if r.o.scenario == "intake" && handled > 0 {
+			fmt.Fprintf(r.out, ", %.0f µs per update handled", float64(cpu.Microseconds())/float64(handled))
+		}
+		fmt.Fprintln(r.out)
 	}
 	fmt.Fprintf(r.out, "database size: %.1f MB\n", float64(size)/(1<<20))
 }

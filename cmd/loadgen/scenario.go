@@ -81,9 +81,9 @@ func (r *runner) intake(ctx context.Context) error {
 	total := r.o.updates
 	if r.o.rate <= 0 {
 		// Queued all at once, as a crowd's updates wait at Telegram: made
-		// one by one while the bot takes them, they cost the load
-		// generator a second of a core per 40,000, taken from the bot's
-		// two cores while it works, which a real Telegram does not.
+		// one by one while the bot takes them, they would cost the load
+		// generator a core's time taken from the bot's while it works,
+		// which a real Telegram does not.
 		from := make([]fake.User, total)
 		for i := range from {
 			from[i] = users[i%len(users)]
