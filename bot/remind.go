@@ -25,7 +25,10 @@ func (b *Bot) remind(ctx context.Context) {
 				break
 			}
 		}
-		sleep(ctx, b.cfg.ReminderPoll)
+		select {
+		case <-ctx.Done():
+		case <-time.After(b.cfg.ReminderPoll):
+		}
 	}
 }
 
@@ -125,14 +128,4 @@ func clipText(s string, n int) string {
 // durationOf turns seconds into a duration rounded to the minute.
 func durationOf(seconds float64) time.Duration {
 	return (time.Duration(seconds) * time.Second).Round(time.Minute)
-}
-
-// sleep waits for d or until ctx is done.
-func sleep(ctx context.Context, d time.Duration) {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-	case <-t.C:
-	}
 }

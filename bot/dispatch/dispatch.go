@@ -281,7 +281,10 @@ func (d *Dispatcher) drainChat(ctx context.Context, chatID int64) (left bool) {
 			// Not the update's fault: the database is away. Try again later
 			// without counting it against the update.
 			d.log.Error("dispatch: handle", "chat_id", chatID, "err", err)
-			sleep(ctx, time.Second)
+			select {
+			case <-ctx.Done():
+			case <-time.After(time.Second):
+			}
 			return true
 		}
 		var later *NotYet
@@ -393,14 +396,4 @@ func newMetrics() metrics {
 // Collectors are the dispatcher's Prometheus metrics.
 func (d *Dispatcher) Collectors() []prometheus.Collector {
 	return []prometheus.Collector{d.metrics.handled, d.metrics.errors, d.metrics.latency}
-}
-
-// sleep waits for d or until ctx is done.
-func sleep(ctx context.Context, d time.Duration) {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-	case <-t.C:
-	}
 }
