@@ -132,17 +132,31 @@ func WriteExport(w io.Writer, rows []storage.ExportRow, lang string) error {
 		}
 		anonymous := map[bool]string{true: "1", false: "0"}[p.Anonymous]
 		created := p.CreatedAt
-		err := cw.Write([]string{
+		record := []string{
 			strconv.FormatInt(p.ID, 10), at(&created), T(lang, "kind_"+p.Kind), p.Sector.Name(lang), p.Region.Name(lang),
 			T(lang, "status_"+p.Status), p.Title, p.Body, p.AuthorName, strconv.FormatInt(p.AuthorID, 10),
 			p.Company, p.BIN, anonymous, p.OwnerName, at(p.FirstAnswerAt), p.Answers, p.Recommendations, rating,
-		})
-		if err != nil {
+		}
+		for i, cell := range record {
+			record[i] = inert(cell)
+		}
+		if err := cw.Write(record); err != nil {
 			return err
 		}
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// inert keeps a spreadsheet from taking a cell for a formula: a cell that
+// starts as one can (=, +, -, @, a tab or a carriage return) gets a
+// leading apostrophe, which Excel and LibreOffice show as text and hide.
+// See OWASP's "CSV Injection".
+func inert(cell string) string {
+	if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+		return "'" + cell
+	}
+	return cell
 }
 
 // document builds a sendDocument call that uploads bytes as a file.

@@ -44,11 +44,16 @@ func exportCommand(ctx context.Context, db *storage.DB, args []string, stderr io
 	}
 	w := io.Writer(os.Stdout)
 	if *out != "" {
-		f, err := os.Create(*out)
+		// Only its owner may read it, also when it was there before: it holds
+		// entrepreneurs' names, companies and BINs.
+		f, err := os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 		if err != nil {
 			return fmt.Errorf("export: %w", err)
 		}
 		defer f.Close()
+		if err := f.Chmod(0o600); err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
 		w = f
 	}
 	if err := bot.WriteExport(w, rows, *lang); err != nil {

@@ -111,10 +111,18 @@ func TestExportCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := filepath.Join(t.TempDir(), "export.csv")
+	// A file already there, readable by all, is replaced by one only its
+	// owner may read: the export holds entrepreneurs' names and BINs.
+	if err := os.WriteFile(out, []byte("old, longer than what replaces it……………………………………………………………………………"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	today := time.Now().In(time.FixedZone("UTC+5", 5*3600)).Format("2006-01-02")
 	var stderr bytes.Buffer
 	if err := run(ctx, []string{"expertbot", "export", "--from", today, "--to", today, "--out", out, "--lang", "kk"}, getenv, &stderr); err != nil {
 		t.Fatalf("export: %v\n%s", err, stderr.String())
+	}
+	if fi, err := os.Stat(out); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("the export's mode: %v, %v; want 0600", fi.Mode(), err)
 	}
 	data, err := os.ReadFile(out)
 	if err != nil {
