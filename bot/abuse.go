@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
@@ -13,9 +14,15 @@ import (
 // the moderators.
 const floodReports = 3
 
+// banNoticeEvery is how often a banned user who keeps writing is told of
+// the ban: once is enough to know, and a flood of notices is a flood of
+// the bot's messages.
+const banNoticeEvery = 24 * time.Hour
+
 // restrained stops an update of a banned user, or of one who sends faster
 // than FloodLimit updates per FloodWindow: the update stays in the inbox,
-// but is not acted on. A banned user is told so; a flooding user is asked,
+// but is not acted on. A banned user is told so, once in banNoticeEvery; a
+// flooding user is asked,
 // once a window, to slow down, and repeated floods are reported to the
 // moderators. A button press is always answered. Moderators are never
 // restrained.
@@ -26,6 +33,10 @@ func (b *Bot) restrained(ctx context.Context, r *req, q *tgbotapi.CallbackQuery)
 	if r.user.BannedAt != nil {
 		if q != nil {
 			return true, r.answer(ctx, q, r.t("banned_notice"))
+		}
+		tell, err := r.tx.NoteBanNotice(ctx, r.user.ID, b.now(), banNoticeEvery)
+		if err != nil || !tell {
+			return true, err
 		}
 		return true, r.send(ctx, r.t("banned_notice"), nil)
 	}

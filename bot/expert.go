@@ -40,6 +40,30 @@ func mayAnswer(ctx context.Context, tx *storage.Tx, userID int64, p *storage.Pro
 	return a.DeclinedAt == nil, nil
 }
 
+// mayWrite reports whether an expert may write in a problem's thread, a
+// reply or an edit: they may answer it, or, having been written to in it
+// (a follow-up addressed to them, a message of theirs), they are still an
+// expert of a centre in use and have not declined it, as after the
+// problem moved to a sector they do not serve. An expert taken out of
+// every centre writes no more.
+func mayWrite(ctx context.Context, tx *storage.Tx, userID int64, p *storage.Problem, writtenTo bool) (bool, error) {
+	if ok, err := mayAnswer(ctx, tx, userID, p); ok || err != nil || !writtenTo {
+		return ok, err
+	}
+	centres, err := tx.ExpertCentres(ctx, userID)
+	if err != nil || len(centres) == 0 {
+		return false, err
+	}
+	a, err := tx.Assignment(ctx, p.ID, userID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return true, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return a.DeclinedAt == nil, nil
+}
+
 // answerableProblem loads a problem the user may act on as an expert, or
 // returns nil when there is no such problem or they may not.
 func answerableProblem(ctx context.Context, r *req, id int64) (*storage.Problem, error) {

@@ -19,7 +19,7 @@ func (b *Bot) handle(ctx context.Context, tx *storage.Tx, u *tgbotapi.Update, re
 	case u.Message != nil:
 		return b.handleMessage(ctx, tx, u.Message, recent)
 	case u.EditedMessage != nil:
-		return b.handleEdit(ctx, tx, u.EditedMessage)
+		return b.handleEdit(ctx, tx, u.EditedMessage, recent)
 	case u.CallbackQuery != nil:
 		return b.handleCallback(ctx, tx, u.CallbackQuery, recent)
 	case u.MyChatMember != nil:

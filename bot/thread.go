@@ -36,11 +36,10 @@ func (b *Bot) handleReply(ctx context.Context, r *req, relay *storage.Relay, m *
 		}
 		return b.postToThread(ctx, r, p, m, "entrepreneur", target.AuthorID, target)
 	}
-	allowed := target != nil && target.RecipientID != nil && *target.RecipientID == r.user.ID
-	if !allowed {
-		if allowed, err = mayAnswer(ctx, r.tx, r.user.ID, p); err != nil {
-			return err
-		}
+	writtenTo := target != nil && target.RecipientID != nil && *target.RecipientID == r.user.ID
+	allowed, err := mayWrite(ctx, r.tx, r.user.ID, p, writtenTo)
+	if err != nil {
+		return err
 	}
 	if !allowed {
 		return r.send(ctx, r.t("not_allowed"), nil)
@@ -202,9 +201,11 @@ func validRecommendation(t string) bool {
 }
 
 // handleEdit passes an edit of a thread message on to whoever got it, as
-// a note; the first text is kept in the database.
-func (b *Bot) handleEdit(ctx context.Context, tx *storage.Tx, m *tgbotapi.Message) error {
-	if m.From == nil || !m.Chat.IsPrivate() {
+// a note; the first text is kept in the database. An edit is held to what
+// a new message would be: not from a banned or flooding user, and from an
+// expert only while they may still write in the thread.
+func (b *Bot) handleEdit(ctx context.Context, tx *storage.Tx, m *tgbotapi.Message, recent int) error {
+	if m.From == nil || m.From.IsBot || !m.Chat.IsPrivate() {
 		return nil
 	}
 	tm, err := tx.MessageByTelegram(ctx, m.Chat.ID, int64(m.MessageID))
@@ -217,6 +218,22 @@ func (b *Bot) handleEdit(ctx context.Context, tx *storage.Tx, m *tgbotapi.Messag
 	text, _ := messageContent(m)
 	if tm.AuthorID != m.From.ID || text == tm.Text {
 		return nil
+	}
+	r, err := b.newReq(ctx, tx, m.From, m.Chat.ID, recent)
+	if err != nil {
+		return err
+	}
+	if stop, err := b.restrained(ctx, r, nil); stop || err != nil {
+		return err
+	}
+	if tm.AuthorRole == "expert" {
+		p, err := tx.Problem(ctx, tm.ProblemID)
+		if err != nil {
+			return err
+		}
+		if ok, err := mayWrite(ctx, tx, r.user.ID, p, true); err != nil || !ok {
+			return err
+		}
 	}
 	if err := tx.EditMessage(ctx, tm.ID, text); err != nil {
 		return err

@@ -275,7 +275,7 @@ func (b *Bot) reassign(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, p
 		return b.notPending(ctx, r, q, p)
 	}
 	expert, err := r.tx.User(ctx, expertID)
-	if err != nil {
+	if err != nil || expert.BannedAt != nil {
 		return r.answer(ctx, q, r.t("button_expired"))
 	}
 	if _, err := r.tx.ExpertCentreFor(ctx, expertID, p.SectorID); err != nil {

@@ -62,16 +62,16 @@ func (tx *Tx) SetAway(ctx context.Context, userID int64, away bool) error {
 }
 
 // RoutingExperts lists the experts a problem of a sector goes to: members
-// of the centres in use that serve the sector, who are not away and can be
-// reached, except the problem's author.
+// of the centres in use that serve the sector, who are not banned, not
+// away and can be reached, except the problem's author.
 func (tx *Tx) RoutingExperts(ctx context.Context, sectorID int, authorID int64) ([]User, error) {
-	return tx.sectorExperts(ctx, sectorID, `NOT u.away AND u.unreachable_since IS NULL AND u.id <> $2`, authorID)
+	return tx.sectorExperts(ctx, sectorID, `u.banned_at IS NULL AND NOT u.away AND u.unreachable_since IS NULL AND u.id <> $2`, authorID)
 }
 
 // SectorExperts lists every expert of the centres in use that serve a
-// sector, away or not.
+// sector and are not banned, away or not.
 func (tx *Tx) SectorExperts(ctx context.Context, sectorID int) ([]User, error) {
-	return tx.sectorExperts(ctx, sectorID, `$2::bigint IS NOT NULL`, 0)
+	return tx.sectorExperts(ctx, sectorID, `u.banned_at IS NULL AND $2::bigint IS NOT NULL`, 0)
 }
 
 func (tx *Tx) sectorExperts(ctx context.Context, sectorID int, where string, arg int64) ([]User, error) {

@@ -11,11 +11,27 @@ import (
 // Ban stops a user's messages from being acted on; they are still kept.
 func (tx *Tx) Ban(ctx context.Context, id int64, reason string) error {
 	_, err := tx.exec(ctx, `
-		UPDATE users SET banned_at = COALESCE(banned_at, now()), ban_reason = $2, updated_at = now() WHERE id = $1`, id, reason)
+		UPDATE users SET banned_at = COALESCE(banned_at, now()), ban_reason = $2, ban_notified_at = NULL, updated_at = now()
+		WHERE id = $1`, id, reason)
 	if err != nil {
 		return fmt.Errorf("storage: ban user %d: %w", id, dbErr(err))
 	}
 	return nil
+}
+
+// NoteBanNotice records that a banned user is told of their ban now,
+// unless they were told within the last every: it reports whether to tell
+// them.
+func (tx *Tx) NoteBanNotice(ctx context.Context, id int64, now time.Time, every time.Duration) (bool, error) {
+	var told []int64
+	err := tx.sel(ctx, &told, `
+		UPDATE users SET ban_notified_at = $2
+		WHERE id = $1 AND banned_at IS NOT NULL AND (ban_notified_at IS NULL OR ban_notified_at <= $3)
+		RETURNING id`, id, now, now.Add(-every))
+	if err != nil {
+		return false, fmt.Errorf("storage: note the ban notice of user %d: %w", id, dbErr(err))
+	}
+	return len(told) > 0, nil
 }
 
 // Unban lifts a ban.

@@ -1,0 +1,116 @@
+package bot
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+// A banned expert is out of the network: new problems, reminders of
+// untaken ones and the moderators' Reassign lists pass them by, and their
+// edits and replies reach nobody.
+func TestBannedExpertIsOutOfTheLoop(t *testing.T) {
+	n := newNetwork(t, func(c *Config) { c.TakeTimeout = time.Second })
+	h := n.h
+	ent := h.person(6001, "Ерлан", "kk")
+	ent.startIn("Қазақша")
+	before := n.approved(ent, "Бидай ылғалы")
+	card := n.agro1.expect(fmt.Sprintf("#%d", before))
+	n.agro2.expect(fmt.Sprintf("#%d", before))
+	answer := n.agro1.reply(card, "Тамшылатып суару")
+	n.agro1.expectT("answer_sent", before)
+	ent.expect("Тамшылатып суару")
+
+	n.mod.send(fmt.Sprintf("/ban %d spam", n.agro1.u.ID))
+	n.mod.expectT("mod_banned", n.agro1.u.ID)
+
+	// Their edit of an answer given before the ban, and a reply, reach nobody.
+	h.tg.Edit(n.agro1.u, answer, "Тамшылатып суару — сілтеме: http://spam.example")
+	n.agro1.reply(card, "Тағы бір жауап")
+	h.waitIdle()
+	ent.noMessageContaining("spam.example")
+	ent.noMessageContaining("Тағы бір жауап")
+
+	// A new problem goes to the other agro expert only, and so does the
+	// reminder when nobody takes it.
+	after := n.approved(ent, "Топырақ тұздануы")
+	n.agro2.expect(fmt.Sprintf("#%d", after))
+	n.agro2.expect(plain(T("ru", "reminder_card")))
+	n.mod.expect(plain(T("en", "mod_untaken", after, "1s")))
+	h.waitIdle()
+	n.agro1.noMessageContaining(fmt.Sprintf("#%d", after))
+
+	// The moderators' Reassign list leaves them out.
+	n.mod.send(fmt.Sprintf("/thread %d", after))
+	n.mod.pressT(n.mod.expect(fmt.Sprintf("#%d", after)), "btn_reassign")
+	whom := n.mod.expectT("reassign_whom", after)
+	if _, listed := whom.Button("Aigerim"); listed {
+		t.Errorf("the banned expert is offered for reassigning: %q", whom.Buttons())
+	}
+	if _, listed := whom.Button("Boris"); !listed {
+		t.Errorf("the other expert is not offered: %q", whom.Buttons())
+	}
+}
+
+// An expert taken out of their centre can no longer answer, follow up or
+// have an edit of an earlier answer passed on.
+func TestRemovedExpertCannotAnswer(t *testing.T) {
+	n := newNetwork(t, nil)
+	h := n.h
+	ent := h.person(6101, "Ерлан", "kk")
+	ent.startIn("Қазақша")
+	id := n.approved(ent, "Қой жүнін өңдеу")
+	card := n.agro2.expect(fmt.Sprintf("#%d", id))
+	answer := n.agro2.reply(card, "Первый ответ")
+	n.agro2.expectT("answer_sent", id)
+	relayed := ent.expect("Первый ответ")
+	ent.reply(relayed, "Қандай жабдық керек?")
+	followup := n.agro2.expect("Қандай жабдық керек?")
+
+	n.mod.send(fmt.Sprintf("/removeexpert %d agrotech", n.agro2.u.ID))
+	n.mod.expect(fmt.Sprintf("User %d is no longer an expert", n.agro2.u.ID))
+
+	n.agro2.reply(followup, "Ответ после исключения")
+	n.agro2.expectT("not_allowed")
+	n.agro2.reply(card, "Ещё ответ по карточке")
+	n.agro2.expectT("not_allowed")
+	h.tg.Edit(n.agro2.u, answer, "Исправленный первый ответ")
+	h.waitIdle()
+	ent.noMessageContaining("после исключения")
+	ent.noMessageContaining("по карточке")
+	ent.noMessageContaining("Исправленный")
+
+	// An expert who declined a problem cannot answer it by replying to its card.
+	other := n.approved(ent, "Сүт сапасы")
+	card1 := n.agro1.expect(fmt.Sprintf("#%d", other))
+	n.agro1.pressT(card1, "btn_decline")
+	n.agro1.reply(card1, "Жауап бас тартқаннан кейін")
+	n.agro1.expectT("not_allowed")
+	h.waitIdle()
+	ent.noMessageContaining("бас тартқаннан кейін")
+}
+
+// A banned user is told so once in a while, not at every message.
+func TestBanNoticeOncePerPeriod(t *testing.T) {
+	n := newNetwork(t, nil)
+	h := n.h
+	ent := h.person(6201, "Spammer", "en")
+	ent.startIn("English")
+	n.mod.send(fmt.Sprintf("/ban %d spam", ent.u.ID))
+	n.mod.expectT("mod_banned", ent.u.ID)
+	for i := range 5 {
+		ent.send(fmt.Sprintf("buy now %d", i))
+	}
+	ent.expectT("banned_notice")
+	h.waitIdle()
+	notices := 0
+	for _, m := range h.tg.BotMessages(ent.u.ID) {
+		if strings.Contains(m.Text, plain(T("en", "banned_notice"))) {
+			notices++
+		}
+	}
+	if notices != 1 {
+		t.Fatalf("the banned user got %d notices for 5 messages, want 1", notices)
+	}
+}
