@@ -133,10 +133,10 @@ func (b *Bot) client(ctx context.Context, timeout time.Duration, conns int) *tel
 // Run serves until ctx is cancelled, then stops taking updates, lets the
 // handlers in flight finish and the sender finish its calls, and returns.
 func (b *Bot) Run(ctx context.Context) error {
-	if err := b.db.EnsureRole(ctx, b.cfg.ModeratorIDs, storage.RoleModerator); err != nil {
+	if err := b.db.GrantRole(ctx, b.cfg.ModeratorIDs, storage.RoleModerator, "MODERATOR_IDS"); err != nil {
 		return err
 	}
-	if err := b.db.EnsureRole(ctx, b.cfg.AdminIDs, storage.RoleAdmin); err != nil {
+	if err := b.db.GrantRole(ctx, b.cfg.AdminIDs, storage.RoleAdmin, "ADMIN_IDS"); err != nil {
 		return err
 	}
 	if err := b.registerCommands(ctx); err != nil {

@@ -10,21 +10,28 @@ import (
 	"github.com/atameken/expertbot/storage"
 )
 
-// Commands by role: everyone's, then what experts and moderators add.
+// Commands by role: everyone's, then what experts, moderators and admins add.
 var (
 	commonCommands    = []string{"new", "my", "language", "help", "cancel", "start"}
 	expertCommands    = []string{"away", "back"}
 	moderatorCommands = []string{"queue", "thread", "approve", "reject", "stats", "export", "experts", "addexpert",
-		"removeexpert", "addmoderator", "removemoderator", "ban", "unban", "merge", "centres", "audit", "parked"}
+		"removeexpert", "ban", "unban", "merge", "centres", "audit", "parked"}
+	adminCommands = []string{"addmoderator", "removemoderator"}
 )
 
-func commandMenu(lang string, expert, moderator bool) []tgbotapi.BotCommand {
+// roles are what a user is, for their menu.
+type roles struct{ expert, moderator, admin bool }
+
+func commandMenu(lang string, who roles) []tgbotapi.BotCommand {
 	names := append([]string(nil), commonCommands...)
-	if expert {
+	if who.expert {
 		names = append(names, expertCommands...)
 	}
-	if moderator {
+	if who.moderator || who.admin {
 		names = append(names, moderatorCommands...)
+	}
+	if who.admin {
+		names = append(names, adminCommands...)
 	}
 	var cmds []tgbotapi.BotCommand
 	for _, n := range names {
@@ -43,7 +50,7 @@ func (b *Bot) registerCommands(ctx context.Context) error {
 			if tl == "" {
 				tl = defaultLanguage
 			}
-			msgs = append(msgs, setCommands(commandMenu(tl, false, false), tgbotapi.NewBotCommandScopeAllPrivateChats(), lang))
+			msgs = append(msgs, setCommands(commandMenu(tl, roles{}), tgbotapi.NewBotCommandScopeAllPrivateChats(), lang))
 		}
 		if err := tx.Enqueue(ctx, msgs...); err != nil {
 			return err
@@ -69,24 +76,26 @@ func (b *Bot) registerUserCommands(ctx context.Context, tx *storage.Tx, u *stora
 	if err != nil {
 		return err
 	}
-	expert, moderator := len(centres) > 0, u.IsModerator()
-	if !expert && !moderator {
-		return nil // the menu of all private chats serves them
+	who := roles{expert: len(centres) > 0, moderator: u.IsModerator(), admin: u.Role == storage.RoleAdmin}
+	scope := tgbotapi.NewBotCommandScopeChat(u.ID)
+	if who == (roles{}) {
+		// The menu of all private chats serves them, also after they lost a role.
+		return tx.Enqueue(ctx, deleteCommands(scope))
 	}
-	return tx.Enqueue(ctx, setCommands(commandMenu(userLang(u), expert, moderator), tgbotapi.NewBotCommandScopeChat(u.ID), ""))
+	return tx.Enqueue(ctx, setCommands(commandMenu(userLang(u), who), scope, ""))
 }
 
 // helpText lists the commands a user has. Each text is made once: there
 // are a few, by language and role, and /help is among the commonest
 // commands of a crowd of new users.
-func helpText(lang string, expert, moderator bool) string {
-	key := helpKey{lang, expert, moderator}
+func helpText(lang string, who roles) string {
+	key := helpKey{lang, who}
 	if text, ok := helpTexts.Load(key); ok {
 		return text.(string)
 	}
 	var b strings.Builder
 	b.WriteString(T(lang, "help_title"))
-	for _, c := range commandMenu(lang, expert, moderator) {
+	for _, c := range commandMenu(lang, who) {
 		b.WriteString("\n/" + c.Command + " — " + Escape(c.Description))
 	}
 	helpTexts.Store(key, b.String())
@@ -97,6 +106,6 @@ func helpText(lang string, expert, moderator bool) string {
 var helpTexts sync.Map
 
 type helpKey struct {
-	lang              string
-	expert, moderator bool
+	lang string
+	who  roles
 }

@@ -123,7 +123,8 @@ func (b *Bot) commandTable() map[string]command {
 		"start":    func(ctx context.Context, r *req, _ string) error { return b.askLanguage(ctx, r, true) },
 		"language": func(ctx context.Context, r *req, _ string) error { return b.askLanguage(ctx, r, false) },
 		"help": func(ctx context.Context, r *req, _ string) error {
-			return r.send(ctx, helpText(r.lang, r.user.Expert, r.user.IsModerator()), nil)
+			who := roles{expert: r.user.Expert, moderator: r.user.IsModerator(), admin: r.user.Role == storage.RoleAdmin}
+			return r.send(ctx, helpText(r.lang, who), nil)
 		},
 		"new":    plain(b.startNew),
 		"cancel": plain(b.cancel),
@@ -138,8 +139,8 @@ func (b *Bot) commandTable() map[string]command {
 		"reject":          moderatorsOnly(func(ctx context.Context, r *req, args string) error { return b.moderateCommand(ctx, r, "reject", args) }),
 		"addexpert":       moderatorsOnly(toggle(true, b.manageExpert)),
 		"removeexpert":    moderatorsOnly(toggle(false, b.manageExpert)),
-		"addmoderator":    moderatorsOnly(toggle(true, b.manageModerator)),
-		"removemoderator": moderatorsOnly(toggle(false, b.manageModerator)),
+		"addmoderator":    adminsOnly(toggle(true, b.manageModerator)),
+		"removemoderator": adminsOnly(toggle(false, b.manageModerator)),
 		"ban":             moderatorsOnly(toggle(true, b.manageBan)),
 		"unban":           moderatorsOnly(toggle(false, b.manageBan)),
 		"parked":          moderatorsOnly(plain(b.showParked)),

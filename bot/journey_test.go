@@ -9,7 +9,7 @@ import (
 	"github.com/atameken/expertbot/bot/telegram/fake"
 )
 
-// network starts a bot with a moderator, two experts of the agro-industrial
+// network starts a bot with a moderator (an admin), two experts of the agro-industrial
 // technologies centre and one of the digital centre, each started and in
 // their language, added by the moderator from the bot.
 type network struct {
@@ -20,7 +20,8 @@ type network struct {
 
 func newNetwork(t *testing.T, configure func(*Config)) *network {
 	t.Helper()
-	h := newHarness(t, 2000)
+	h := newHarness(t)
+	h.cfg.AdminIDs = []int64{2000} // an admin moderates, and may add moderators
 	h.cfg.Premoderation = true
 	h.cfg.ReminderPoll = 50 * time.Millisecond
 	if configure != nil {

@@ -137,7 +137,9 @@ func (b *Bot) addExpertButton(ctx context.Context, r *req, q *tgbotapi.CallbackQ
 }
 
 // manageModerator is /addmoderator USER and /removemoderator USER. Admins
-// stay admins; only an admin may remove another admin's role.
+// stay admins unless removed; only admins run these (adminsOnly). A
+// removed moderator leaves the moderators' group, where the bot can take
+// them out of it.
 func (b *Bot) manageModerator(ctx context.Context, r *req, add bool, args string) error {
 	who := strings.TrimSpace(args)
 	if who == "" {
@@ -146,9 +148,6 @@ func (b *Bot) manageModerator(ctx context.Context, r *req, add bool, args string
 	u, err := b.findUser(ctx, r, who)
 	if err != nil || u == nil {
 		return err
-	}
-	if u.Role == storage.RoleAdmin && r.user.Role != storage.RoleAdmin {
-		return r.send(ctx, r.t("admins_only"), nil)
 	}
 	role, action, text := storage.RoleEntrepreneur, "remove_moderator", "moderator_removed"
 	if add {
@@ -166,6 +165,11 @@ func (b *Bot) manageModerator(ctx context.Context, r *req, add bool, args string
 	}
 	if err := b.registerUserCommands(ctx, r.tx, u); err != nil {
 		return err
+	}
+	if !add && b.cfg.ModeratorChatID != 0 {
+		if err := r.tx.Enqueue(ctx, removeFromGroup(b.cfg.ModeratorChatID, u.ID)...); err != nil {
+			return err
+		}
 	}
 	return r.send(ctx, r.t(text, u.ID), nil)
 }

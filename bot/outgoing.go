@@ -60,6 +60,29 @@ func setCommands(cmds []tgbotapi.BotCommand, scope tgbotapi.BotCommandScope, lan
 	return storage.Call{Method: "setMyCommands", Params: storage.Params(p), Priority: storage.PriorityBulk}
 }
 
+// deleteCommands builds a deleteMyCommands call for a scope, after which
+// Telegram shows the menu of a wider scope.
+func deleteCommands(scope tgbotapi.BotCommandScope) storage.Call {
+	p := tgbotapi.Params{}
+	p.AddInterface("scope", scope)
+	return storage.Call{Method: "deleteMyCommands", Params: storage.Params(p), Priority: storage.PriorityBulk}
+}
+
+// removeFromGroup builds the calls that take a user out of a group without
+// keeping them banned: banChatMember, then unbanChatMember.
+func removeFromGroup(chatID, userID int64) []storage.Call {
+	ban, unban := tgbotapi.Params{}, tgbotapi.Params{}
+	for _, p := range []tgbotapi.Params{ban, unban} {
+		p.AddNonZero64("chat_id", chatID)
+		p.AddNonZero64("user_id", userID)
+	}
+	unban["only_if_banned"] = "true"
+	return []storage.Call{
+		{ChatID: chatID, Method: "banChatMember", Params: storage.Params(ban), Priority: storage.PriorityBulk},
+		{ChatID: chatID, Method: "unbanChatMember", Params: storage.Params(unban), Priority: storage.PriorityBulk},
+	}
+}
+
 // keyboard lays buttons out in rows of perRow.
 func keyboard(perRow int, buttons ...tgbotapi.InlineKeyboardButton) *tgbotapi.InlineKeyboardMarkup {
 	var rows [][]tgbotapi.InlineKeyboardButton

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 
+	"github.com/atameken/expertbot/storage"
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
 
@@ -18,6 +19,17 @@ func moderatorsOnly(run command) command {
 	return func(ctx context.Context, r *req, args string) error {
 		if !r.user.IsModerator() {
 			return r.send(ctx, r.t("moderators_only"), nil)
+		}
+		return run(ctx, r, args)
+	}
+}
+
+// adminsOnly lets admins run a command, and tells anyone else that only an
+// admin may: admins give and take the moderators' role.
+func adminsOnly(run command) command {
+	return func(ctx context.Context, r *req, args string) error {
+		if r.user.Role != storage.RoleAdmin {
+			return r.send(ctx, r.t("admins_only"), nil)
 		}
 		return run(ctx, r, args)
 	}

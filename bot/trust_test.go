@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/atameken/expertbot/bot/telegram/fake"
 )
 
 // A banned expert is out of the network: new problems, reminders of
@@ -112,5 +114,64 @@ func TestBanNoticeOncePerPeriod(t *testing.T) {
 	}
 	if notices != 1 {
 		t.Fatalf("the banned user got %d notices for 5 messages, want 1", notices)
+	}
+}
+
+// MODERATOR_IDS and ADMIN_IDS name who starts with a role: a moderator an
+// admin removed stays removed after a restart, their menu is the common
+// one again and they leave the moderators' group; only admins give and
+// take the role; every grant and removal is in the audit log.
+func TestRemovedModeratorStaysRemoved(t *testing.T) {
+	const admin, mod, other, group = 6301, 6302, 6303, -1006300
+	h := newHarness(t, mod, other)
+	h.cfg.AdminIDs = []int64{admin}
+	h.cfg.ModeratorChatID = group
+	h.tg.AddGroup(group, "Moderators")
+	h.start()
+	a, m, o := h.person(admin, "Admin", "en"), h.person(mod, "Mod", "en"), h.person(other, "Other", "en")
+	for _, p := range []*person{a, m, o} {
+		p.startIn("English")
+	}
+
+	// A moderator who is not an admin may not remove another.
+	o.send(fmt.Sprintf("/removemoderator %d", mod))
+	o.expectT("admins_only")
+
+	a.send(fmt.Sprintf("/removemoderator %d", mod))
+	a.expectT("moderator_removed", mod)
+	h.waitIdle()
+	if got := h.tg.Member(group, mod); got != "left" {
+		t.Errorf("the removed moderator's status in the group: %q, want left", got)
+	}
+	common := func(cmds []fake.BotCommand) bool {
+		for _, c := range cmds {
+			if c.Command == "queue" || c.Command == "thread" {
+				return false
+			}
+		}
+		return len(cmds) > 0
+	}
+	if menu := h.tg.Menu(mod, "en"); !common(menu) {
+		t.Errorf("the removed moderator's menu: %v, want the common one", menu)
+	}
+
+	h.stop()
+	h.start()
+	m.send("/queue")
+	m.expectT("moderators_only")
+	var role string
+	h.query(&role, `SELECT role FROM users WHERE id = $1`, mod)
+	if role != "entrepreneur" {
+		t.Fatalf("after a restart the removed moderator is %s", role)
+	}
+	var log string
+	h.query(&log, `SELECT string_agg(action || ':' || target, ',' ORDER BY id) FROM audit_log`)
+	for _, want := range []string{
+		fmt.Sprintf("grant_moderator:%d", mod), fmt.Sprintf("grant_moderator:%d", other),
+		fmt.Sprintf("grant_admin:%d", admin), fmt.Sprintf("remove_moderator:%d", mod),
+	} {
+		if strings.Count(log, want) != 1 {
+			t.Errorf("the audit log %q has %q %d times, want once", log, want, strings.Count(log, want))
+		}
 	}
 }

@@ -276,8 +276,8 @@ func TestCommandMenus(t *testing.T) {
 	if len(expert) != len(commonCommands)+len(expertCommands) || expert[0].Description != T("kk", "cmd_new") {
 		t.Errorf("an expert's menu: %+v", expert)
 	}
-	mod := h.tg.Commands(fmt.Sprintf(`{"type":"chat","chat_id":%d}`, n.mod.u.ID), "")
-	if len(mod) != len(commonCommands)+len(moderatorCommands) {
-		t.Errorf("a moderator's menu: %+v", mod)
+	admin := h.tg.Commands(fmt.Sprintf(`{"type":"chat","chat_id":%d}`, n.mod.u.ID), "")
+	if len(admin) != len(commonCommands)+len(moderatorCommands)+len(adminCommands) {
+		t.Errorf("an admin's menu: %+v", admin)
 	}
 }

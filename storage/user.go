@@ -214,19 +214,28 @@ func (tx *Tx) EnsureUser(ctx context.Context, id int64) error {
 	return nil
 }
 
-// EnsureRole gives the users at least a role, creating rows for those
-// who have not started the bot yet: moderators stay admins, entrepreneurs
-// become moderators, anyone named an admin becomes one.
-func (db *DB) EnsureRole(ctx context.Context, ids []int64, role string) error {
+// GrantRole gives the users named in the configuration (from, such as
+// "MODERATOR_IDS") at least a role, creating rows for those who have not
+// started the bot yet: entrepreneurs become moderators, anyone named an
+// admin becomes one. A user whose moderator's or admin's role was ever
+// removed is left as they are: the configuration names who starts with a
+// role, and a removal outlives restarts. Each grant is in the audit log.
+func (db *DB) GrantRole(ctx context.Context, ids []int64, role, from string) error {
 	if len(ids) == 0 {
 		return nil
 	}
 	_, err := db.exec(ctx, `
-		INSERT INTO users (id, role) SELECT unnest($1::bigint[]), $2
-		ON CONFLICT (id) DO UPDATE SET role = $2, updated_at = now()
-		WHERE users.role = 'entrepreneur' OR $2 = 'admin'`, pq.Array(ids), role)
+		WITH granted AS (
+			INSERT INTO users (id, role) SELECT unnest($1::bigint[]), $2
+			ON CONFLICT (id) DO UPDATE SET role = $2, updated_at = now()
+			WHERE (users.role = 'entrepreneur' OR $2 = 'admin' AND users.role <> 'admin')
+				AND NOT EXISTS (SELECT FROM audit_log a WHERE a.action = 'remove_moderator' AND a.target = users.id::text)
+			RETURNING id
+		)
+		INSERT INTO audit_log (actor_id, action, target, reason)
+		SELECT id, 'grant_' || $2, id::text, $3 FROM granted`, pq.Array(ids), role, from)
 	if err != nil {
-		return fmt.Errorf("storage: ensure %ss: %w", role, dbErr(err))
+		return fmt.Errorf("storage: grant %ss: %w", role, dbErr(err))
 	}
 	return nil
 }

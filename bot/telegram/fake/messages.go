@@ -20,6 +20,7 @@ type chatState struct {
 	refilled     time.Time
 	recent       window // group chats: calls in the last GroupWindow
 	blockedUntil time.Time
+	members      map[int64]string // group chats: members the bot removed, by status
 }
 
 // window counts events in a sliding window.
@@ -448,6 +449,52 @@ func (s *Server) setMyCommands(p map[string]string) (any, *apiError) {
 	defer s.mu.Unlock()
 	s.commands[scope+"|"+p["language_code"]] = cmds
 	return true, nil
+}
+
+func (s *Server) deleteMyCommands(p map[string]string) (any, *apiError) {
+	scope := p["scope"]
+	if scope == "" {
+		scope = `{"type":"default"}`
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.commands, scope+"|"+p["language_code"])
+	return true, nil
+}
+
+// chatMember bans a user from a group (banChatMember) or lifts the ban
+// (unbanChatMember), which with only_if_banned leaves a member as they are.
+func (s *Server) chatMember(method string, p map[string]string) (any, *apiError) {
+	chat, _ := strconv.ParseInt(p["chat_id"], 10, 64)
+	user, _ := strconv.ParseInt(p["user_id"], 10, 64)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.chats[chat]
+	if !ok || chat > 0 {
+		return nil, badRequest("chat not found")
+	}
+	if c.members == nil {
+		c.members = map[int64]string{}
+	}
+	switch {
+	case method == "banChatMember":
+		c.members[user] = "kicked"
+	case c.members[user] == "kicked" || p["only_if_banned"] != "true":
+		c.members[user] = "left"
+	}
+	s.notify()
+	return true, nil
+}
+
+// Member returns a user's status in a group as far as the bot changed it:
+// "kicked", "left", or "" for a member the bot never removed.
+func (s *Server) Member(chatID, userID int64) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c, ok := s.chats[chatID]; ok {
+		return c.members[userID]
+	}
+	return ""
 }
 
 // ChatsFaster returns the limits with each chat's pace k times as fast:

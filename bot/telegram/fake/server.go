@@ -341,6 +341,10 @@ func (s *Server) serve(r *http.Request, method string, params map[string]string,
 		return true, nil
 	case "setMyCommands":
 		return s.setMyCommands(params)
+	case "deleteMyCommands":
+		return s.deleteMyCommands(params)
+	case "banChatMember", "unbanChatMember":
+		return s.chatMember(method, params)
 	case "answerCallbackQuery":
 		return s.answerCallbackQuery(params)
 	case "sendMessage", "sendPhoto", "sendDocument", "copyMessage", "editMessageText", "editMessageReplyMarkup", "sendMediaGroup":
