@@ -52,11 +52,17 @@ func newNetwork(t *testing.T, configure func(*Config)) *network {
 // post goes through /new as an entrepreneur in Kazakh, with an album of
 // three photos, and submits. It returns the problem's number.
 func (n *network) post(ent *person, title string) int64 {
+	n.h.t.Helper()
+	return n.postIn(ent, "Агроөнеркәсіптік кешен", title)
+}
+
+// postIn is post in the sector whose Kazakh name is sector.
+func (n *network) postIn(ent *person, sector, title string) int64 {
 	t := n.h.t
 	t.Helper()
 	ent.send("/new")
 	ent.pressT(ent.expectT("new_kind"), "kind_problem")
-	ent.press(ent.expectT("new_sector"), "Агроөнеркәсіптік кешен")
+	ent.press(ent.expectT("new_sector"), sector)
 	ent.press(ent.expectT("new_region"), "Ақмола облысы")
 	ent.expectT("new_title", maxTitle)
 	ent.send(title)

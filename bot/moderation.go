@@ -99,7 +99,7 @@ func (b *Bot) modCardText(ctx context.Context, tx *storage.Tx, p *storage.Proble
 	if p.Anonymous {
 		anon = T(lang, "mod_anonymous_mark")
 	}
-	return T(lang, "mod_card", p.ID, T(lang, "kind_"+p.Kind), sector.Name(lang), region.Name(lang),
+	return T(lang, "mod_card", p.ID, T(lang, "kind_"+p.Kind), Escape(sector.Name(lang)), Escape(region.Name(lang)),
 		Escape(p.Title), Escape(clipText(p.Body, 1500)), Escape(displayName(author)), author.ID, anon,
 		orDash(lang, p.Company), orDash(lang, p.BIN), len(atts)), nil
 }
@@ -334,12 +334,12 @@ func (b *Bot) changeSector(ctx context.Context, r *req, q *tgbotapi.CallbackQuer
 	who := Escape(displayName(r.user))
 	if wasPending {
 		if err := b.showOutcome(ctx, r.tx, p, func(lang string) string {
-			return T(lang, "outcome_sector", who, sector.Name(lang), n)
+			return T(lang, "outcome_sector", who, Escape(sector.Name(lang)), n)
 		}); err != nil {
 			return err
 		}
 	}
-	return b.done(ctx, r, q, r.t("mod_sector_changed", p.ID, sector.Name(r.lang), n))
+	return b.done(ctx, r, q, r.t("mod_sector_changed", p.ID, Escape(sector.Name(r.lang)), n))
 }
 
 // banAuthor bans a problem's author and rejects the problem as spam.

@@ -170,7 +170,7 @@ func (b *Bot) summary(ctx context.Context, r *req, d *draft) (string, error) {
 	if d.Anonymous {
 		shown = r.t("hidden")
 	}
-	return r.t("summary", r.t("kind_"+d.Kind), sector.Name(r.lang), region.Name(r.lang), Escape(d.Title), Escape(d.Body),
+	return r.t("summary", r.t("kind_"+d.Kind), Escape(sector.Name(r.lang)), Escape(region.Name(r.lang)), Escape(d.Title), Escape(d.Body),
 		len(d.Files), orDash(r.lang, d.Company), orDash(r.lang, d.BIN), shown), nil
 }
 

@@ -25,7 +25,7 @@ func (b *Bot) route(ctx context.Context, tx *storage.Tx, p *storage.Problem) (in
 			return 0, err
 		}
 		return 0, b.tellModerators(ctx, tx, func(lang string) string {
-			return T(lang, "mod_no_experts", p.ID, sector.Name(lang))
+			return T(lang, "mod_no_experts", p.ID, Escape(sector.Name(lang)))
 		})
 	}
 	for _, e := range experts {
@@ -113,7 +113,7 @@ func (b *Bot) cardText(ctx context.Context, tx *storage.Tx, p *storage.Problem, 
 			from += ", " + Escape(p.Company)
 		}
 	}
-	return T(lang, "card", p.ID, T(lang, "kind_"+p.Kind), sector.Name(lang), region.Name(lang),
+	return T(lang, "card", p.ID, T(lang, "kind_"+p.Kind), Escape(sector.Name(lang)), Escape(region.Name(lang)),
 		Escape(p.Title), Escape(p.Body), from, len(atts)), atts, nil
 }
 

@@ -62,7 +62,7 @@ func (b *Bot) threadPage(ctx context.Context, r *req, id int64, page int) (strin
 		anon = r.t("mod_anonymous_mark")
 	}
 	var t strings.Builder
-	t.WriteString(r.t("thread_title", p.ID, r.t("kind_"+p.Kind), r.t("status_"+p.Status), sector.Name(r.lang), region.Name(r.lang),
+	t.WriteString(r.t("thread_title", p.ID, r.t("kind_"+p.Kind), r.t("status_"+p.Status), Escape(sector.Name(r.lang)), Escape(region.Name(r.lang)),
 		Escape(p.Title), Escape(clipText(p.Body, 1000)), Escape(displayName(author)), author.ID, anon,
 		orDash(r.lang, p.Company), orDash(r.lang, p.BIN), owner))
 	if author.Unreachable() {

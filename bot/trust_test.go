@@ -175,3 +175,28 @@ func TestRemovedModeratorStaysRemoved(t *testing.T) {
 		}
 	}
 }
+
+// A sector's name is text, whatever it holds: a < or & in it does not
+// make the summary, the cards or the thread fail as HTML.
+func TestNamesAreEscaped(t *testing.T) {
+	n := newNetwork(t, nil)
+	h := n.h
+	const kk, en = "Агро <АӨК> & Co", "Agro <AIC> & Co"
+	n.mod.send("/centres sector agro | " + kk + " | Агро <АПК> & Co | " + en)
+	n.mod.expectT("sector_saved", Escape(en))
+	ent := h.person(6401, "Ерлан", "kk")
+	ent.startIn("Қазақша")
+	id := n.postIn(ent, kk, "Жем-шөп сапасы")
+	modCard := n.mod.expect(fmt.Sprintf("Moderation: #%d", id))
+	if !strings.Contains(modCard.Text, en) {
+		t.Errorf("the moderation card %q lacks the sector %q", modCard.Text, en)
+	}
+	n.mod.pressT(modCard, "btn_approve")
+	if card := n.agro1.expect(fmt.Sprintf("#%d", id)); !strings.Contains(card.Text, kk) {
+		t.Errorf("the expert's card %q lacks the sector %q", card.Text, kk)
+	}
+	n.mod.send(fmt.Sprintf("/thread %d", id))
+	if view := n.mod.expect(fmt.Sprintf("#%d", id)); !strings.Contains(view.Text, en) {
+		t.Errorf("/thread %q lacks the sector %q", view.Text, en)
+	}
+}
