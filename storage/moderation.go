@@ -51,10 +51,13 @@ func (tx *Tx) SetRole(ctx context.Context, id int64, role string) error {
 	return nil
 }
 
-// UserByUsername finds a user who has started the bot by their @username.
+// UserByUsername finds a user who has started the bot by their @username:
+// the one who holds it now.
 func (tx *Tx) UserByUsername(ctx context.Context, username string) (*User, error) {
 	var u User
-	err := tx.get(ctx, &u, `SELECT `+userColumns+` FROM users WHERE lower(username) = lower($1)`, username)
+	err := tx.get(ctx, &u, `
+		SELECT `+userColumns+` FROM users WHERE lower(username) = lower($1) AND username <> ''
+		ORDER BY updated_at DESC LIMIT 1`, username)
 	if err != nil {
 		return nil, fmt.Errorf("storage: user @%s: %w", username, dbErr(err))
 	}

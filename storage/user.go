@@ -130,7 +130,8 @@ func (t touching) serves(u User) bool {
 }
 
 // touchUsers records users, each id at most once, in order of id so that
-// two transactions adding the same new users lock them in the same order.
+// two transactions adding the same new users lock them in the same order,
+// and takes their usernames from whoever had them before.
 func (tx *Tx) touchUsers(ctx context.Context, users []User) ([]*User, error) {
 	sort.Slice(users, func(i, j int) bool { return users[i].ID < users[j].ID })
 	n := len(users)
@@ -155,6 +156,14 @@ func (tx *Tx) touchUsers(ctx context.Context, users []User) ([]*User, error) {
 					IS DISTINCT FROM (EXCLUDED.username, EXCLUDED.first_name, EXCLUDED.last_name, EXCLUDED.telegram_language)
 				OR users.unreachable_since IS NOT NULL
 			RETURNING `+userColumns+`
+		),
+		-- A @username is one user's: whoever takes it from another leaves
+		-- them without it.
+		released AS (
+			UPDATE users o SET username = '', updated_at = now()
+			FROM touched t
+			WHERE t.username <> '' AND lower(o.username) = lower(t.username) AND o.username <> ''
+				AND o.id NOT IN (SELECT id FROM touched)
 		)
 		SELECT u.*, `+expertColumn+`
 		FROM (

@@ -212,3 +212,45 @@ func TestTheSendersOfABatchNeedNoRecording(t *testing.T) {
 		t.Errorf("Dana, new: TouchUser = %+v, want %+v", got[3], want)
 	}
 }
+
+// A @username names whoever holds it now: a user who takes a name another
+// user had leaves that one without it.
+func TestUsernameNamesItsLatestHolder(t *testing.T) {
+	db, _ := storagetest.NewDB(t)
+	ctx := context.Background()
+	touch := func(u storage.User) {
+		t.Helper()
+		if err := db.InTx(ctx, func(tx *storage.Tx) error { _, err := tx.TouchUser(ctx, u); return err }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	holder := func(name string) int64 {
+		t.Helper()
+		var id int64
+		err := db.InTx(ctx, func(tx *storage.Tx) error {
+			u, err := tx.UserByUsername(ctx, name)
+			if err == nil {
+				id = u.ID
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatalf("@%s: %v", name, err)
+		}
+		return id
+	}
+	touch(storage.User{ID: 1, Username: "aigerim", FirstName: "Old"})
+	touch(storage.User{ID: 2, Username: "Aigerim", FirstName: "New"}) // the name changed hands
+	if got := holder("AIGERIM"); got != 2 {
+		t.Fatalf("@aigerim is user %d, want 2, who holds it now", got)
+	}
+	var old string
+	db.SQL().QueryRow(`SELECT username FROM users WHERE id = 1`).Scan(&old)
+	if old != "" {
+		t.Fatalf("the old holder still has %q", old)
+	}
+	touch(storage.User{ID: 1, Username: "aigerim_k", FirstName: "Old"})
+	if got := holder("aigerim_k"); got != 1 {
+		t.Fatalf("@aigerim_k is user %d, want 1", got)
+	}
+}
