@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -45,7 +47,7 @@ type DB struct {
 func Open(ctx context.Context, dsn string) (*DB, error) {
 	cfg, err := pq.NewConfig(dsn)
 	if err != nil {
-		return nil, fmt.Errorf("storage: DATABASE_URL: %w", err)
+		return nil, fmt.Errorf("storage: DATABASE_URL is not a connection string: %s", scrub(err.Error(), dsn))
 	}
 	cfg.BinaryParameters = true
 	if cfg.Runtime == nil {
@@ -66,10 +68,44 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("storage: connect: %w", err)
+		return nil, fmt.Errorf("storage: connect: %s", scrub(err.Error(), dsn))
 	}
 	return &DB{dsn: dsn, db: db}, nil
 }
+
+// scrub removes from a text the connection string and the password it
+// holds, as a URL's or as a key's value, so that an error about a wrong
+// DATABASE_URL does not show its password in a log.
+func scrub(text, dsn string) string {
+	secrets := []string{dsn}
+	if u, err := url.Parse(dsn); err == nil && u.User != nil {
+		if p, ok := u.User.Password(); ok {
+			secrets = append(secrets, p, url.PathEscape(p))
+		}
+	} else if _, rest, ok := strings.Cut(dsn, "://"); ok {
+		// A URL that does not parse: what stands between the scheme and
+		// the last @ is the user and the password.
+		if i := strings.LastIndex(rest, "@"); i > 0 {
+			userinfo := rest[:i]
+			if _, password, ok := strings.Cut(userinfo, ":"); ok {
+				userinfo = password
+			}
+			secrets = append(secrets, userinfo)
+		}
+	}
+	for _, m := range passwordValue.FindAllStringSubmatch(dsn, -1) {
+		secrets = append(secrets, m[1], strings.Trim(m[1], "'"))
+	}
+	for _, s := range secrets {
+		if s != "" {
+			text = strings.ReplaceAll(text, s, "xxxxx")
+		}
+	}
+	return text
+}
+
+// passwordValue is a password in a key=value connection string, quoted or not.
+var passwordValue = regexp.MustCompile(`password\s*=\s*('(?:[^'\\]|\\.)*'|\S+)`)
 
 // planning are the settings of the bot's connections for the planner.
 //

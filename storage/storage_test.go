@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -489,5 +490,19 @@ func TestWorkersRacingForAChatHandleEachUpdateOnce(t *testing.T) {
 	db.SQL().QueryRow(`SELECT count(*), count(DISTINCT params->>'text') FROM outbox`).Scan(&calls, &distinct)
 	if calls != chats*perChat || distinct != chats*perChat {
 		t.Fatalf("%d updates gave %d replies for %d of them, want one each", chats*perChat, calls, distinct)
+	}
+}
+
+func TestScrubRemovesThePassword(t *testing.T) {
+	for _, c := range []struct{ dsn, password string }{
+		{"postgres://alice:s3cr3t@db:5432/x", "s3cr3t"},
+		{"postgres://alice:s3cr3t@[::1/x", "s3cr3t"},
+		{"host=db password=s3cr3t dbname=x", "s3cr3t"},
+		{"host=db password = 's3cr3t and more' dbname=x", "s3cr3t and more"},
+	} {
+		text := "failed: " + c.dsn + " said " + c.password
+		if got := storage.ScrubForTest(text, c.dsn); strings.Contains(got, c.password) {
+			t.Errorf("scrub(%q) = %q", c.dsn, got)
+		}
 	}
 }

@@ -19,6 +19,8 @@ type config struct {
 	Endpoint     string
 	ModeratorIDs []int64
 	HTTPAddr     string
+	MetricsAddr  string // /metrics and /readyz, apart from HTTP_ADDR
+	PprofAddr    string
 	LogLevel     slog.Level
 	LogJSON      bool
 
@@ -89,6 +91,14 @@ func parseConfig(getenv func(string) string, needToken bool) (*config, error) {
 	}
 	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
 		return nil, fmt.Errorf("HTTP_ADDR: %q is not host:port: %v", c.HTTPAddr, err)
+	}
+	if c.MetricsAddr = getenv("METRICS_ADDR"); c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			return nil, fmt.Errorf("METRICS_ADDR: %q is not host:port: %v", c.MetricsAddr, err)
+		}
+	}
+	if c.PprofAddr = getenv("PPROF_ADDR"); c.PprofAddr != "" && !loopback(c.PprofAddr) {
+		return nil, fmt.Errorf("PPROF_ADDR: %q is not on loopback (127.0.0.1:6060, localhost:6060): the profiler shows the process's memory", c.PprofAddr)
 	}
 	c.Premoderation = true
 	if v := getenv("PREMODERATION"); v != "" {
@@ -198,6 +208,19 @@ func validSecret(s string) bool {
 		}
 	}
 	return true
+}
+
+// loopback reports whether an address is host:port on this machine only.
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 func isDigits(s string) bool {

@@ -120,9 +120,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		return err
 	}
 	defer srv.Close()
-	if addr := getenv("PPROF_ADDR"); addr != "" {
-		// Profiling, on an address of its own that is never the public one.
-		go func() { log.Error("pprof", "err", http.ListenAndServe(addr, pprofMux())) }()
+	if cfg.PprofAddr != "" {
+		// Profiling, on a loopback address of its own (parseConfig refuses others).
+		go func() { log.Error("pprof", "err", http.ListenAndServe(cfg.PprofAddr, pprofMux())) }()
 	}
 	return b.Run(ctx)
 }
@@ -165,19 +165,97 @@ func pprofMux() *http.ServeMux {
 	return mux
 }
 
-// serveHTTP serves /healthz, /readyz, /metrics, in webhook mode the webhook
-// at its URL's path, and page, if not nil, at every other path.
-func serveHTTP(cfg *config, b *bot.Bot, db *storage.DB, page http.Handler, log *slog.Logger) (*http.Server, error) {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+// servers are the process's HTTP servers: the public one on HTTP_ADDR
+// and, with METRICS_ADDR, an internal one for /metrics and /readyz.
+type servers struct {
+	servers []*http.Server
+}
+
+// Addr is the public server's address, with the port chosen for :0.
+func (s *servers) Addr() string { return s.servers[0].Addr }
+
+// MetricsAddr is the address /metrics is served on.
+func (s *servers) MetricsAddr() string { return s.servers[len(s.servers)-1].Addr }
+
+// Close closes every server.
+func (s *servers) Close() {
+	for _, srv := range s.servers {
+		srv.Close()
+	}
+}
+
+// serveHTTP serves /healthz, in webhook mode the webhook at its URL's
+// path, page, if not nil, at every other path, and /readyz and /metrics:
+// on METRICS_ADDR when it is set, so that a public listener for the
+// webhook does not expose them, on HTTP_ADDR otherwise.
+func serveHTTP(cfg *config, b *bot.Bot, db *storage.DB, page http.Handler, log *slog.Logger) (*servers, error) {
+	public := http.NewServeMux()
+	public.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintln(w, "ok")
 	})
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+	internal := public
+	if cfg.MetricsAddr != "" {
+		internal = http.NewServeMux()
+	}
+	internal.Handle("GET /readyz", readiness(b, db, log))
+	internal.Handle("GET /metrics", b.Metrics())
+	if page != nil {
+		public.Handle("/", page)
+	}
+	if cfg.WebhookURL != "" {
+		u, _ := url.Parse(cfg.WebhookURL)
+		path := u.Path
+		if path == "" {
+			path = "/"
+		}
+		public.Handle(path, b.WebhookHandler())
+	}
+	s := &servers{}
+	listen := func(name, addr string, h http.Handler) error {
+		ln, err := net.Listen("tcp", addr)
+		if err != nil {
+			return fmt.Errorf("%s: listen on %s: %w", name, addr, err)
+		}
+		// Addr is not used by Serve; it tells the caller the port chosen
+		// for :0. The timeouts keep a slow or idle client from holding a
+		// connection; the sandbox's event stream lifts its write deadline.
+		srv := &http.Server{
+			Addr: ln.Addr().String(), Handler: h,
+			ReadHeaderTimeout: 5 * time.Second, ReadTimeout: time.Minute, WriteTimeout: time.Minute, IdleTimeout: 2 * time.Minute,
+		}
+		s.servers = append(s.servers, srv)
+		go func() {
+			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				log.Error("http server", "addr", srv.Addr, "err", err)
+			}
+		}()
+		log.Info("http listening", "addr", srv.Addr, "serves", name)
+		return nil
+	}
+	if err := listen("HTTP_ADDR", cfg.HTTPAddr, public); err != nil {
+		return nil, err
+	}
+	if cfg.MetricsAddr != "" {
+		if err := listen("METRICS_ADDR", cfg.MetricsAddr, internal); err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// readiness answers /readyz: 200 when the database answers at the current
+// migration and Telegram answered the last call that tells, 503 and what
+// is wrong otherwise. What it says names no host or user: the details go
+// to the log.
+func readiness(b *bot.Bot, db *storage.DB, log *slog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 		defer cancel()
 		var problems []string
 		if v, err := migrations.Current(ctx, db.SQL()); err != nil {
-			problems = append(problems, "database: "+err.Error())
+			log.Warn("readyz: database", "err", err)
+			problems = append(problems, "database: not reachable")
 		} else if v != migrations.Latest() {
 			problems = append(problems, fmt.Sprintf("database: at version %d, this binary needs %d", v, migrations.Latest()))
 		}
@@ -193,29 +271,4 @@ func serveHTTP(cfg *config, b *bot.Bot, db *storage.DB, page http.Handler, log *
 		}
 		fmt.Fprintln(w, "ok")
 	})
-	mux.Handle("GET /metrics", b.Metrics())
-	if page != nil {
-		mux.Handle("/", page)
-	}
-	if cfg.WebhookURL != "" {
-		u, _ := url.Parse(cfg.WebhookURL)
-		path := u.Path
-		if path == "" {
-			path = "/"
-		}
-		mux.Handle(path, b.WebhookHandler())
-	}
-	ln, err := net.Listen("tcp", cfg.HTTPAddr)
-	if err != nil {
-		return nil, fmt.Errorf("HTTP_ADDR: listen on %s: %w", cfg.HTTPAddr, err)
-	}
-	// Addr is not used by Serve; it tells the caller the port chosen for :0.
-	srv := &http.Server{Addr: ln.Addr().String(), Handler: mux, ReadHeaderTimeout: 5 * time.Second}
-	go func() {
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			log.Error("http server", "err", err)
-		}
-	}()
-	log.Info("http listening", "addr", srv.Addr)
-	return srv, nil
 }

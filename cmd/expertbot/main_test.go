@@ -39,6 +39,11 @@ func TestParseConfig(t *testing.T) {
 		{"ErrSendTimeout", map[string]string{"TELEGRAM_TOKEN": "1:a", "SEND_TIMEOUT": "0s"}, "SEND_TIMEOUT"},
 		{"ErrSendChatRate", map[string]string{"TELEGRAM_TOKEN": "1:a", "SEND_CHAT_RATE": "fast"}, "SEND_CHAT_RATE"},
 		{"ErrSendChatBurst", map[string]string{"TELEGRAM_TOKEN": "1:a", "SEND_CHAT_BURST": "0.5"}, "SEND_CHAT_BURST"},
+		{"ErrPprofPublic", map[string]string{"TELEGRAM_TOKEN": "1:a", "PPROF_ADDR": ":6060"}, "PPROF_ADDR"},
+		{"ErrPprofAnyAddress", map[string]string{"TELEGRAM_TOKEN": "1:a", "PPROF_ADDR": "0.0.0.0:6060"}, "PPROF_ADDR"},
+		{"PprofLoopback", map[string]string{"TELEGRAM_TOKEN": "1:a", "PPROF_ADDR": "127.0.0.1:6060"}, ""},
+		{"PprofLocalhost", map[string]string{"TELEGRAM_TOKEN": "1:a", "PPROF_ADDR": "localhost:6060"}, ""},
+		{"ErrMetricsAddr", map[string]string{"TELEGRAM_TOKEN": "1:a", "METRICS_ADDR": "9100"}, "METRICS_ADDR"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

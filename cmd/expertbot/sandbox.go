@@ -38,7 +38,7 @@ func sandboxCommand(ctx context.Context, cfg *config, db *storage.DB, log *slog.
 		return err
 	}
 	defer srv.Close()
-	fmt.Fprintf(stderr, "\nexpertbot sandbox: open %s in a browser (no Telegram is contacted; Ctrl-C stops it)\n\n", pageURL(srv.Addr))
+	fmt.Fprintf(stderr, "\nexpertbot sandbox: open %s in a browser (no Telegram is contacted; Ctrl-C stops it)\n\n", pageURL(srv.Addr()))
 	return b.Run(ctx)
 }
 
