@@ -58,6 +58,13 @@ func (n *network) post(ent *person, title string) int64 {
 
 // postIn is post in the sector whose Kazakh name is sector.
 func (n *network) postIn(ent *person, sector, title string) int64 {
+	n.h.t.Helper()
+	return n.postAs(ent, sector, title, false)
+}
+
+// postAs is postIn, with the author's name hidden from the experts when
+// anonymous.
+func (n *network) postAs(ent *person, sector, title string, anonymous bool) int64 {
 	t := n.h.t
 	t.Helper()
 	ent.send("/new")
@@ -78,8 +85,11 @@ func (n *network) postIn(ent *person, sector, title string) int64 {
 	done := ent.expectT("new_file_added", 1)
 	ent.pressT(done, "btn_done")
 	ent.pressT(ent.expectT("new_company"), "btn_skip")
-	ent.pressT(ent.expectT("new_anonymous"), "anon_no")
+	ent.pressT(ent.expectT("new_anonymous"), map[bool]string{false: "anon_no", true: "anon_yes"}[anonymous])
 	summary := ent.expect("Тексеріңіз")
+	if warned := strings.Contains(summary.Text, plain(T("kk", "anon_files_summary"))); warned != anonymous {
+		t.Fatalf("summary %q: warned that files may reveal the author %v, want %v", summary.Text, warned, anonymous)
+	}
 	if !strings.Contains(summary.Text, "Файлдар: 3") {
 		t.Fatalf("summary %q, want the three photos counted", summary.Text)
 	}

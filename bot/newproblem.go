@@ -170,8 +170,12 @@ func (b *Bot) summary(ctx context.Context, r *req, d *draft) (string, error) {
 	if d.Anonymous {
 		shown = r.t("hidden")
 	}
-	return r.t("summary", r.t("kind_"+d.Kind), Escape(sector.Name(r.lang)), Escape(region.Name(r.lang)), Escape(d.Title), Escape(d.Body),
-		len(d.Files), orDash(r.lang, d.Company), orDash(r.lang, d.BIN), shown), nil
+	text := r.t("summary", r.t("kind_"+d.Kind), Escape(sector.Name(r.lang)), Escape(region.Name(r.lang)), Escape(d.Title), Escape(d.Body),
+		len(d.Files), orDash(r.lang, d.Company), orDash(r.lang, d.BIN), shown)
+	if d.Anonymous && len(d.Files) > 0 {
+		text += "\n\n" + r.t("anon_files_summary")
+	}
+	return text, nil
 }
 
 // newMessage takes a message as the answer to the current step.

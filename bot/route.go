@@ -113,8 +113,12 @@ func (b *Bot) cardText(ctx context.Context, tx *storage.Tx, p *storage.Problem, 
 			from += ", " + Escape(p.Company)
 		}
 	}
-	return T(lang, "card", p.ID, T(lang, "kind_"+p.Kind), Escape(sector.Name(lang)), Escape(region.Name(lang)),
-		Escape(p.Title), Escape(p.Body), from, len(atts)), atts, nil
+	text := T(lang, "card", p.ID, T(lang, "kind_"+p.Kind), Escape(sector.Name(lang)), Escape(region.Name(lang)),
+		Escape(p.Title), Escape(p.Body), from, len(atts))
+	if p.Anonymous && len(atts) > 0 {
+		text += "\n\n" + T(lang, "anon_files_card")
+	}
+	return text, atts, nil
 }
 
 // mediaMessages sends files by file_id: photos together and documents

@@ -7,6 +7,11 @@ var expertTexts = map[string]map[string]string{
 		"ru": "<b>#%d</b> · %s\nОтрасль: %s\nРегион: %s\n\n<b>%s</b>\n%s\n\nАвтор: %s\n📎 Файлов: %d\n\nЧтобы ответить, ответьте на это сообщение или нажмите «Ответить».",
 		"en": "<b>#%d</b> · %s\nSector: %s\nRegion: %s\n\n<b>%s</b>\n%s\n\nFrom: %s\n📎 Files: %d\n\nTo answer, reply to this message or press Answer.",
 	},
+	"anon_files_card": {
+		"kk": "⚠️ Автор жасырын, бірақ файлдары оны көрсетуі мүмкін (файл атауы, құжаттың ішіндегі деректер).",
+		"ru": "⚠️ Автор анонимен, но его файлы могут его раскрыть (имя файла, данные внутри документа).",
+		"en": "⚠️ The author is anonymous, but their files may reveal who they are (file names, data inside documents).",
+	},
 	"anonymous": {
 		"kk": "аноним",
 		"ru": "аноним",

@@ -68,7 +68,7 @@ var problemTexts = map[string]map[string]string{
 		"en": "Yes, show it",
 	},
 	"anon_yes": {
-		"kk": "Жоқ, анонимді",
+		"kk": "Жоқ, жасырын болсын",
 		"ru": "Нет, анонимно",
 		"en": "No, stay anonymous",
 	},
@@ -96,6 +96,11 @@ var problemTexts = map[string]map[string]string{
 		"kk": "✖️ Болдырмау",
 		"ru": "✖️ Отменить",
 		"en": "✖️ Cancel",
+	},
+	"anon_files_summary": {
+		"kk": "⚠️ Сарапшылар файлдарыңызды көреді: файл атауы мен құжаттың ішіндегі деректер сізді көрсетуі мүмкін.",
+		"ru": "⚠️ Эксперты увидят ваши файлы: имя файла и данные внутри документа могут вас раскрыть.",
+		"en": "⚠️ Experts will see your files: their names and the data inside documents may reveal who you are.",
 	},
 	"summary": {
 		"kk": "<b>Тексеріңіз</b>\n\nТүрі: %s\nСала: %s\nӨңір: %s\nАтауы: <b>%s</b>\nСипаттама:\n%s\n\nФайлдар: %d\nКомпания: %s\nБСН: %s\nСарапшыларға атыңыз: %s",

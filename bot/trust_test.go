@@ -200,3 +200,18 @@ func TestNamesAreEscaped(t *testing.T) {
 		t.Errorf("/thread %q lacks the sector %q", view.Text, en)
 	}
 }
+
+// An anonymous author's files may say who they are: the author is told
+// before submitting, and the experts on the card.
+func TestAnonymousAuthorsFilesAreFlagged(t *testing.T) {
+	n := newNetwork(t, nil)
+	h := n.h
+	ent := h.person(6501, "Ерлан", "kk")
+	ent.startIn("Қазақша")
+	id := n.postAs(ent, "Агроөнеркәсіптік кешен", "Құпия мәселе", true)
+	n.mod.pressT(n.mod.expect(fmt.Sprintf("Moderation: #%d", id)), "btn_approve")
+	card := n.agro2.expect(fmt.Sprintf("#%d", id))
+	if !strings.Contains(card.Text, plain(T("ru", "anon_files_card"))) || strings.Contains(card.Text, "Ерлан") {
+		t.Fatalf("the expert's card of an anonymous request with files: %q", card.Text)
+	}
+}

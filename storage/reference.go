@@ -91,3 +91,23 @@ func (tx *Tx) Centres(ctx context.Context) ([]Named, error) {
 	}
 	return out, nil
 }
+
+// ClaimForSandbox reports whether the database is the sandbox's: marked so
+// already, or empty (no user, problem, update or call), in which case it
+// marks it.
+func (tx *Tx) ClaimForSandbox(ctx context.Context) (bool, error) {
+	var ok bool
+	err := tx.get(ctx, &ok, `
+		WITH claim AS (
+			INSERT INTO sandbox (made_at)
+			SELECT now() WHERE NOT EXISTS (SELECT FROM sandbox)
+				AND NOT EXISTS (SELECT FROM users) AND NOT EXISTS (SELECT FROM problems)
+				AND NOT EXISTS (SELECT FROM inbox) AND NOT EXISTS (SELECT FROM outbox)
+			RETURNING 1
+		)
+		SELECT EXISTS (SELECT FROM sandbox) OR EXISTS (SELECT FROM claim)`)
+	if err != nil {
+		return false, fmt.Errorf("storage: claim the database for the sandbox: %w", dbErr(err))
+	}
+	return ok, nil
+}

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/atameken/expertbot/storage"
@@ -98,9 +99,18 @@ var pending = history{
 // LoadDemo fills an empty database with the demonstration network: the
 // personas (experts in their centres, a moderator, each in their language),
 // three answered problems and one waiting for moderation. It does nothing
-// to a database that has it already.
+// to a database that has it already, and refuses one that holds anything
+// the sandbox did not put there: the sandbox never runs on a real bot's
+// data, nor drains its outbox.
 func LoadDemo(ctx context.Context, db *storage.DB) error {
 	return db.InTx(ctx, func(tx *storage.Tx) error {
+		ours, err := tx.ClaimForSandbox(ctx)
+		if err != nil {
+			return err
+		}
+		if !ours {
+			return errors.New("sandbox: DATABASE_URL holds data that is not the sandbox's: the sandbox runs only on an empty database, or one it made; unset DATABASE_URL and it makes its own")
+		}
 		if u, err := tx.User(ctx, Personas[len(Personas)-1].ID); err == nil && u.IsModerator() {
 			return nil
 		}

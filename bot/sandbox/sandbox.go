@@ -16,8 +16,10 @@ import (
 	"io/fs"
 	"log/slog"
 	"mime"
+	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -28,18 +30,22 @@ import (
 //go:embed static
 var static embed.FS
 
-// Limits of what a visitor may send, as a Telegram app has them.
+// Limits of what a visitor may send, as a Telegram app has them, and of
+// what the sandbox keeps of all the files sent.
 const (
 	maxText    = 4096
 	maxCaption = 1024
 	maxFile    = 20 << 20
+	maxFiles   = 200 << 20
 )
 
 // Sandbox serves the web chat.
 type Sandbox struct {
-	tg  *fake.Server
-	db  *storage.DB
-	log *slog.Logger
+	tg       *fake.Server
+	db       *storage.DB
+	log      *slog.Logger
+	anyHost  bool // served beyond this machine: any Host is the sandbox's
+	sameSite *http.CrossOriginProtection
 }
 
 // New returns a sandbox for a fake Telegram server and the bot's database.
@@ -49,8 +55,15 @@ func New(tg *fake.Server, db *storage.DB, log *slog.Logger) *Sandbox {
 	for _, p := range Personas {
 		tg.AddChat(p.user())
 	}
-	return &Sandbox{tg: tg, db: db, log: log}
+	tg.SetFileBudget(maxFiles)
+	return &Sandbox{tg: tg, db: db, log: log, sameSite: http.NewCrossOriginProtection()}
 }
+
+// AllowAnyHost lets requests name the sandbox by any host, for a sandbox
+// served beyond this machine; by default only loopback names are taken,
+// so that a site that points its own name at 127.0.0.1 (DNS rebinding)
+// cannot drive the sandbox from a visitor's browser.
+func (s *Sandbox) AllowAnyHost() { s.anyHost = true }
 
 func (p Persona) user() fake.User {
 	return fake.User{ID: p.ID, FirstName: p.Name, LanguageCode: p.Lang}
@@ -66,7 +79,34 @@ func (s *Sandbox) Handler() http.Handler {
 	mux.HandleFunc("POST /api/send", s.send)
 	mux.HandleFunc("POST /api/press", s.press)
 	mux.HandleFunc("GET /api/files/{id}", s.file)
-	return mux
+	return s.ownRequests(mux)
+}
+
+// ownRequests refuses requests that name the sandbox by a host not its
+// own, and requests that change something (send, press) from another
+// site's page (http.CrossOriginProtection reads Sec-Fetch-Site and Origin).
+func (s *Sandbox) ownRequests(h http.Handler) http.Handler {
+	h = s.sameSite.Handler(h)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.anyHost && !loopbackHost(r.Host) {
+			http.Error(w, "this sandbox answers only as localhost", http.StatusForbidden)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// loopbackHost reports whether a request's Host names this machine.
+func loopbackHost(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.Trim(host, "[]")
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // personaView is a persona as the picker shows it.
@@ -293,18 +333,29 @@ func (s *Sandbox) file(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	ctype := f.MimeType
-	if ctype == "" {
-		ctype = http.DetectContentType(f.Data)
+	// A picture shows in the chat; anything else, which may be a page or a
+	// script, only downloads, as bytes, and never runs as the sandbox's.
+	ctype := http.DetectContentType(f.Data)
+	inline := pictures[ctype] && !r.URL.Query().Has("download")
+	if !pictures[ctype] {
+		ctype = "application/octet-stream"
 	}
 	w.Header().Set("Content-Type", ctype)
 	w.Header().Set("Cache-Control", "private, max-age=3600")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
-	if f.Name != "" && r.URL.Query().Has("download") {
-		w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": f.Name}))
+	w.Header().Set("Content-Security-Policy", "sandbox")
+	if !inline {
+		name := f.Name
+		if name == "" {
+			name = "file"
+		}
+		w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 	}
 	w.Write(f.Data)
 }
+
+// pictures are the types a file is shown inline as.
+var pictures = map[string]bool{"image/jpeg": true, "image/png": true, "image/gif": true, "image/webp": true}
 
 func (s *Sandbox) fail(w http.ResponseWriter, err error) {
 	s.log.Error("sandbox", "err", err)

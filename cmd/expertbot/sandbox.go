@@ -33,6 +33,12 @@ func sandboxCommand(ctx context.Context, cfg *config, db *storage.DB, log *slog.
 	bc.WebhookURL = "" // the fake server is polled
 	b := bot.New(bc, db, log)
 	page := sandbox.New(tg, db, log)
+	if !loopback(cfg.HTTPAddr) {
+		// Told so: HTTP_ADDR names more than this machine.
+		log.Warn("the sandbox is served beyond this machine: whoever reaches " + cfg.HTTPAddr +
+			" can act as any of its personas; keep HTTP_ADDR on 127.0.0.1 unless that is what you want")
+		page.AllowAnyHost()
+	}
 	srv, err := serveHTTP(cfg, b, db, page.Handler(), log)
 	if err != nil {
 		return err

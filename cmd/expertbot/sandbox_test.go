@@ -10,6 +10,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -17,6 +18,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -375,4 +377,64 @@ func writePNG(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// A sandbox served beyond this machine says so in its log, and answers
+// to any name; on loopback it answers only to this machine's names.
+func TestSandboxWarnsWhenExposed(t *testing.T) {
+	for _, exposed := range []bool{false, true} {
+		dsn := storagetest.NewDatabase(t)
+		addr := freeAddr(t)
+		if exposed {
+			_, port, _ := net.SplitHostPort(addr)
+			addr = "0.0.0.0:" + port
+		}
+		ctx, stop := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		var logs syncBuffer
+		env := map[string]string{"DATABASE_URL": dsn, "HTTP_ADDR": addr}
+		go func() {
+			done <- run(ctx, []string{"expertbot", "sandbox"}, func(k string) string { return env[k] }, &logs)
+		}()
+		_, port, _ := net.SplitHostPort(addr)
+		local := "http://127.0.0.1:" + port + "/"
+		waitHTTP(t, local+"readyz", 30*time.Second)
+		req, _ := http.NewRequest(http.MethodGet, local+"api/personas", nil)
+		req.Host = "bot.example.kz:" + port
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		stop()
+		if err := <-done; err != nil {
+			t.Fatalf("sandbox: %v", err)
+		}
+		warned := strings.Contains(logs.String(), "served beyond this machine")
+		if warned != exposed {
+			t.Errorf("on %s: warned %v, want %v\n%s", addr, warned, exposed, logs.String())
+		}
+		if want := map[bool]int{false: http.StatusForbidden, true: http.StatusOK}[exposed]; resp.StatusCode != want {
+			t.Errorf("on %s, a request naming another host: %d, want %d", addr, resp.StatusCode, want)
+		}
+	}
+}
+
+// syncBuffer is a log sink read after its writers are done, and safe
+// while they write.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

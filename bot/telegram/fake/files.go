@@ -18,8 +18,35 @@ func (s *Server) AddFile(f File) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	id := fmt.Sprintf("user-file-%d-%d", len(s.files), time.Now().UnixNano())
-	s.files[id] = f
+	s.keepFile(id, f)
 	return id
+}
+
+// SetFileBudget bounds the bytes of the files the server keeps: past it,
+// the oldest are dropped, as a long-running sandbox needs. Zero keeps
+// every file.
+func (s *Server) SetFileBudget(bytes int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fileBudget = bytes
+	s.dropOldFiles()
+}
+
+// keepFile keeps a file within the budget; call with mu held.
+func (s *Server) keepFile(id string, f File) {
+	s.files[id] = f
+	s.fileOrder = append(s.fileOrder, id)
+	s.fileBytes += len(f.Data)
+	s.dropOldFiles()
+}
+
+func (s *Server) dropOldFiles() {
+	for s.fileBudget > 0 && s.fileBytes > s.fileBudget && len(s.fileOrder) > 1 {
+		oldest := s.fileOrder[0]
+		s.fileOrder = s.fileOrder[1:]
+		s.fileBytes -= len(s.files[oldest].Data)
+		delete(s.files, oldest)
+	}
 }
 
 // FileByID returns a file kept by AddFile or uploaded by the bot.

@@ -309,7 +309,7 @@ func (s *Server) fileID(param string, upload []byte, name string) string {
 		return param
 	}
 	id := fmt.Sprintf("uploaded-%d-bytes-%d", len(upload), time.Now().UnixNano())
-	s.files[id] = File{Name: name, Data: upload}
+	s.keepFile(id, File{Name: name, Data: upload})
 	return id
 }
 

@@ -47,6 +47,9 @@ type Server struct {
 	faults     []*Fault
 	commands   map[string][]BotCommand
 	files      map[string]File
+	fileOrder  []string // the files' ids, oldest first
+	fileBytes  int      // of all the files kept
+	fileBudget int      // the most bytes of files kept; 0: no bound
 	global     window
 	stats      Stats
 }
