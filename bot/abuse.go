@@ -54,8 +54,8 @@ func (b *Bot) restrained(ctx context.Context, r *req, q *tgbotapi.CallbackQuery)
 		}
 	}
 	if f.Report {
-		name, id := Escape(displayName(r.user)), r.user.ID
-		if err := b.tellModerators(ctx, r.tx, func(lang string) string { return T(lang, "mod_flood", name, id) }); err != nil {
+		id := r.user.ID
+		if err := b.tellModerators(ctx, r.tx, func(lang string) string { return T(lang, "mod_flood", Escape(displayName(r.user, lang)), id) }); err != nil {
 			return true, err
 		}
 	}

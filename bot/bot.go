@@ -46,6 +46,14 @@ type Config struct {
 	WebhookSecret         string
 	WebhookMaxConnections int
 
+	// The privacy notice: its version (a user who agreed to another is
+	// asked again), the address of its full text if the operator publishes
+	// one, and how long handled updates and sent calls are kept.
+	PrivacyVersion string
+	PrivacyURL     string
+	Retention      time.Duration
+	RetentionEvery time.Duration // how often the queues are purged
+
 	// Now is the clock of timers and reports; nil is time.Now. Tests move
 	// it on rather than wait.
 	Now func() time.Time
@@ -104,6 +112,15 @@ func New(cfg Config, db *storage.DB, log *slog.Logger) *Bot {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.PrivacyVersion == "" {
+		cfg.PrivacyVersion = PrivacyVersion
+	}
+	if cfg.Retention <= 0 {
+		cfg.Retention = 30 * 24 * time.Hour
+	}
+	if cfg.RetentionEvery <= 0 {
+		cfg.RetentionEvery = time.Minute
+	}
 	b := &Bot{cfg: cfg, db: db, log: log}
 	b.handleUpdate = b.handle
 	b.commands, b.buttons = b.commandTable(), b.buttonTable()
@@ -150,6 +167,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	wg.Go(func() { b.dispatcher.Run(ctx) })
 	wg.Go(func() { b.sender.Run(ctx) })
 	wg.Go(func() { b.remind(ctx) })
+	wg.Go(func() { b.retain(ctx) })
 	wg.Wait()
 	b.log.Info("bot stopped")
 	return nil

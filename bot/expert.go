@@ -123,7 +123,7 @@ func (b *Bot) take(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, p *st
 		owner := r.t("anonymous")
 		if p.OwnerID != nil {
 			if u, err := r.tx.User(ctx, *p.OwnerID); err == nil {
-				owner = displayName(u)
+				owner = displayName(u, r.lang)
 			}
 		}
 		text := r.t("already_taken", p.ID, Escape(owner))
@@ -153,7 +153,7 @@ func (b *Bot) take(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, p *st
 // expertName names an expert with the centre through which they serve a
 // sector, as HTML.
 func expertName(ctx context.Context, tx *storage.Tx, u *storage.User, sectorID int, lang string) (string, error) {
-	name := "<b>" + Escape(displayName(u)) + "</b>"
+	name := "<b>" + Escape(displayName(u, lang)) + "</b>"
 	centre, err := tx.ExpertCentreFor(ctx, u.ID, sectorID)
 	if errors.Is(err, storage.ErrNotFound) {
 		return name, nil

@@ -15,6 +15,11 @@ import (
 // marks the update handled; recent is how many updates its sender sent
 // within the flood window, this one included.
 func (b *Bot) handle(ctx context.Context, tx *storage.Tx, u *tgbotapi.Update, recent int) error {
+	if unused(u) {
+		if err := tx.StripUpdate(ctx, int64(u.UpdateID)); err != nil {
+			return err
+		}
+	}
 	switch {
 	case u.Message != nil:
 		return b.handleMessage(ctx, tx, u.Message, recent)
@@ -59,7 +64,22 @@ func (b *Bot) handleMessage(ctx context.Context, tx *storage.Tx, m *tgbotapi.Mes
 		return err
 	}
 	if m.IsCommand() {
+		if !b.consented(r.user) && !commandsWithoutConsent[m.Command()] {
+			return b.askConsent(ctx, r, r.t("consent_needed"))
+		}
 		return b.handleCommand(ctx, r, m.Command(), m.CommandArguments())
+	}
+	if !b.consented(r.user) {
+		// Nothing they write is kept before they agree; but the language
+		// question of /start, which comes first, is answered.
+		d, err := tx.Dialog(ctx, r.user.ID)
+		if err == nil && d.Name == dialogLanguage {
+			return b.continueDialog(ctx, r, d, m)
+		}
+		if err != nil && !errors.Is(err, storage.ErrNotFound) {
+			return err
+		}
+		return b.askConsent(ctx, r, r.t("consent_needed"))
 	}
 	if r.user.IsModerator() && (m.ForwardFrom != nil || m.ForwardSenderName != "") {
 		return b.forwarded(ctx, r, m)
@@ -126,9 +146,12 @@ func (b *Bot) commandTable() map[string]command {
 			who := roles{expert: r.user.Expert, moderator: r.user.IsModerator(), admin: r.user.Role == storage.RoleAdmin}
 			return r.send(ctx, helpText(r.lang, who), nil)
 		},
-		"new":    plain(b.startNew),
-		"cancel": plain(b.cancel),
-		"my":     plain(b.showMine),
+		"privacy": plain(b.showPrivacy),
+		"mydata":  plain(b.sendMyData),
+		"forget":  b.askForget, // a moderator's /forget USER is checked inside
+		"new":     plain(b.startNew),
+		"cancel":  plain(b.cancel),
+		"my":      plain(b.showMine),
 
 		"away": expertsOnly(func(ctx context.Context, r *req, _ string) error { return b.setAway(ctx, r, true) }),
 		"back": expertsOnly(func(ctx context.Context, r *req, _ string) error { return b.setAway(ctx, r, false) }),
@@ -194,6 +217,12 @@ func (b *Bot) handleCallback(ctx context.Context, tx *storage.Tx, q *tgbotapi.Ca
 	if err != nil {
 		return r.answer(ctx, q, r.t("button_expired"))
 	}
+	if !b.consented(r.user) && !buttonsWithoutConsent[cb.action] {
+		if err := r.answer(ctx, q, ""); err != nil {
+			return err
+		}
+		return b.askConsent(ctx, r, r.t("consent_needed"))
+	}
 	if press, ok := b.buttons[cb.action]; ok {
 		return press(ctx, r, q, cb)
 	}
@@ -221,7 +250,9 @@ func (b *Bot) buttonTable() map[string]button {
 		"noop": func(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, _ callback) error {
 			return r.answer(ctx, q, "")
 		},
-		"addexp": moderatorsPress(b.addExpertButton),
+		"addexp":  moderatorsPress(b.addExpertButton),
+		"consent": b.agree,
+		"forget":  b.forgetButton,
 	}
 	for _, action := range []string{"approve", "reject", "rejr", "modsec", "modback", "setsec", "ban"} {
 		t[action] = moderatorsPress(b.modButton)

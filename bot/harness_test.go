@@ -143,6 +143,19 @@ func (h *harness) waitIdle() {
 	})
 }
 
+// agreed records that users agreed to the privacy notice, for tests of
+// something else than the notice.
+func (h *harness) agreed(ids ...int64) {
+	h.t.Helper()
+	for _, id := range ids {
+		_, err := h.db.SQL().Exec(`INSERT INTO users (id, consent_version, consented_at) VALUES ($1, $2, now())
+			ON CONFLICT (id) DO UPDATE SET consent_version = $2, consented_at = now()`, id, PrivacyVersion)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+	}
+}
+
 // query runs a one-value query against the test's database.
 func (h *harness) query(dest any, q string, args ...any) {
 	h.t.Helper()

@@ -76,7 +76,10 @@ func (b *Bot) chooseLanguage(ctx context.Context, r *req, q *tgbotapi.CallbackQu
 	if err := r.tx.Enqueue(ctx, msgs...); err != nil {
 		return err
 	}
-	if welcome {
+	switch {
+	case !b.consented(r.user):
+		return b.askConsent(ctx, r, "")
+	case welcome:
 		return r.send(ctx, r.t("welcome"), nil)
 	}
 	return nil

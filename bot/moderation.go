@@ -100,7 +100,7 @@ func (b *Bot) modCardText(ctx context.Context, tx *storage.Tx, p *storage.Proble
 		anon = T(lang, "mod_anonymous_mark")
 	}
 	return T(lang, "mod_card", p.ID, T(lang, "kind_"+p.Kind), Escape(sector.Name(lang)), Escape(region.Name(lang)),
-		Escape(p.Title), Escape(clipText(p.Body, 1500)), Escape(displayName(author)), author.ID, anon,
+		Escape(p.Title), Escape(clipText(p.Body, 1500)), Escape(displayName(author, lang)), author.ID, anon,
 		orDash(lang, p.Company), orDash(lang, p.BIN), len(atts)), nil
 }
 
@@ -245,7 +245,7 @@ func (b *Bot) approve(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, p 
 	if err := r.tx.Audit(ctx, r.user.ID, "approve", &p.ID, "", ""); err != nil {
 		return err
 	}
-	who := Escape(displayName(r.user))
+	who := Escape(displayName(r.user, r.lang))
 	if err := b.showOutcome(ctx, r.tx, p, func(lang string) string { return T(lang, "outcome_approved", who, n) }); err != nil {
 		return err
 	}
@@ -280,7 +280,7 @@ func (b *Bot) reject(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, p *
 	if err := r.tx.Audit(ctx, r.user.ID, "reject", &p.ID, "", reason); err != nil {
 		return err
 	}
-	who := Escape(displayName(r.user))
+	who := Escape(displayName(r.user, r.lang))
 	if err := b.showOutcome(ctx, r.tx, p, func(lang string) string {
 		shown := reason
 		if code != "" {
@@ -331,7 +331,7 @@ func (b *Bot) changeSector(ctx context.Context, r *req, q *tgbotapi.CallbackQuer
 	if err := r.tx.Audit(ctx, r.user.ID, "change_sector", &p.ID, sector.Code, ""); err != nil {
 		return err
 	}
-	who := Escape(displayName(r.user))
+	who := Escape(displayName(r.user, r.lang))
 	if wasPending {
 		if err := b.showOutcome(ctx, r.tx, p, func(lang string) string {
 			return T(lang, "outcome_sector", who, Escape(sector.Name(lang)), n)

@@ -232,7 +232,7 @@ func (b *Bot) showExperts(ctx context.Context, r *req, args string) error {
 			if e.Away {
 				away = r.t("away_mark")
 			}
-			text.WriteString("\n" + r.t("expert_line", Escape(displayName(&e.User)), e.ID, e.Open, avg, away))
+			text.WriteString("\n" + r.t("expert_line", Escape(displayName(&e.User, r.lang)), e.ID, e.Open, avg, away))
 		}
 	}
 	return r.send(ctx, strings.TrimSpace(text.String()), nil)

@@ -60,6 +60,16 @@ func setCommands(cmds []tgbotapi.BotCommand, scope tgbotapi.BotCommandScope, lan
 	return storage.Call{Method: "setMyCommands", Params: storage.Params(p), Priority: storage.PriorityBulk}
 }
 
+// deleteMessage builds a deleteMessage call, which Telegram carries out
+// for the bot's own messages in a private chat or a group while they are
+// recent enough (48 hours).
+func deleteMessage(chatID, messageID int64) storage.Call {
+	p := tgbotapi.Params{}
+	p.AddNonZero64("chat_id", chatID)
+	p.AddNonZero64("message_id", messageID)
+	return storage.Call{ChatID: chatID, Method: "deleteMessage", Params: storage.Params(p), Priority: storage.PriorityBulk}
+}
+
 // deleteCommands builds a deleteMyCommands call for a scope, after which
 // Telegram shows the menu of a wider scope.
 func deleteCommands(scope tgbotapi.BotCommandScope) storage.Call {

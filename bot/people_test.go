@@ -96,15 +96,19 @@ func (p *person) noMessageContaining(s string) {
 	}
 }
 
-// startIn does /start and picks a language.
+// startIn does /start, picks a language and agrees to the privacy notice.
 func (p *person) startIn(label string) {
 	p.h.t.Helper()
 	p.send("/start")
 	ask := p.expect(plain(T(p.u.LanguageCode, "choose_language")))
 	p.press(ask, label)
 	p.lang = langOf(label)
-	p.expect(strings.SplitN(plain(T(p.lang, "welcome")), "\n", 2)[0])
+	p.pressT(p.expect(firstLine(plain(T(p.lang, "consent_notice", 30)))), "btn_agree")
+	p.expect(firstLine(plain(T(p.lang, "welcome"))))
 }
+
+// firstLine is a text's first line.
+func firstLine(s string) string { return strings.SplitN(s, "\n", 2)[0] }
 
 func langOf(label string) string {
 	for code, name := range languageNames {

@@ -34,7 +34,13 @@ func TestStartChoosesLanguage(t *testing.T) {
 	data, _ := ask.Button("English")
 	q := h.tg.Press(ent, &ask, data)
 	msgs := h.waitBotMessages(ent.ID, 2)
-	if got, want := msgs[1].Text, strings.SplitN(T("en", "welcome"), "\n", 2)[0]; !strings.HasPrefix(got, want) {
+	if got, want := msgs[1].Text, firstLine(plain(T("en", "consent_notice", 30))); !strings.HasPrefix(got, want) {
+		t.Fatalf("after the choice %q, want the privacy notice in English", got)
+	}
+	data, _ = msgs[1].Button(T("en", "btn_agree"))
+	h.tg.Press(ent, &msgs[1], data)
+	msgs = h.waitBotMessages(ent.ID, 3)
+	if got, want := msgs[2].Text, firstLine(T("en", "welcome")); !strings.HasPrefix(got, want) {
 		t.Fatalf("welcome %q, want it in English", got)
 	}
 	h.waitFor("the button's answer", 5*time.Second, func() bool { _, ok := h.tg.CallbackAnswer(q); return ok })
@@ -136,14 +142,15 @@ func TestConversationSurvivesRestart(t *testing.T) {
 	data, _ := ask.Button("Қазақша")
 	h.tg.Press(ent, &ask, data)
 	msgs = h.waitBotMessages(ent.ID, 4)
-	if got := msgs[3].Text; !strings.HasPrefix(got, "Сәлеметсіз бе!") {
-		t.Fatalf("after the choice the bot said %q, want the welcome of /start in Kazakh", got)
+	if got := msgs[3].Text; !strings.HasPrefix(got, firstLine(plain(T("kk", "consent_notice", 30)))) {
+		t.Fatalf("after the choice the bot said %q, want the privacy notice in Kazakh", got)
 	}
 }
 
 func TestPanickingHandlerDoesNotStopTheLoop(t *testing.T) {
 	const moderator = 1300
 	h := newHarness(t, moderator)
+	h.agreed(moderator, 1302)
 	// Wrap the real handler so that one message always panics.
 	var mu sync.Mutex
 	calls := 0

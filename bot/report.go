@@ -104,7 +104,15 @@ func (b *Bot) export(ctx context.Context, r *req, args string) error {
 		return err
 	}
 	first, last := from.Format("2006-01-02"), to.AddDate(0, 0, -1).Format("2006-01-02")
-	return r.tx.Enqueue(ctx, document(r.chat, fmt.Sprintf("expertbot-%s-%s.csv", first, last), buf.Bytes(), r.t("export_caption", first, last)))
+	ids, err := r.tx.EnqueueIDs(ctx, document(r.chat, fmt.Sprintf("expertbot-%s-%s.csv", first, last), buf.Bytes(), r.t("export_caption", first, last)))
+	if err != nil {
+		return err
+	}
+	authors := make([]int64, len(rows))
+	for i, p := range rows {
+		authors[i] = p.AuthorID
+	}
+	return r.tx.AddExport(ctx, ids[0], authors)
 }
 
 // WriteExport writes problems as CSV in UTF-8 with a byte order mark, so

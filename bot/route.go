@@ -108,7 +108,7 @@ func (b *Bot) cardText(ctx context.Context, tx *storage.Tx, p *storage.Problem, 
 		if err != nil {
 			return "", nil, err
 		}
-		from = Escape(displayName(author))
+		from = Escape(displayName(author, lang))
 		if p.Company != "" {
 			from += ", " + Escape(p.Company)
 		}
@@ -173,8 +173,11 @@ func (b *Bot) tellModerators(ctx context.Context, tx *storage.Tx, text func(lang
 	return nil
 }
 
-// displayName is how a user is named to others.
-func displayName(u *storage.User) string {
+// displayName is how a user is named to others, in lang.
+func displayName(u *storage.User, lang string) string {
+	if u.ForgottenAt != nil {
+		return T(lang, "deleted_user")
+	}
 	name := u.FirstName
 	if u.LastName != "" {
 		name += " " + u.LastName

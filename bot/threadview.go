@@ -54,7 +54,7 @@ func (b *Bot) threadPage(ctx context.Context, r *req, id int64, page int) (strin
 	owner := r.t("none")
 	if p.OwnerID != nil {
 		if o, err := r.tx.User(ctx, *p.OwnerID); err == nil {
-			owner = Escape(displayName(o))
+			owner = Escape(displayName(o, r.lang))
 		}
 	}
 	anon := ""
@@ -63,7 +63,7 @@ func (b *Bot) threadPage(ctx context.Context, r *req, id int64, page int) (strin
 	}
 	var t strings.Builder
 	t.WriteString(r.t("thread_title", p.ID, r.t("kind_"+p.Kind), r.t("status_"+p.Status), Escape(sector.Name(r.lang)), Escape(region.Name(r.lang)),
-		Escape(p.Title), Escape(clipText(p.Body, 1000)), Escape(displayName(author)), author.ID, anon,
+		Escape(p.Title), Escape(clipText(p.Body, 1000)), Escape(displayName(author, r.lang)), author.ID, anon,
 		orDash(r.lang, p.Company), orDash(r.lang, p.BIN), owner))
 	if author.Unreachable() {
 		t.WriteString("\n" + r.t("thread_unreachable"))
@@ -82,7 +82,7 @@ func (b *Bot) threadPage(ctx context.Context, r *req, id int64, page int) (strin
 		}
 		n := strconv.FormatInt(*id, 10)
 		if u, err := r.tx.User(ctx, *id); err == nil {
-			n = displayName(u)
+			n = displayName(u, r.lang)
 		}
 		names[*id] = n
 		return n
@@ -210,7 +210,7 @@ func (b *Bot) threadButton(ctx context.Context, r *req, q *tgbotapi.CallbackQuer
 		}
 		var buttons []tgbotapi.InlineKeyboardButton
 		for _, e := range experts {
-			buttons = append(buttons, tgbotapi.NewInlineKeyboardButtonData(displayName(&e), callbackData("assignto", strconv.FormatInt(p.ID, 10), strconv.FormatInt(e.ID, 10))))
+			buttons = append(buttons, tgbotapi.NewInlineKeyboardButtonData(displayName(&e, r.lang), callbackData("assignto", strconv.FormatInt(p.ID, 10), strconv.FormatInt(e.ID, 10))))
 		}
 		if err := r.answer(ctx, q, ""); err != nil {
 			return err
@@ -298,7 +298,7 @@ func (b *Bot) reassign(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, p
 	if err := r.tx.Audit(ctx, r.user.ID, "reassign", &p.ID, strconv.FormatInt(expertID, 10), ""); err != nil {
 		return err
 	}
-	return b.done(ctx, r, q, r.t("mod_reassigned", p.ID, Escape(displayName(expert))))
+	return b.done(ctx, r, q, r.t("mod_reassigned", p.ID, Escape(displayName(expert, r.lang))))
 }
 
 // merge is /merge N M: problem N duplicates the earlier M; N is closed and

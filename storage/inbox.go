@@ -246,6 +246,17 @@ func (db *DB) HandleBatch(ctx context.Context, chatIDs []int64, prepare func(ctx
 	return handled, more, failed, err
 }
 
+// StripUpdate empties an update's payload but for its id, in the
+// transaction that handles it: for what the bot does not use (a contact,
+// a location), which it keeps no longer than it takes to handle it.
+func (tx *Tx) StripUpdate(ctx context.Context, updateID int64) error {
+	_, err := tx.exec(ctx, `UPDATE inbox SET payload = json_build_object('update_id', update_id) WHERE update_id = $1`, updateID)
+	if err != nil {
+		return fmt.Errorf("storage: strip update %d: %w", updateID, dbErr(err))
+	}
+	return nil
+}
+
 // Postpone leaves an update for later, without counting it as a failure:
 // it is due again after d.
 func (db *DB) Postpone(ctx context.Context, updateID int64, d time.Duration) error {

@@ -275,14 +275,15 @@ type Sent struct {
 	AlbumIDs  []int64
 }
 
-// MarkSent records calls as sent, in one statement.
+// MarkSent records calls as sent, in one statement. A file uploaded with a
+// call (an export) is dropped: it is delivered.
 func (db *DB) MarkSent(ctx context.Context, sent ...Sent) error {
 	ids, mids := make([]int64, len(sent)), make([]int64, len(sent))
 	for i, s := range sent {
 		ids[i], mids[i] = s.ID, s.MessageID
 	}
 	_, err := db.exec(ctx, `
-		UPDATE outbox o SET status = 'sent', sent_at = now(), message_id = NULLIF(s.mid, 0), last_error = ''
+		UPDATE outbox o SET status = 'sent', sent_at = now(), message_id = NULLIF(s.mid, 0), last_error = '', file_data = ''
 		FROM unnest($1::bigint[], $2::bigint[]) AS s (id, mid)
 		WHERE o.id = s.id`, pq.Array(ids), pq.Array(mids))
 	if err != nil {

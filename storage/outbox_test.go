@@ -86,3 +86,48 @@ func TestSinceLastSent(t *testing.T) {
 		t.Fatalf("just after a call was sent: %v, %v", since, err)
 	}
 }
+
+// Purge deletes what is done and old, keeps but strips a call a relay
+// names, stops at a call still waiting, and reads each row once.
+func TestPurgeKeepsWhatIsNamed(t *testing.T) {
+	db, _ := storagetest.NewDB(t)
+	ctx := context.Background()
+	call := func(chat int64, text string) storage.Call {
+		return storage.Call{ChatID: chat, Method: "sendMessage", Params: storage.Params{"text": text}}
+	}
+	var ids []int64
+	err := db.InTx(ctx, func(tx *storage.Tx) error {
+		u, err := tx.TouchUser(ctx, storage.User{ID: 5, FirstName: "A"})
+		if err != nil {
+			return err
+		}
+		p, err := tx.CreateProblem(ctx, &storage.Problem{AuthorID: u.ID, Kind: "problem", SectorID: 1, RegionID: 1, Title: "t", Body: "b"}, nil, storage.StatusOpen)
+		if err != nil {
+			return err
+		}
+		if ids, err = tx.EnqueueIDs(ctx, call(5, "old"), call(5, "card"), call(6, "waiting"), call(5, "after")); err != nil {
+			return err
+		}
+		return tx.AddRelays(ctx, p, nil, 5, ids[1:2])
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.MarkSent(ctx, storage.Sent{ID: ids[0], MessageID: 1}, storage.Sent{ID: ids[1], MessageID: 2}, storage.Sent{ID: ids[3], MessageID: 3})
+	if n, err := db.Purge(ctx, time.Now().Add(time.Hour), 100); err != nil || n != 2 {
+		t.Fatalf("Purge = %d, %v; want the old call deleted and the card stripped", n, err)
+	}
+	var params []string
+	db.SQL().QueryRow(`SELECT array_agg(params::text ORDER BY id) FROM outbox`).Scan(pq.Array(&params))
+	if want := []string{"{}", `{"text": "waiting"}`, `{"text": "after"}`}; fmt.Sprint(params) != fmt.Sprint(want) {
+		t.Fatalf("left %q, want %q", params, want)
+	}
+	// Once the waiting call is done, the purge goes on from where it stopped.
+	db.MarkSent(ctx, storage.Sent{ID: ids[2], MessageID: 4})
+	if n, err := db.Purge(ctx, time.Now().Add(time.Hour), 100); err != nil || n != 2 {
+		t.Fatalf("second Purge = %d, %v; want the two calls after the stop", n, err)
+	}
+	if n, _ := db.Purge(ctx, time.Now().Add(time.Hour), 100); n != 0 {
+		t.Fatalf("a third Purge purged %d", n)
+	}
+}

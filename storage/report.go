@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 )
 
 // SectorStats are the figures of one sector for a period.
@@ -74,6 +75,14 @@ type ExportRow struct {
 	Answers         string   `db:"answers"`
 	Recommendations string   `db:"recommendations"`
 	AvgRating       *float64 `db:"avg_rating"`
+}
+
+// AddExport records the authors an export's call names.
+func (tx *Tx) AddExport(ctx context.Context, outboxID int64, authors []int64) error {
+	if _, err := tx.exec(ctx, `INSERT INTO exports (outbox_id, authors) VALUES ($1, $2)`, outboxID, pq.Array(authors)); err != nil {
+		return fmt.Errorf("storage: record export %d: %w", outboxID, dbErr(err))
+	}
+	return nil
 }
 
 // Export returns the problems received in [from, to), oldest first, each

@@ -31,6 +31,9 @@ type User struct {
 	UnreachableReason string     `db:"unreachable_reason" json:"unreachable_reason"`
 	BannedAt          *time.Time `db:"banned_at" json:"banned_at"`
 	BanReason         string     `db:"ban_reason" json:"ban_reason"`
+	ConsentVersion    string     `db:"consent_version" json:"consent_version"` // of the privacy notice agreed to; empty: none
+	ConsentedAt       *time.Time `db:"consented_at" json:"consented_at"`
+	ForgottenAt       *time.Time `db:"forgotten_at" json:"forgotten_at"` // the user asked to be forgotten; this row is anonymous
 
 	// Expert tells that the user is an expert of a centre in use, as
 	// TouchUser found. Not a column.
@@ -47,7 +50,7 @@ func (u *User) described() User {
 func (u *User) IsModerator() bool { return u.Role == RoleModerator || u.Role == RoleAdmin }
 
 const userColumns = `id, username, first_name, last_name, telegram_language, language, role,
-	unreachable_since, unreachable_reason, banned_at, ban_reason`
+	unreachable_since, unreachable_reason, banned_at, ban_reason, consent_version, consented_at, forgotten_at`
 
 // TouchUser records a user as Telegram describes them now and returns the
 // whole row, with whether they are an expert. A user
@@ -192,6 +195,15 @@ func (tx *Tx) SetLanguage(ctx context.Context, id int64, lang string) error {
 	_, err := tx.exec(ctx, `UPDATE users SET language = $2, updated_at = now() WHERE id = $1`, id, lang)
 	if err != nil {
 		return fmt.Errorf("storage: set language of user %d: %w", id, dbErr(err))
+	}
+	return nil
+}
+
+// SetConsent records that a user agreed to a version of the privacy notice.
+func (tx *Tx) SetConsent(ctx context.Context, id int64, version string, at time.Time) error {
+	_, err := tx.exec(ctx, `UPDATE users SET consent_version = $2, consented_at = $3, updated_at = now() WHERE id = $1`, id, version, at)
+	if err != nil {
+		return fmt.Errorf("storage: consent of user %d: %w", id, dbErr(err))
 	}
 	return nil
 }

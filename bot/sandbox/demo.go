@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/atameken/expertbot/storage"
 )
@@ -102,7 +103,11 @@ var pending = history{
 // to a database that has it already, and refuses one that holds anything
 // the sandbox did not put there: the sandbox never runs on a real bot's
 // data, nor drains its outbox.
-func LoadDemo(ctx context.Context, db *storage.DB) error {
+//
+// The personas who have used the bot before (experts, the moderator) and
+// the authors of the answered problems agreed to the privacy notice of
+// version privacy; the entrepreneurs a visitor plays are asked.
+func LoadDemo(ctx context.Context, db *storage.DB, privacy string) error {
 	return db.InTx(ctx, func(tx *storage.Tx) error {
 		ours, err := tx.ClaimForSandbox(ctx)
 		if err != nil {
@@ -137,19 +142,25 @@ func LoadDemo(ctx context.Context, db *storage.DB) error {
 				if err := tx.SetLanguage(ctx, p.ID, p.Lang); err != nil {
 					return err
 				}
+				if err := tx.SetConsent(ctx, p.ID, privacy, time.Now()); err != nil {
+					return err
+				}
 			}
 		}
 		for _, h := range histories {
-			if err := h.load(ctx, tx); err != nil {
+			if err := h.load(ctx, tx, privacy); err != nil {
 				return err
 			}
 		}
-		return pending.load(ctx, tx)
+		return pending.load(ctx, tx, privacy)
 	})
 }
 
-func (h history) load(ctx context.Context, tx *storage.Tx) error {
+func (h history) load(ctx context.Context, tx *storage.Tx, privacy string) error {
 	if _, err := tx.TouchUser(ctx, h.author); err != nil {
+		return err
+	}
+	if err := tx.SetConsent(ctx, h.author.ID, privacy, time.Now()); err != nil {
 		return err
 	}
 	if err := tx.SetLanguage(ctx, h.author.ID, h.author.Language); err != nil {

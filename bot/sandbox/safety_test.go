@@ -25,7 +25,7 @@ func TestSandboxRefusesADatabaseNotItsOwn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := LoadDemo(ctx, db); err == nil || !strings.Contains(err.Error(), "not the sandbox's") {
+	if err := LoadDemo(ctx, db, "v-test"); err == nil || !strings.Contains(err.Error(), "not the sandbox's") {
 		t.Fatalf("LoadDemo on a database with a real user: %v, want a refusal", err)
 	}
 	var personas int

@@ -29,7 +29,7 @@ type fixture struct {
 func newFixture(t *testing.T) *fixture {
 	db, _ := storagetest.NewDB(t)
 	for range 2 { // the second load finds the network there and does nothing
-		if err := LoadDemo(context.Background(), db); err != nil {
+		if err := LoadDemo(context.Background(), db, "v-test"); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -18,7 +18,8 @@ type message struct {
 	ReplyTo  *quote     `json:"reply_to,omitempty"`
 	Buttons  [][]button `json:"buttons,omitempty"`
 	Edited   bool       `json:"edited,omitempty"`
-	Date     int64      `json:"date"` // Unix seconds
+	Deleted  bool       `json:"deleted,omitempty"` // the bot deleted it: the page takes it away
+	Date     int64      `json:"date"`              // Unix seconds
 }
 
 type document struct {
@@ -45,6 +46,7 @@ func view(m fake.Message) message {
 		FromBot: m.Method != "",
 		Sticker: m.Sticker != nil,
 		Edited:  m.EditDate != 0,
+		Deleted: m.Deleted,
 		Date:    m.Date,
 	}
 	if v.Date == 0 {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/atameken/expertbot/bot"
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
 
@@ -42,6 +43,9 @@ type config struct {
 	TakeTimeout         time.Duration
 	AnswerTimeout       time.Duration
 	ImplementationCheck time.Duration
+	PrivacyVersion      string
+	PrivacyURL          string
+	Retention           time.Duration
 }
 
 // parseConfig reads the configuration and names the variable at fault
@@ -118,6 +122,7 @@ func parseConfig(getenv func(string) string, needToken bool) (*config, error) {
 		{"IMPLEMENTATION_CHECK_AFTER", &c.ImplementationCheck, 30 * 24 * time.Hour},
 		{"FLOOD_WINDOW", &c.FloodWindow, time.Minute},
 		{"SEND_TIMEOUT", &c.SendTimeout, 15 * time.Second},
+		{"RETENTION", &c.Retention, 30 * 24 * time.Hour},
 	} {
 		*d.dst = d.def
 		if v := getenv(d.name); v != "" {
@@ -148,6 +153,20 @@ func parseConfig(getenv func(string) string, needToken bool) (*config, error) {
 	if v := getenv("SEND_CONCURRENCY"); v != "" {
 		if c.SendConcurrency, err = strconv.Atoi(v); err != nil || c.SendConcurrency < 1 || c.SendConcurrency > 64 {
 			return nil, fmt.Errorf("SEND_CONCURRENCY: %q is not a number from 1 to 64", v)
+		}
+	}
+	if c.Retention < 24*time.Hour {
+		// Telegram sends an update again for up to a day: kept for less, a
+		// redelivered update would be taken for a new one.
+		return nil, fmt.Errorf("RETENTION: %v is less than a day (24h), for which Telegram may send an update again", c.Retention)
+	}
+	c.PrivacyVersion = bot.PrivacyVersion
+	if v := strings.TrimSpace(getenv("PRIVACY_VERSION")); v != "" {
+		c.PrivacyVersion = v
+	}
+	if c.PrivacyURL = getenv("PRIVACY_URL"); c.PrivacyURL != "" {
+		if u, err := url.Parse(c.PrivacyURL); err != nil || u.Scheme != "https" || u.Host == "" {
+			return nil, fmt.Errorf("PRIVACY_URL: %q is not an https:// address", c.PrivacyURL)
 		}
 	}
 	switch f := getenv("LOG_FORMAT"); f {

@@ -152,6 +152,10 @@ func botConfig(cfg *config) bot.Config {
 		Limits:       limits,
 		SendInFlight: cfg.SendConcurrency,
 		SendTimeout:  cfg.SendTimeout,
+
+		PrivacyVersion: cfg.PrivacyVersion,
+		PrivacyURL:     cfg.PrivacyURL,
+		Retention:      cfg.Retention,
 	}
 }
 

@@ -43,6 +43,8 @@ func TestParseConfig(t *testing.T) {
 		{"ErrPprofAnyAddress", map[string]string{"TELEGRAM_TOKEN": "1:a", "PPROF_ADDR": "0.0.0.0:6060"}, "PPROF_ADDR"},
 		{"PprofLoopback", map[string]string{"TELEGRAM_TOKEN": "1:a", "PPROF_ADDR": "127.0.0.1:6060"}, ""},
 		{"PprofLocalhost", map[string]string{"TELEGRAM_TOKEN": "1:a", "PPROF_ADDR": "localhost:6060"}, ""},
+		{"ErrRetentionShort", map[string]string{"TELEGRAM_TOKEN": "1:a", "RETENTION": "1h"}, "RETENTION"},
+		{"ErrPrivacyURL", map[string]string{"TELEGRAM_TOKEN": "1:a", "PRIVACY_URL": "http://plain.example/privacy"}, "PRIVACY_URL"},
 		{"ErrMetricsAddr", map[string]string{"TELEGRAM_TOKEN": "1:a", "METRICS_ADDR": "9100"}, "METRICS_ADDR"},
 	}
 	for _, tt := range tests {

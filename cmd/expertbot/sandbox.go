@@ -20,7 +20,7 @@ import (
 // tests, in this process, with the demonstration network loaded, and
 // serves the web chat on HTTP_ADDR. It never contacts Telegram.
 func sandboxCommand(ctx context.Context, cfg *config, db *storage.DB, log *slog.Logger, stderr io.Writer) error {
-	if err := sandbox.LoadDemo(ctx, db); err != nil {
+	if err := sandbox.LoadDemo(ctx, db, cfg.PrivacyVersion); err != nil {
 		return err
 	}
 	// Telegram's limits, each chat's pace as fast as the bot's is set to

@@ -166,6 +166,7 @@ func TestSandboxInBrowser(t *testing.T) {
 	ent := tab(1002)
 	ent.do(chromedp.Click(chromedp.CSS("#start-button")))
 	ent.press(ru("choose_language"), "Русский")
+	ent.press(firstLine(ru("consent_notice", 30)), ru("btn_agree"))
 	ent.waitBot(firstLine(ru("welcome")))
 	ent.waitJS(`!document.getElementById("menu-button").hidden`)
 	ent.do(chromedp.Click(chromedp.CSS("#menu-button")))

@@ -88,7 +88,7 @@ func (r *runner) post(ctx context.Context, u fake.User) ([]time.Duration, bool) 
 		return func(fake.Message) { r.tg.SendText(u, text) }
 	}
 	for _, act := range []func(fake.Message){
-		send("/new"), press("Technological problem"), press("Agro-industrial complex"), press("Astana city"),
+		send("/new"), press("✅ I agree"), send("/new"), press("Technological problem"), press("Agro-industrial complex"), press("Astana city"),
 		send("Irrigation of wheat fields"), send("Soil moisture falls fast in our wheat fields; what can we install?"),
 		press("Done"), press("Skip"), press("Yes, show it"), press("✅ Submit"),
 	} {

@@ -34,6 +34,7 @@ import (
 
 	_ "github.com/lib/pq"
 
+	"github.com/atameken/expertbot/bot"
 	"github.com/atameken/expertbot/bot/telegram/fake"
 	"github.com/atameken/expertbot/storage/storagetest"
 )
@@ -205,8 +206,9 @@ func (r *runner) start(ctx context.Context) error {
 	for {
 		var n int
 		if db.QueryRowContext(ctx, `SELECT count(*) FROM outbox WHERE status = 'sent'`).Scan(&n); n > 0 {
-			// The moderator speaks English, as the scenarios press English buttons.
-			_, err := db.ExecContext(ctx, `UPDATE users SET language = 'en' WHERE id = $1`, moderatorID)
+			// The moderator speaks English, as the scenarios press English
+			// buttons, and has agreed to the privacy notice.
+			_, err := db.ExecContext(ctx, `UPDATE users SET language = 'en', consent_version = $2 WHERE id = $1`, moderatorID, bot.PrivacyVersion)
 			return err
 		}
 		if time.Now().After(deadline) {

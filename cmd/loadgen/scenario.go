@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/atameken/expertbot/bot"
 	"github.com/atameken/expertbot/bot/telegram/fake"
 )
 
@@ -261,9 +262,9 @@ func (r *runner) seedExperts(ctx context.Context) ([]fake.User, error) {
 		experts[i] = fake.User{ID: 2_000_000 + int64(i), FirstName: fmt.Sprintf("Expert %d", i), LanguageCode: "en"}
 		r.tg.AddChat(experts[i])
 		if _, err := r.db.ExecContext(ctx, `
-			WITH u AS (INSERT INTO users (id, first_name, language) VALUES ($1, $2, 'en') RETURNING id)
+			WITH u AS (INSERT INTO users (id, first_name, language, consent_version) VALUES ($1, $2, 'en', $3) RETURNING id)
 			INSERT INTO experts (user_id, centre_id) SELECT u.id, c.id FROM u, centres c WHERE c.code = 'agrotech'`,
-			experts[i].ID, experts[i].FirstName); err != nil {
+			experts[i].ID, experts[i].FirstName, bot.PrivacyVersion); err != nil {
 			return nil, fmt.Errorf("seed experts: %w", err)
 		}
 	}

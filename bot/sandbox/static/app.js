@@ -218,8 +218,14 @@ function keyboard(m) {
 function upsert(m) {
   const log = $("log");
   const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 80;
-  const e = draw(m);
   const old = shown.get(m.id);
+  if (m.deleted) {
+    // The bot deleted it, as Telegram takes a message out of the chat.
+    if (old) old.remove();
+    shown.delete(m.id);
+    return;
+  }
+  const e = draw(m);
   if (old) {
     old.replaceWith(e);
   } else {

@@ -451,6 +451,30 @@ func (s *Server) setMyCommands(p map[string]string) (any, *apiError) {
 	return true, nil
 }
 
+// deleteMessage deletes a message of the bot's, as Telegram does while it
+// is less than 48 hours old; the message is kept, marked Deleted, for
+// tests to see.
+func (s *Server) deleteMessage(p map[string]string) (any, *apiError) {
+	chat, _ := strconv.ParseInt(p["chat_id"], 10, 64)
+	id, _ := strconv.ParseInt(p["message_id"], 10, 64)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.chats[chat]
+	if !ok {
+		return nil, badRequest("chat not found")
+	}
+	m := c.find(id)
+	if m == nil || m.Deleted {
+		return nil, badRequest("message to delete not found")
+	}
+	if m.From == nil || m.From.ID != BotUser.ID || time.Since(m.At) > 48*time.Hour {
+		return nil, badRequest("message can't be deleted")
+	}
+	m.Deleted = true
+	s.notify()
+	return true, nil
+}
+
 func (s *Server) deleteMyCommands(p map[string]string) (any, *apiError) {
 	scope := p["scope"]
 	if scope == "" {

@@ -346,6 +346,8 @@ func (s *Server) serve(r *http.Request, method string, params map[string]string,
 		return s.setMyCommands(params)
 	case "deleteMyCommands":
 		return s.deleteMyCommands(params)
+	case "deleteMessage":
+		return s.deleteMessage(params)
 	case "banChatMember", "unbanChatMember":
 		return s.chatMember(method, params)
 	case "answerCallbackQuery":

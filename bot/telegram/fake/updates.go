@@ -55,6 +55,13 @@ type Sticker struct {
 	IsVideo      bool   `json:"is_video"`
 }
 
+// Contact is a phone contact a user shared.
+type Contact struct {
+	PhoneNumber string `json:"phone_number"`
+	FirstName   string `json:"first_name"`
+	UserID      int64  `json:"user_id,omitempty"`
+}
+
 // MessageEntity marks a part of a message's text, such as a command.
 type MessageEntity struct {
 	Type   string `json:"type"`
@@ -91,14 +98,16 @@ type Message struct {
 	Photo          []PhotoSize           `json:"photo,omitempty"`
 	Document       *Document             `json:"document,omitempty"`
 	Sticker        *Sticker              `json:"sticker,omitempty"`
+	Contact        *Contact              `json:"contact,omitempty"`
 	ReplyMarkup    *InlineKeyboardMarkup `json:"reply_markup,omitempty"`
 
 	// What the bot sent, as it sent it: the method and the text before
 	// HTML parsing. Empty for users' messages.
-	Method string    `json:"-"`
-	HTML   string    `json:"-"`
-	Edits  []string  `json:"-"` // earlier texts, oldest first
-	At     time.Time `json:"-"` // when the server accepted it
+	Method  string    `json:"-"`
+	HTML    string    `json:"-"`
+	Edits   []string  `json:"-"` // earlier texts, oldest first
+	Deleted bool      `json:"-"` // the bot deleted it
+	At      time.Time `json:"-"` // when the server accepted it
 }
 
 // Button returns the callback data of the button labelled label.
