@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/atameken/expertbot/bot/telegram/fake"
+	"github.com/lib/pq"
 )
 
 // Nothing a user posts is kept before they agree to the notice, which
@@ -159,10 +160,8 @@ func TestForgetLeavesNothingOfThem(t *testing.T) {
 	h.waitIdle()
 
 	// No row of any table holds them.
-	for _, s := range append([]string{name, username, phone, company, bin}, texts...) {
-		if where := h.rowsHolding(s); len(where) > 0 {
-			t.Errorf("%q is still in %v", s, where)
-		}
+	if where := h.rowsHolding(append([]string{name, username, phone, company, bin}, texts...)...); len(where) > 0 {
+		t.Errorf("still kept: %v", where)
 	}
 	// The expert's card shows a deleted user; the export is gone.
 	if now := n.agro1.cardNow(card); !strings.Contains(now.Text, T("kk", "deleted_user")) || strings.Contains(now.Text, texts[0]) {
@@ -202,7 +201,7 @@ func TestModeratorForgetsOnRequest(t *testing.T) {
 	})
 	h.waitIdle()
 	if where := h.rowsHolding("Галия"); len(where) > 0 {
-		t.Errorf("the name is still in %v", where)
+		t.Errorf("still kept: %v", where)
 	}
 	var audited int
 	h.query(&audited, `SELECT count(*) FROM audit_log WHERE action = 'forget_user' AND actor_id = $1`, n.mod.u.ID)
@@ -212,8 +211,8 @@ func TestModeratorForgetsOnRequest(t *testing.T) {
 }
 
 // rowsHolding lists the columns of every table of the database whose
-// text, JSON or bytes hold s.
-func (h *harness) rowsHolding(s string) []string {
+// text, JSON or bytes hold any of strs.
+func (h *harness) rowsHolding(strs ...string) []string {
 	h.t.Helper()
 	rows, err := h.db.SQL().Query(`
 		SELECT table_name, column_name, data_type FROM information_schema.columns
@@ -229,23 +228,27 @@ func (h *harness) rowsHolding(s string) []string {
 		cols = append(cols, c)
 	}
 	rows.Close()
+	patterns := make([]string, len(strs))
+	for i, s := range strs {
+		patterns[i] = "%" + s + "%"
+	}
 	var where []string
 	for _, c := range cols {
-		cond := fmt.Sprintf(`%q::text LIKE '%%' || $1 || '%%'`, c.name)
+		value := fmt.Sprintf(`%q::text`, c.name)
 		if c.kind == "bytea" {
-			cond = fmt.Sprintf(`position(convert_to($1, 'UTF8') IN %q) > 0`, c.name)
+			value = fmt.Sprintf(`convert_from(%q, 'UTF8')`, c.name)
 		}
-		var n int
-		if err := h.db.SQL().QueryRow(fmt.Sprintf(`SELECT count(*) FROM %q WHERE %s`, c.table, cond), s).Scan(&n); err != nil {
+		var found []string
+		q := fmt.Sprintf(`SELECT array_agg(DISTINCT p) FROM %q, unnest($1::text[]) AS p WHERE %s LIKE p`, c.table, value)
+		if err := h.db.SQL().QueryRow(q, pq.Array(patterns)).Scan(pq.Array(&found)); err != nil {
 			h.t.Fatalf("%s.%s: %v", c.table, c.name, err)
 		}
-		if n > 0 {
-			where = append(where, fmt.Sprintf("%s.%s (%d rows)", c.table, c.name, n))
+		if len(found) > 0 {
+			where = append(where, fmt.Sprintf("%s.%s holds %q", c.table, c.name, found))
 		}
 	}
 	return where
 }
-
 // With the retention period in seconds, old updates and calls go while
 // updates keep coming, none lost or doubled, and a card whose call was
 // purged still takes a reply.
@@ -303,7 +306,7 @@ func TestUnusedDataIsNotKept(t *testing.T) {
 	n.mod.expect("Requests: ")
 	h.waitIdle()
 	if where := h.rowsHolding("+77015550199"); len(where) > 0 {
-		t.Errorf("the contact's phone is kept in %v", where)
+		t.Errorf("the contact's phone is kept: %v", where)
 	}
 	var files int
 	h.query(&files, `SELECT count(*) FROM outbox WHERE file_data <> ''`)
