@@ -249,6 +249,7 @@ func (h *harness) rowsHolding(strs ...string) []string {
 	}
 	return where
 }
+
 // With the retention period in seconds, old updates and calls go while
 // updates keep coming, none lost or doubled, and a card whose call was
 // purged still takes a reply.
