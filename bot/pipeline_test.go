@@ -227,7 +227,7 @@ func TestBlockedChatIsMarkedAndDoesNotBlockOthers(t *testing.T) {
 }
 
 func TestFloodStormEndsWithEverythingDelivered(t *testing.T) {
-	h := newHarnessAlone(t)
+	h := newHarnessAtTelegramPace(t)
 	// For three seconds Telegram answers every send with 429, retry after 2 s.
 	h.tg.AddFault(fake.Fault{Method: "sendMessage", Status: 429, RetryAfter: 2, Until: time.Now().Add(3 * time.Second)})
 	h.start()

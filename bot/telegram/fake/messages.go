@@ -65,6 +65,17 @@ func (s *Server) AddChat(u User) {
 	s.privateChat(u)
 }
 
+// ChatIDs lists the chats the server knows, in no order.
+func (s *Server) ChatIDs() []int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ids := make([]int64, 0, len(s.chats))
+	for id := range s.chats {
+		ids = append(ids, id)
+	}
+	return ids
+}
+
 // SentCount counts the bot's messages in a chat.
 func (s *Server) SentCount(chatID int64) int {
 	s.mu.Lock()
