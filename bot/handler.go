@@ -102,6 +102,15 @@ func (b *Bot) handleMessage(ctx context.Context, tx *storage.Tx, m *tgbotapi.Mes
 		if sending {
 			return &dispatch.NotYet{Why: fmt.Sprintf("a reply to message %d, whose sending is not recorded yet", reply.MessageID)}
 		}
+		// Each statement reads what is committed when it starts: the sending
+		// may have been recorded between the two, and the relay is there now.
+		relay, err = tx.RelayAt(ctx, r.chat, int64(reply.MessageID))
+		if err == nil {
+			return b.handleReply(ctx, r, relay, m)
+		}
+		if !errors.Is(err, storage.ErrNotFound) {
+			return err
+		}
 	}
 	d, err := tx.Dialog(ctx, r.user.ID)
 	switch {
