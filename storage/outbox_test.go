@@ -13,6 +13,7 @@ import (
 )
 
 func TestEnqueueKeepsTheOrderOfCalls(t *testing.T) {
+	t.Parallel()
 	db, _ := storagetest.NewDB(t)
 	ctx := context.Background()
 	var queued [][]int64
@@ -65,6 +66,7 @@ func TestEnqueueKeepsTheOrderOfCalls(t *testing.T) {
 }
 
 func TestSinceLastSent(t *testing.T) {
+	t.Parallel()
 	db, _ := storagetest.NewDB(t)
 	ctx := context.Background()
 	if since, err := db.SinceLastSent(ctx); err != nil || since < 24*time.Hour {
@@ -90,6 +92,7 @@ func TestSinceLastSent(t *testing.T) {
 // Purge deletes what is done and old, keeps but strips a call a relay
 // names, stops at a call still waiting, and reads each row once.
 func TestPurgeKeepsWhatIsNamed(t *testing.T) {
+	t.Parallel()
 	db, _ := storagetest.NewDB(t)
 	ctx := context.Background()
 	call := func(chat int64, text string) storage.Call {

@@ -16,6 +16,7 @@ import (
 )
 
 func TestSaveUpdatesKeepsEachOnce(t *testing.T) {
+	t.Parallel()
 	db, _ := storagetest.NewDB(t)
 	ctx := context.Background()
 	batch := []storage.Update{
@@ -43,6 +44,7 @@ func TestSaveUpdatesKeepsEachOnce(t *testing.T) {
 }
 
 func TestHandleNextInOrderAndOnce(t *testing.T) {
+	t.Parallel()
 	db, _ := storagetest.NewDB(t)
 	ctx := context.Background()
 	db.SaveUpdates(ctx, []storage.Update{
@@ -101,6 +103,7 @@ func TestHandleNextInOrderAndOnce(t *testing.T) {
 }
 
 func TestHandleBatch(t *testing.T) {
+	t.Parallel()
 	db, _ := storagetest.NewDB(t)
 	ctx := context.Background()
 	db.SaveUpdates(ctx, []storage.Update{
@@ -216,6 +219,7 @@ func pickAll(c []storage.Call) []int64 {
 }
 
 func TestClaimCallsTakesEachChatsOldestFirst(t *testing.T) {
+	t.Parallel()
 	db, lock, ctx := newDBWithCalls(t)
 	none := func([]storage.Call) []int64 { return nil }
 	var seen []int64
@@ -273,6 +277,7 @@ func TestClaimCallsTakesEachChatsOldestFirst(t *testing.T) {
 }
 
 func TestClaimChatsTakesOnlyTheirOldestCalls(t *testing.T) {
+	t.Parallel()
 	db, lock, ctx := newDBWithCalls(t)
 	texts := func(ms []storage.Claimed) []string {
 		var out []string
@@ -319,6 +324,7 @@ func TestClaimChatsTakesOnlyTheirOldestCalls(t *testing.T) {
 }
 
 func TestSendingTellsAMessageNotYetRecorded(t *testing.T) {
+	t.Parallel()
 	db, lock, ctx := newDBWithCalls(t)
 	sending := func(chat, message int64) bool {
 		t.Helper()
@@ -362,6 +368,7 @@ func TestSendingTellsAMessageNotYetRecorded(t *testing.T) {
 }
 
 func TestALockGoneClaimsNothing(t *testing.T) {
+	t.Parallel()
 	db, lock, ctx := newDBWithCalls(t)
 	// The lock's session ends, as when PostgreSQL restarts, and another
 	// process takes the lock. (Advisory locks are per database; so is this
@@ -394,6 +401,7 @@ func TestALockGoneClaimsNothing(t *testing.T) {
 }
 
 func TestLockIsExclusive(t *testing.T) {
+	t.Parallel()
 	db, _ := storagetest.NewDB(t)
 	ctx := context.Background()
 	first, err := db.TryLock(ctx, 99)
@@ -415,6 +423,7 @@ func TestLockIsExclusive(t *testing.T) {
 }
 
 func TestDialogRoundTrip(t *testing.T) {
+	t.Parallel()
 	db, _ := storagetest.NewDB(t)
 	ctx := context.Background()
 	err := db.InTx(ctx, func(tx *storage.Tx) error {
@@ -444,6 +453,7 @@ func TestDialogRoundTrip(t *testing.T) {
 // lock, so a worker may pick an update that the worker it waited for has
 // just handled: each update must still be handled once.
 func TestWorkersRacingForAChatHandleEachUpdateOnce(t *testing.T) {
+	t.Parallel()
 	db, _ := storagetest.NewDB(t)
 	ctx := context.Background()
 	const chats, perChat = 4, 150
@@ -494,6 +504,7 @@ func TestWorkersRacingForAChatHandleEachUpdateOnce(t *testing.T) {
 }
 
 func TestScrubRemovesThePassword(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct{ dsn, password string }{
 		{"postgres://alice:s3cr3t@db:5432/x", "s3cr3t"},
 		{"postgres://alice:s3cr3t@[::1/x", "s3cr3t"},

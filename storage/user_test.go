@@ -11,6 +11,7 @@ import (
 )
 
 func TestTouchUsersAnswersEachTouchUserOnce(t *testing.T) {
+	t.Parallel()
 	db, _ := storagetest.NewDB(t)
 	ctx := context.Background()
 	db.SaveUpdates(ctx, []storage.Update{
@@ -82,6 +83,7 @@ func TestTouchUsersAnswersEachTouchUserOnce(t *testing.T) {
 }
 
 func TestTheSenderOfAnUpdateTakenNeedsNoRecording(t *testing.T) {
+	t.Parallel()
 	db, _ := storagetest.NewDB(t)
 	ctx := context.Background()
 	aida := storage.User{ID: 1, FirstName: "Aida"}
@@ -177,6 +179,7 @@ func holdUserRow(t *testing.T, db *storage.DB, id int64) *sql.Tx {
 // TouchUser is answered without recording her, which would wait for her
 // row; Dana, not yet recorded, is added.
 func TestTheSendersOfABatchNeedNoRecording(t *testing.T) {
+	t.Parallel()
 	db, _ := storagetest.NewDB(t)
 	ctx := context.Background()
 	aida, dana := storage.User{ID: 1, FirstName: "Aida"}, storage.User{ID: 2, FirstName: "Dana"}
@@ -216,6 +219,7 @@ func TestTheSendersOfABatchNeedNoRecording(t *testing.T) {
 // A @username names whoever holds it now: a user who takes a name another
 // user had leaves that one without it.
 func TestUsernameNamesItsLatestHolder(t *testing.T) {
+	t.Parallel()
 	db, _ := storagetest.NewDB(t)
 	ctx := context.Background()
 	touch := func(u storage.User) {

@@ -18,6 +18,7 @@ import (
 // DATABASE_URL's password never shows in what the bot says, however the
 // URL is wrong.
 func TestDatabaseURLNeverShown(t *testing.T) {
+	t.Parallel()
 	const secret = "s3cr3t-pw"
 	for _, dsn := range []string{
 		"postgres://alice:" + secret + "@127.0.0.1:1/db?sslmode=disable",
@@ -41,6 +42,7 @@ func TestDatabaseURLNeverShown(t *testing.T) {
 
 // /readyz says what is wrong without the database's host or user.
 func TestReadyzNamesNoHost(t *testing.T) {
+	t.Parallel()
 	dir, err := os.MkdirTemp("", "expertbot-readyz-pg") // PostgreSQL's user must reach it
 	if err != nil {
 		t.Fatal(err)
@@ -84,6 +86,7 @@ func TestReadyzNamesNoHost(t *testing.T) {
 // The HTTP server times requests out, and with METRICS_ADDR serves
 // /metrics and /readyz only there, not beside a public webhook.
 func TestMetricsOnAnInternalAddress(t *testing.T) {
+	t.Parallel()
 	_, getenv := migrated(t)
 	ctx := context.Background()
 	db, err := storage.Open(ctx, getenv("DATABASE_URL"))

@@ -69,6 +69,7 @@ func TestParseConfig(t *testing.T) {
 }
 
 func TestMigrateNeedsNoToken(t *testing.T) {
+	t.Parallel()
 	dsn := storagetest.NewDatabase(t)
 	var stderr bytes.Buffer
 	env := map[string]string{"DATABASE_URL": dsn}

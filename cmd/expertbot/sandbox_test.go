@@ -35,6 +35,7 @@ import (
 // PostgreSQL of its own, print the address to open, serve the page and
 // the demonstration network there, and leave nothing behind on SIGTERM.
 func TestSandboxStartsItsOwnPostgres(t *testing.T) {
+	t.Parallel()
 	bin, err := buildBinary()
 	if err != nil {
 		t.Fatal(err)
@@ -110,6 +111,7 @@ func TestSandboxStartsItsOwnPostgres(t *testing.T) {
 // appears on the entrepreneur's page. Each page's screenshot is saved in
 // the test's artifact directory (go test -artifacts keeps it).
 func TestSandboxInBrowser(t *testing.T) {
+	t.Parallel()
 	chromium := findChromium(t)
 	dsn := storagetest.NewDatabase(t)
 	addr := freeAddr(t)
@@ -383,6 +385,7 @@ func writePNG(t *testing.T) string {
 // A sandbox served beyond this machine says so in its log, and answers
 // to any name; on loopback it answers only to this machine's names.
 func TestSandboxWarnsWhenExposed(t *testing.T) {
+	t.Parallel()
 	for _, exposed := range []bool{false, true} {
 		dsn := storagetest.NewDatabase(t)
 		addr := freeAddr(t)

@@ -38,6 +38,7 @@ func writeFile(t *testing.T, content string) string {
 }
 
 func TestExpertsImport(t *testing.T) {
+	t.Parallel()
 	dsn, getenv := migrated(t)
 	db, err := sql.Open("postgres", dsn)
 	if err != nil {
@@ -92,6 +93,7 @@ func TestExpertsImport(t *testing.T) {
 }
 
 func TestExportCommand(t *testing.T) {
+	t.Parallel()
 	dsn, getenv := migrated(t)
 	ctx := context.Background()
 	db, err := storage.Open(ctx, dsn)

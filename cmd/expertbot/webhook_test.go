@@ -82,6 +82,7 @@ func httpStatus(t *testing.T, method, url string, body io.Reader, header map[str
 // gets 401 and leaves no row, real updates posted by the fake Telegram are
 // answered, /metrics shows the counters moving and /readyz is ready.
 func TestWebhook(t *testing.T) {
+	t.Parallel()
 	tg := telegramtest.Start(t)
 	dsn := storagetest.NewDatabase(t)
 	addr := freeAddr(t)

@@ -41,6 +41,7 @@ func TestSmoke(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			var out bytes.Buffer
 			// Each chat paced ten times as fast as Telegram's, as in the other tests.
 			if err := run(context.Background(), append(tt.args, "-bot", bin, "-chats-faster", "10"), &out); err != nil {
