@@ -184,7 +184,7 @@ func TestNetworkManagement(t *testing.T) {
 	n.mod.expectT("user_not_found")
 
 	n.mod.send("/experts health")
-	list := n.mod.expect("Experts of")
+	list := n.mod.expect("— experts:")
 	if !strings.Contains(list.Text, "Нұрлан (id 5401) · working on: 0") {
 		t.Errorf("/experts shows %q", list.Text)
 	}

@@ -48,9 +48,9 @@ var baseTexts = map[string]map[string]string{
 		"en": "Language: English.",
 	},
 	"welcome": {
-		"kk": "Сәлеметсіз бе! Бұл — «Атамекен» ұлттық кәсіпкерлер палатасы технологиялық құзыреттілік орталықтарының сарапшылар желісі. Мұнда салаңыздың өзекті технологиялық мәселесін жазып, сарапшылардан жауап ала аласыз.\n\n/help — не істей алатынымның тізімі.",
-		"ru": "Здравствуйте! Это сеть экспертов технологических центров компетенций Национальной палаты предпринимателей «Атамекен». Здесь можно описать актуальную технологическую проблему вашей отрасли и получить ответы экспертов.\n\n/help — что я умею.",
-		"en": "Hello! This is the expert network of the technological competence centres of Atameken, the National Chamber of Entrepreneurs of Kazakhstan. Here you can describe a pressing technological problem of your industry and get answers from experts.\n\n/help — what I can do.",
+		"kk": "Сәлеметсіз бе! Бұл — «Атамекен» Ұлттық кәсіпкерлер палатасының технологиялық құзыреттілік орталықтары сарапшыларының желісі. Мұнда салаңыздың өзекті технологиялық мәселесін жазып, сарапшылардан жауап ала аласыз.\n\n/new — жаңа өтініш жазу, /help — барлық командалар.",
+		"ru": "Здравствуйте! Это сеть экспертов технологических центров компетенций Национальной палаты предпринимателей «Атамекен». Здесь можно описать актуальную технологическую проблему вашей отрасли и получить ответы экспертов.\n\n/new — написать обращение, /help — все команды.",
+		"en": "Hello! This is the expert network of the technological competence centres of Atameken, the National Chamber of Entrepreneurs of Kazakhstan. Here you can describe a pressing technological problem of your industry and get answers from experts.\n\n/new — post a request, /help — all commands.",
 	},
 	"help_title": {
 		"kk": "<b>Командалар</b>",
@@ -63,9 +63,9 @@ var baseTexts = map[string]map[string]string{
 		"en": "Please press one of the buttons below.",
 	},
 	"unknown": {
-		"kk": "Түсінбедім. /help — не істей алатынымның тізімі.",
-		"ru": "Не понял. /help — что я умею.",
-		"en": "I did not understand that. /help lists what I can do.",
+		"kk": "Кешіріңіз, түсінбедім. Өтініш жазу үшін /new басыңыз.",
+		"ru": "Извините, не удалось понять сообщение. Чтобы написать обращение, нажмите /new.",
+		"en": "Sorry, I did not understand that. To post a request, send /new.",
 	},
 	"error": {
 		"kk": "Кешіріңіз, бізде қате шықты. Бір минуттан кейін қайталап көріңіз.",

@@ -13,7 +13,7 @@ var expertTexts = map[string]map[string]string{
 		"en": "⚠️ The author is anonymous, but their files may reveal who they are (file names, data inside documents).",
 	},
 	"anonymous": {
-		"kk": "аноним",
+		"kk": "жасырын",
 		"ru": "аноним",
 		"en": "anonymous",
 	},
@@ -38,9 +38,9 @@ var expertTexts = map[string]map[string]string{
 		"en": "You took request <b>#%d</b>. To answer, reply to its card or press Answer.",
 	},
 	"already_taken": {
-		"kk": "<b>#%d</b> өтінішін %s алып қойған.",
-		"ru": "Обращение <b>#%d</b> уже взял(а) %s.",
-		"en": "Request <b>#%d</b> was already taken by %s.",
+		"kk": "<b>#%d</b> өтініші жұмыста: %s.",
+		"ru": "Обращение <b>#%d</b> уже в работе: %s.",
+		"en": "Request <b>#%d</b> is already in progress: %s.",
 	},
 	"not_allowed": {
 		"kk": "Бұл әрекетке рұқсатыңыз жоқ.",
@@ -58,8 +58,8 @@ var expertTexts = map[string]map[string]string{
 		"en": "An answer must be text, a photo or a document. Please try again.",
 	},
 	"answer_sent": {
-		"kk": "Жауап <b>#%d</b> авторына жіберілді. Оны ұсыным деп белгілейсіз бе?",
-		"ru": "Ответ отправлен автору <b>#%d</b>. Отметить его как рекомендацию?",
+		"kk": "Жауабыңыз <b>#%d</b> өтінішінің авторына жіберілді. Оны ұсыным деп белгілейсіз бе?",
+		"ru": "Ваш ответ отправлен автору обращения <b>#%d</b>. Отметить его как рекомендацию?",
 		"en": "Your answer went to the author of <b>#%d</b>. Mark it as a recommendation?",
 	},
 	"recommendation_saved": {
@@ -78,13 +78,13 @@ var expertTexts = map[string]map[string]string{
 		"en": "International partner",
 	},
 	"rec_standard": {
-		"kk": "Реттеу немесе техникалық стандарт",
-		"ru": "Регулирование или техстандарт",
+		"kk": "Нормативтік құжат немесе техникалық стандарт",
+		"ru": "Нормативный документ или технический стандарт",
 		"en": "Regulation or technical standard",
 	},
 	"rec_training": {
-		"kk": "Оқыту бағдарламасы немесе кәсіптік стандарт",
-		"ru": "Программа обучения или профстандарт",
+		"kk": "Оқу бағдарламасы немесе кәсіптік стандарт",
+		"ru": "Программа обучения или профессиональный стандарт",
 		"en": "Training programme or professional standard",
 	},
 	"rec_appraisal": {
@@ -93,7 +93,7 @@ var expertTexts = map[string]map[string]string{
 		"en": "Project appraisal",
 	},
 	"rec_scenario": {
-		"kk": "Даму сценарийі немесе тренд",
+		"kk": "Даму сценарийі немесе үрдіс",
 		"ru": "Сценарий развития или тренд",
 		"en": "Development scenario or trend",
 	},
@@ -108,9 +108,9 @@ var expertTexts = map[string]map[string]string{
 		"en": "To answer, reply to this message.",
 	},
 	"declined": {
-		"kk": "<b>#%d</b> сізге енді жіберілмейді.",
-		"ru": "Обращение <b>#%d</b> снято с вас.",
-		"en": "Request <b>#%d</b> is off your list.",
+		"kk": "Жарайды, <b>#%d</b> өтініші сізге енді келмейді.",
+		"ru": "Хорошо, обращение <b>#%d</b> вам больше не придёт.",
+		"en": "All right, request <b>#%d</b> will not come to you again.",
 	},
 	"resolved_expert": {
 		"kk": "Автор <b>#%d</b> өтінішін шешілді деп белгіледі.",
@@ -153,7 +153,7 @@ var expertTexts = map[string]map[string]string{
 		"en": "🛡 Moderation: <b>#%d</b> · %s\nSector: %s · Region: %s\n\n<b>%s</b>\n%s\n\nFrom: %s (id %d)%s\nCompany: %s · BIN: %s\n📎 Files: %d",
 	},
 	"mod_anonymous_mark": {
-		"kk": ", сарапшыларға анонимді",
+		"kk": ", сарапшыларға жасырын",
 		"ru": ", анонимно для экспертов",
 		"en": ", anonymous to experts",
 	},

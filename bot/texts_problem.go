@@ -3,9 +3,9 @@ package bot
 // problemTexts are the texts of posting a problem and following it.
 var problemTexts = map[string]map[string]string{
 	"new_kind": {
-		"kk": "Жаңа өтініш. Қандай өтініш?",
-		"ru": "Новое обращение. Что вы хотите?",
-		"en": "New request. What kind is it?",
+		"kk": "Жаңа өтініш. Түрін таңдаңыз:",
+		"ru": "Новое обращение. Выберите вид:",
+		"en": "New request. Choose its kind:",
 	},
 	"kind_problem": {
 		"kk": "Технологиялық мәселе",
@@ -38,7 +38,7 @@ var problemTexts = map[string]map[string]string{
 		"en": "Describe the problem in full: what happens, what you have tried, what result you need (up to %d characters).",
 	},
 	"new_files": {
-		"kk": "Фото немесе құжаттарды жіберіңіз (%d дейін, альбом да болады). Болған соң «Дайын» батырмасын басыңыз.",
+		"kk": "Фото немесе құжаттарды жіберіңіз (%d файлға дейін, альбоммен де жіберуге болады). Болған соң «Дайын» батырмасын басыңыз.",
 		"ru": "Пришлите фото или документы (до %d, можно альбомом). Когда закончите, нажмите «Готово».",
 		"en": "Send photos or documents (up to %d, an album is fine). Press Done when you have finished.",
 	},
@@ -53,7 +53,7 @@ var problemTexts = map[string]map[string]string{
 		"en": "Your company's name (optional):",
 	},
 	"new_bin": {
-		"kk": "Компанияның БСН-і (12 сан, міндетті емес):",
+		"kk": "Компанияның БСН-і (12 цифр, міндетті емес):",
 		"ru": "БИН компании (12 цифр, необязательно):",
 		"en": "The company's BIN (12 digits, optional):",
 	},
@@ -168,8 +168,8 @@ var problemTexts = map[string]map[string]string{
 		"en": "Name shown",
 	},
 	"cancelled": {
-		"kk": "Болдырылмады. /new — жаңа өтініш.",
-		"ru": "Отменено. /new — новое обращение.",
+		"kk": "Өтініш жазу тоқтатылды. /new — жаңа өтініш.",
+		"ru": "Создание обращения отменено. /new — новое обращение.",
 		"en": "Cancelled. /new starts a new request.",
 	},
 	"nothing_to_cancel": {
@@ -203,17 +203,17 @@ var problemTexts = map[string]map[string]string{
 		"en": "At most %d files. The extra ones were not added.",
 	},
 	"err_bin": {
-		"kk": "Бұл БСН жарамсыз: %s. 12 санды тексеріп, қайта жіберіңіз немесе «Өткізу» басыңыз.",
+		"kk": "Бұл БСН жарамсыз: %s. 12 цифрды тексеріп, қайта жіберіңіз немесе «Өткізу» басыңыз.",
 		"ru": "Этот БИН неверен: %s. Проверьте 12 цифр и пришлите снова или нажмите «Пропустить».",
 		"en": "This BIN is not valid: %s. Check the 12 digits and send it again, or press Skip.",
 	},
 	"bin_not_12": {
-		"kk": "12 сан болуы керек",
+		"kk": "12 цифр болуы керек",
 		"ru": "должно быть 12 цифр",
 		"en": "it must be 12 digits",
 	},
 	"bin_check": {
-		"kk": "бақылау саны сәйкес келмейді",
+		"kk": "бақылау цифры сәйкес келмейді",
 		"ru": "не сходится контрольная цифра",
 		"en": "the check digit does not match",
 	},
@@ -223,8 +223,8 @@ var problemTexts = map[string]map[string]string{
 		"en": "Request <b>#%d</b> is submitted. A moderator will check it, then it goes to the experts.",
 	},
 	"routed": {
-		"kk": "Өтініш <b>#%d</b> сарапшыларға жіберілді (%d). Жауаптар осы чатқа келеді.",
-		"ru": "Обращение <b>#%d</b> отправлено экспертам (%d). Ответы придут в этот чат.",
+		"kk": "Өтініш <b>#%d</b> %d сарапшыға жіберілді. Жауаптар осы чатқа келеді.",
+		"ru": "Обращение <b>#%d</b> отправлено экспертам: %d. Ответы придут в этот чат.",
 		"en": "Request <b>#%d</b> went to %d experts. Their answers will come to this chat.",
 	},
 	"routed_to_moderators": {
@@ -268,9 +268,9 @@ var problemTexts = map[string]map[string]string{
 		"en": "Request <b>#%d</b> is marked solved. Thank you!",
 	},
 	"rate_expert": {
-		"kk": "%s жауаптарын бағалаңыз (<b>#%d</b>):",
-		"ru": "Оцените ответы эксперта %s (<b>#%d</b>):",
-		"en": "Please rate the answers of %s (<b>#%d</b>):",
+		"kk": "Сарапшы %s — <b>#%d</b> бойынша жауаптарын бағалаңыз:",
+		"ru": "Оцените ответы эксперта %s по <b>#%d</b>:",
+		"en": "Please rate the answers of %s on <b>#%d</b>:",
 	},
 	"rate_comment": {
 		"kk": "Рақмет! Пікір жазыңыз немесе «Өткізу» басыңыз.",
@@ -319,7 +319,7 @@ var problemTexts = map[string]map[string]string{
 	},
 	"impl_implemented": {
 		"kk": "Енгізілді",
-		"ru": "Внедрена",
+		"ru": "Внедрено",
 		"en": "Implemented",
 	},
 	"impl_in_progress": {
@@ -329,7 +329,7 @@ var problemTexts = map[string]map[string]string{
 	},
 	"impl_not_implemented": {
 		"kk": "Енгізілмеді",
-		"ru": "Не внедрена",
+		"ru": "Не внедрено",
 		"en": "Not implemented",
 	},
 	"impl_comment": {
@@ -338,27 +338,27 @@ var problemTexts = map[string]map[string]string{
 		"en": "Thank you! Write a short comment or press Skip.",
 	},
 	"status_draft": {
-		"kk": "жоба",
+		"kk": "қаралама",
 		"ru": "черновик",
 		"en": "draft",
 	},
 	"status_pending_moderation": {
 		"kk": "модерацияда",
 		"ru": "на модерации",
-		"en": "in moderation",
+		"en": "awaiting moderation",
 	},
 	"status_open": {
 		"kk": "сарапшыларда",
 		"ru": "у экспертов",
-		"en": "with the experts",
+		"en": "with experts",
 	},
 	"status_taken": {
 		"kk": "жұмыста",
 		"ru": "в работе",
-		"en": "taken",
+		"en": "in progress",
 	},
 	"status_answered": {
-		"kk": "жауап бар",
+		"kk": "жауап берілді",
 		"ru": "есть ответ",
 		"en": "answered",
 	},
@@ -368,7 +368,7 @@ var problemTexts = map[string]map[string]string{
 		"en": "solved",
 	},
 	"status_closed": {
-		"kk": "жабық",
+		"kk": "жабылды",
 		"ru": "закрыто",
 		"en": "closed",
 	},

@@ -210,7 +210,7 @@ func TestNotMyAreaAndAway(t *testing.T) {
 	ent.pressT(ent.expectT("new_company"), "btn_skip")
 	ent.pressT(ent.expectT("new_anonymous"), "anon_yes")
 	ent.pressT(ent.expect("Тексеріңіз"), "btn_submit")
-	ent.expect("сарапшыларға жіберілді (1)")
+	ent.expect("1 сарапшыға жіберілді")
 
 	card := n.agro1.expect("Қой жүнін өңдеу")
 	if strings.Contains(card.Text, "Ерлан") {
