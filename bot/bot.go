@@ -54,6 +54,10 @@ type Config struct {
 	Retention      time.Duration
 	RetentionEvery time.Duration // how often the queues are purged
 
+	// Zone is where times are shown and report days begin; nil is
+	// Kazakhstan's UTC+5.
+	Zone *time.Location
+
 	// Now is the clock of timers and reports; nil is time.Now. Tests move
 	// it on rather than wait.
 	Now func() time.Time
@@ -112,6 +116,9 @@ func New(cfg Config, db *storage.DB, log *slog.Logger) *Bot {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.Zone == nil {
+		cfg.Zone = Kazakhstan
+	}
 	if cfg.PrivacyVersion == "" {
 		cfg.PrivacyVersion = PrivacyVersion
 	}
@@ -159,7 +166,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	if err := b.registerCommands(ctx); err != nil {
 		return err
 	}
-	if err := b.db.EnsureDigest(ctx, nextDigest(b.now())); err != nil {
+	if err := b.db.EnsureDigest(ctx, nextDigest(b.now(), b.cfg.Zone)); err != nil {
 		return err
 	}
 	var wg sync.WaitGroup

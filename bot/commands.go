@@ -97,6 +97,9 @@ func helpText(lang string, who roles) string {
 	b.WriteString(T(lang, "help_title"))
 	for _, c := range commandMenu(lang, who) {
 		b.WriteString("\n/" + c.Command + " — " + Escape(c.Description))
+		if _, ok := texts["usage_"+c.Command]; ok {
+			b.WriteString("\n    <i>" + T(lang, "usage_"+c.Command) + "</i>")
+		}
 	}
 	helpTexts.Store(key, b.String())
 	return b.String()

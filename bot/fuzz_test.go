@@ -79,7 +79,7 @@ func FuzzParsePeriod(f *testing.F) {
 	}
 	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, s string) {
-		from, to, err := ParsePeriod(s, 30, now)
+		from, to, err := ParsePeriod(s, 30, now, Kazakhstan)
 		if err == nil && !from.Before(to) {
 			t.Fatalf("ParsePeriod(%q) = [%v, %v): empty", s, from, to)
 		}

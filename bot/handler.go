@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
@@ -134,7 +136,19 @@ func (b *Bot) handleCommand(ctx context.Context, r *req, cmd, args string) error
 	if run, ok := b.commands[cmd]; ok {
 		return run(ctx, r, args)
 	}
+	// Lists link items as "/thread_5", which Telegram makes tappable: the
+	// number after the underscore is the argument.
+	if name, arg, ok := strings.Cut(cmd, "_"); ok && positive(arg) {
+		if run, ok := b.commands[name]; ok {
+			return run(ctx, r, arg)
+		}
+	}
 	return r.send(ctx, r.t("unknown"), nil)
+}
+
+func positive(s string) bool {
+	n, err := strconv.ParseInt(s, 10, 64)
+	return err == nil && n > 0
 }
 
 // command runs a command with its arguments.
@@ -288,7 +302,7 @@ func (b *Bot) showParked(ctx context.Context, r *req) error {
 			cause = cause[:300] + "…"
 		}
 		text += "\n\n" + r.t("parked_item", p.ID, p.Kind, p.ChatID, p.Attempts,
-			p.ParkedAt.UTC().Format("2006-01-02 15:04 UTC"), Escape(cause))
+			b.at(p.ParkedAt)+" "+b.zoneLabel(), Escape(cause))
 	}
 	return r.send(ctx, text, nil)
 }

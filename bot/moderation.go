@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -400,9 +401,9 @@ func (b *Bot) showQueue(ctx context.Context, r *req) error {
 	if len(waiting) == 0 {
 		return r.send(ctx, r.t("queue_empty"), nil)
 	}
-	text := r.t("queue_title", len(waiting))
+	text := r.t("queue_title", len(waiting), b.zoneLabel())
 	for _, p := range waiting {
-		text += "\n#" + strconv.FormatInt(p.ID, 10) + " · " + p.CreatedAt.UTC().Format("2006-01-02 15:04") + " · " + Escape(p.Title)
+		text += fmt.Sprintf("\n#%d · %s · %s /thread_%d", p.ID, b.at(p.CreatedAt), Escape(p.Title), p.ID)
 	}
 	return r.send(ctx, text+"\n\n"+r.t("queue_hint"), nil)
 }

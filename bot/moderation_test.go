@@ -36,7 +36,7 @@ func TestApproveAndRejectAtOnce(t *testing.T) {
 	card1 := n.mod.expect(fmt.Sprintf("Moderation: #%d", id))
 	card2 := mod2.expect(fmt.Sprintf("Moderation: #%d", id))
 	n.mod.send("/queue")
-	if queue := n.mod.expect(plain(T("en", "queue_title", 1))); !strings.Contains(queue.Text, fmt.Sprintf("#%d", id)) {
+	if queue := n.mod.expect(plain(T("en", "queue_title", 1, "UTC+5"))); !strings.Contains(queue.Text, fmt.Sprintf("#%d", id)) {
 		t.Errorf("/queue shows %q", queue.Text)
 	}
 
@@ -79,7 +79,7 @@ func TestApproveAndRejectAtOnce(t *testing.T) {
 	}
 
 	n.mod.send("/audit")
-	if audit := n.mod.expectT("audit_title"); !strings.Contains(audit.Text, fmt.Sprintf("#%d", id)) {
+	if audit := n.mod.expectT("audit_title", "UTC+5"); !strings.Contains(audit.Text, fmt.Sprintf("#%d", id)) {
 		t.Errorf("/audit shows %q", audit.Text)
 	}
 }

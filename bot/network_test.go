@@ -139,7 +139,7 @@ func TestStatsAndDigest(t *testing.T) {
 
 	n.mod.send("/stats")
 	stats := n.mod.expect("Statistics")
-	for _, want := range []string{"Agro-industrial complex: received 1 · open 0 · answered 1 · solved 1", "rating 4.0", "Technology or solution: 1, implemented 0"} {
+	for _, want := range []string{"Agro-industrial complex\nreceived 1 · awaiting moderation 0 · with experts 0 · answered 1 · solved 1", "rating 4.0", "Technology or solution: 1, implemented 0"} {
 		if !strings.Contains(stats.Text, want) {
 			t.Errorf("/stats lacks %q:\n%s", want, stats.Text)
 		}

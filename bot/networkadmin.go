@@ -224,7 +224,7 @@ func (b *Bot) showExperts(ctx context.Context, r *req, args string) error {
 		}
 		text.WriteString("\n\n" + r.t("experts_title", Escape(c.Name(r.lang)), len(experts)))
 		for _, e := range experts {
-			avg := r.t("none")
+			avg := r.t("no_data")
 			if e.AnswerSeconds != nil {
 				avg = formatDuration(durationOf(*e.AnswerSeconds), r.lang)
 			}
@@ -238,7 +238,8 @@ func (b *Bot) showExperts(ctx context.Context, r *req, args string) error {
 	return r.send(ctx, strings.TrimSpace(text.String()), nil)
 }
 
-// showAudit is /audit: the latest moderators' and admins' actions.
+// showAudit is /audit: the latest moderators' and admins' actions, in
+// words, with the people they concern named and problems a tap away.
 func (b *Bot) showAudit(ctx context.Context, r *req) error {
 	entries, err := r.tx.AuditLog(ctx, 30)
 	if err != nil {
@@ -247,21 +248,61 @@ func (b *Bot) showAudit(ctx context.Context, r *req) error {
 	if len(entries) == 0 {
 		return r.send(ctx, r.t("audit_none"), nil)
 	}
-	text := r.t("audit_title")
-	for _, e := range entries {
-		line := fmt.Sprintf("\n%s · %s · %s", e.At.UTC().Format("2006-01-02 15:04"), Escape(e.ActorName), e.Action)
-		if e.ProblemID != nil {
-			line += fmt.Sprintf(" · #%d", *e.ProblemID)
+	names := map[int64]string{}
+	name := func(id int64) (string, error) {
+		if n, ok := names[id]; ok {
+			return n, nil
 		}
-		if e.Target != "" {
+		u, err := r.tx.User(ctx, id)
+		if errors.Is(err, storage.ErrNotFound) {
+			return "id " + strconv.FormatInt(id, 10), nil
+		}
+		if err != nil {
+			return "", err
+		}
+		names[id] = Escape(displayName(u, r.lang))
+		return names[id], nil
+	}
+	text := r.t("audit_title", b.zoneLabel())
+	for _, e := range entries {
+		actor, err := name(e.ActorID)
+		if err != nil {
+			return err
+		}
+		line := fmt.Sprintf("\n%s · %s · %s", b.at(e.At), actor, r.t("audit_"+e.Action))
+		if e.ProblemID != nil {
+			line += fmt.Sprintf(" · #%d /thread_%d", *e.ProblemID, *e.ProblemID)
+		}
+		if id, err := strconv.ParseInt(e.Target, 10, 64); err == nil && auditNamesUser[e.Action] {
+			target, err := name(id)
+			if err != nil {
+				return err
+			}
+			line += " · " + target
+		} else if e.Target != "" {
 			line += " · " + Escape(e.Target)
 		}
-		if e.Reason != "" {
-			line += " · " + Escape(e.Reason)
+		reason := e.Reason
+		if e.Action == "add_expert" || e.Action == "remove_expert" {
+			// The reason is the centre's code: name it.
+			if c, err := r.tx.CentreByCode(ctx, reason); err == nil {
+				reason = c.Name(r.lang)
+			} else if !errors.Is(err, storage.ErrNotFound) {
+				return err
+			}
+		}
+		if reason != "" {
+			line += " · " + Escape(reason)
 		}
 		text += line
 	}
 	return r.send(ctx, text, nil)
+}
+
+// auditNamesUser are the audited actions whose target is a user's id.
+var auditNamesUser = map[string]bool{
+	"ban": true, "unban": true, "reassign": true, "add_expert": true, "remove_expert": true,
+	"add_moderator": true, "remove_moderator": true, "forget_user": true, "grant_moderator": true, "grant_admin": true,
 }
 
 // manageCentres is /centres and its sub-commands:

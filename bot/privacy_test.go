@@ -142,7 +142,7 @@ func TestForgetLeavesNothingOfThem(t *testing.T) {
 	ent.reply(answer, followup)
 	n.agro1.expect(followup)
 	n.mod.send("/export")
-	n.mod.expect("Requests: ")
+	n.mod.expect("Requests, ")
 	n.mod.send("/stats")
 	before := n.mod.expect("Statistics").Text
 	h.waitIdle()
@@ -304,7 +304,7 @@ func TestUnusedDataIsNotKept(t *testing.T) {
 	ent.startIn("Қазақша")
 	ent.sendMessage(fake.Message{Contact: &fake.Contact{PhoneNumber: "+77015550199", FirstName: "Ерлан"}})
 	n.mod.send("/export")
-	n.mod.expect("Requests: ")
+	n.mod.expect("Requests, ")
 	h.waitIdle()
 	if where := h.rowsHolding("+77015550199"); len(where) > 0 {
 		t.Errorf("the contact's phone is kept: %v", where)

@@ -103,19 +103,6 @@ func (b *Bot) fireReminder(ctx context.Context, tx *storage.Tx, rm *storage.Remi
 	return fmt.Errorf("unknown reminder kind %q", rm.Kind)
 }
 
-// formatDuration writes a timer's length for people: hours or days when
-// whole, Go's notation otherwise.
-func formatDuration(d time.Duration, lang string) string {
-	units := map[string][2]string{"kk": {"сағ", "күн"}, "ru": {"ч", "дн."}, "en": {"h", "days"}}[lang]
-	switch {
-	case d >= 48*time.Hour && d%(24*time.Hour) == 0:
-		return fmt.Sprintf("%d %s", d/(24*time.Hour), units[1])
-	case d >= time.Hour && d%time.Hour == 0:
-		return fmt.Sprintf("%d %s", d/time.Hour, units[0])
-	}
-	return d.String()
-}
-
 // clipText shortens text to at most n characters.
 func clipText(s string, n int) string {
 	r := []rune(s)

@@ -13,33 +13,9 @@ import (
 	"github.com/atameken/expertbot/storage"
 )
 
-// Kazakhstan keeps one time zone, UTC+5, since March 2024: periods and
-// report dates are days there.
-var kzTime = time.FixedZone("UTC+5", 5*60*60)
-
-// ParsePeriod reads a period of whole days, "2026-11-01 2026-11-30" (both
-// days included), as the half-open interval [from, to). With no dates it is
-// the last days days up to today.
-func ParsePeriod(args string, days int, now time.Time) (from, to time.Time, err error) {
-	f := strings.Fields(args)
-	today := now.In(kzTime)
-	end := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, kzTime).AddDate(0, 0, 1)
-	switch len(f) {
-	case 0:
-		return end.AddDate(0, 0, -days), end, nil
-	case 2:
-		from, err1 := time.ParseInLocation("2006-01-02", f[0], kzTime)
-		last, err2 := time.ParseInLocation("2006-01-02", f[1], kzTime)
-		if err1 != nil || err2 != nil || last.Before(from) {
-			return time.Time{}, time.Time{}, fmt.Errorf("want two dates, YYYY-MM-DD, the first not after the second")
-		}
-		return from, last.AddDate(0, 0, 1), nil
-	}
-	return time.Time{}, time.Time{}, fmt.Errorf("want two dates, YYYY-MM-DD")
-}
-
-// statsText writes the report of a period: per sector, and recommendations.
-func statsText(ctx context.Context, tx *storage.Tx, from, to time.Time, lang string) (string, error) {
+// statsText writes the report of a period: per sector, all sectors
+// together, and recommendations.
+func (b *Bot) statsText(ctx context.Context, tx *storage.Tx, from, to time.Time, lang string) (string, error) {
 	stats, err := tx.Stats(ctx, from, to)
 	if err != nil {
 		return "", err
@@ -48,50 +24,63 @@ func statsText(ctx context.Context, tx *storage.Tx, from, to time.Time, lang str
 	if err != nil {
 		return "", err
 	}
-	var b strings.Builder
-	b.WriteString(T(lang, "stats_title", from.Format("2006-01-02"), to.AddDate(0, 0, -1).Format("2006-01-02")))
-	if len(stats) == 0 {
-		b.WriteString("\n" + T(lang, "stats_none"))
+	var out strings.Builder
+	out.WriteString(T(lang, "stats_title", from.Format(dateLayout), to.AddDate(0, 0, -1).Format(dateLayout), b.zoneLabel()))
+	if len(stats) == 0 || stats[0].Total {
+		out.WriteString("\n\n" + T(lang, "stats_none"))
 	}
 	for _, s := range stats {
-		sector, err := tx.Sector(ctx, s.SectorID)
-		if err != nil {
-			return "", err
+		if s.Total && len(stats) == 1 {
+			break
 		}
-		median, rating := T(lang, "none"), T(lang, "none")
+		name := T(lang, "stats_total")
+		if !s.Total {
+			sector, err := tx.Sector(ctx, s.SectorID)
+			if err != nil {
+				return "", err
+			}
+			name = Escape(sector.Name(lang))
+		}
+		median, rating := T(lang, "no_data"), T(lang, "no_data")
 		if s.MedianAnswer != nil {
 			median = formatDuration(durationOf(*s.MedianAnswer), lang)
 		}
 		if s.AvgRating != nil {
-			rating = strconv.FormatFloat(*s.AvgRating, 'f', 1, 64)
+			rating = formatDecimal(*s.AvgRating, lang)
 		}
-		b.WriteString("\n" + T(lang, "stats_line", Escape(sector.Name(lang)), s.Received, s.Open, s.Answered, s.Resolved, median, rating))
+		out.WriteString("\n\n" + T(lang, "stats_line", name, s.Received, s.Pending, s.Open, s.Answered, s.Resolved, median, rating))
 	}
 	if len(recs) > 0 {
-		b.WriteString("\n\n" + T(lang, "stats_recs"))
+		out.WriteString("\n\n" + T(lang, "stats_recs"))
 		for _, r := range recs {
-			b.WriteString("\n" + T(lang, "stats_rec_line", T(lang, "rec_"+r.Type), r.Count, r.Implemented))
+			out.WriteString("\n" + T(lang, "stats_rec_line", T(lang, "rec_"+r.Type), r.Count, r.Implemented))
 		}
 	}
-	return b.String(), nil
+	return out.String(), nil
 }
 
 // showStats is /stats [FROM TO].
 func (b *Bot) showStats(ctx context.Context, r *req, args string) error {
-	from, to, err := ParsePeriod(args, 30, b.now())
+	from, to, err := ParsePeriod(args, 30, b.now(), b.cfg.Zone)
 	if err != nil {
 		return r.send(ctx, r.t("period_usage"), nil)
 	}
-	text, err := statsText(ctx, r.tx, from, to, r.lang)
+	text, err := b.statsText(ctx, r.tx, from, to, r.lang)
 	if err != nil {
 		return err
 	}
 	return r.send(ctx, text, nil)
 }
 
-// export is /export [FROM TO]: a CSV document of the period's problems.
+// export is /export [FROM TO] [; or ,]: a CSV document of the period's
+// problems, separated as the reader's Excel expects unless they say.
 func (b *Bot) export(ctx context.Context, r *req, args string) error {
-	from, to, err := ParsePeriod(args, 30, b.now())
+	f := ExportFormat{Lang: r.lang, Zone: b.cfg.Zone, Comma: DefaultComma(r.lang)}
+	fields := strings.Fields(args)
+	if n := len(fields); n > 0 && (fields[n-1] == ";" || fields[n-1] == ",") {
+		f.Comma, args = rune(fields[n-1][0]), strings.Join(fields[:n-1], " ")
+	}
+	from, to, err := ParsePeriod(args, 30, b.now(), b.cfg.Zone)
 	if err != nil {
 		return r.send(ctx, r.t("period_usage"), nil)
 	}
@@ -100,11 +89,12 @@ func (b *Bot) export(ctx context.Context, r *req, args string) error {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := WriteExport(&buf, rows, r.lang); err != nil {
+	if err := WriteExport(&buf, rows, f); err != nil {
 		return err
 	}
-	first, last := from.Format("2006-01-02"), to.AddDate(0, 0, -1).Format("2006-01-02")
-	ids, err := r.tx.EnqueueIDs(ctx, document(r.chat, fmt.Sprintf("expertbot-%s-%s.csv", first, last), buf.Bytes(), r.t("export_caption", first, last)))
+	first, last := from.Format(dateLayout), to.AddDate(0, 0, -1).Format(dateLayout)
+	name := fmt.Sprintf("expertbot-%s-%s.csv", from.Format("2006-01-02"), to.AddDate(0, 0, -1).Format("2006-01-02"))
+	ids, err := r.tx.EnqueueIDs(ctx, document(r.chat, name, buf.Bytes(), r.t("export_caption", first, last, len(rows))))
 	if err != nil {
 		return err
 	}
@@ -115,35 +105,86 @@ func (b *Bot) export(ctx context.Context, r *req, args string) error {
 	return r.tx.AddExport(ctx, ids[0], authors)
 }
 
+// ExportFormat is how a CSV is written for its reader.
+type ExportFormat struct {
+	Lang  string         // of headers, names and states
+	Zone  *time.Location // of dates
+	Comma rune           // between fields
+}
+
+// DefaultComma separates fields as Excel does with the regional settings
+// of a language: Kazakh and Russian ones take a comma for the decimal
+// separator and so a semicolon between fields.
+func DefaultComma(lang string) rune {
+	if lang == "en" {
+		return ','
+	}
+	return ';'
+}
+
 // WriteExport writes problems as CSV in UTF-8 with a byte order mark, so
-// that Excel reads Cyrillic and Kazakh letters right, with headers and
-// sector and region names in lang.
-func WriteExport(w io.Writer, rows []storage.ExportRow, lang string) error {
+// that Excel reads Cyrillic and Kazakh letters right; one row a problem,
+// its thread, recommendations, ratings and files in cells of their own.
+func WriteExport(w io.Writer, rows []storage.ExportRow, f ExportFormat) error {
 	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
 		return err
 	}
+	lang, zone := f.Lang, f.Zone
 	cw := csv.NewWriter(w)
+	cw.Comma = f.Comma
 	cw.UseCRLF = true // what Excel writes and expects
-	if err := cw.Write(strings.Split(T(lang, "csv_header"), "|")); err != nil {
+	if err := cw.Write(strings.Split(T(lang, "csv_header", zone.String(), zone.String()), "|")); err != nil {
 		return err
 	}
 	at := func(t *time.Time) string {
 		if t == nil {
 			return ""
 		}
-		return t.In(kzTime).Format("2006-01-02 15:04")
+		return t.In(zone).Format(dateTimeLayout)
 	}
+	const sep = "\n---\n"
 	for _, p := range rows {
-		rating := ""
-		if p.AvgRating != nil {
-			rating = strconv.FormatFloat(*p.AvgRating, 'f', 1, 64)
+		var messages, recs, impl, ratings, files []string
+		for _, m := range p.Messages {
+			messages = append(messages, fmt.Sprintf("%s (%s, %s):\n%s", m.Author, T(lang, "role_"+m.Role), at(&m.At), m.Text))
 		}
-		anonymous := map[bool]string{true: "1", false: "0"}[p.Anonymous]
+		for _, rec := range p.Recommendations {
+			recs = append(recs, T(lang, "rec_"+rec.Type)+": "+rec.Text)
+			state := T(lang, "impl_unknown")
+			if rec.Implementation != "" {
+				state = T(lang, "impl_"+rec.Implementation)
+			}
+			if rec.Comment != "" {
+				state += " (" + rec.Comment + ")"
+			}
+			impl = append(impl, T(lang, "rec_"+rec.Type)+": "+state)
+		}
+		rating, sum := "", 0
+		for _, rt := range p.Ratings {
+			sum += rt.Score
+			line := fmt.Sprintf("%s: %d/5", rt.Expert, rt.Score)
+			if rt.Comment != "" {
+				line += " " + rt.Comment
+			}
+			ratings = append(ratings, line)
+		}
+		if len(p.Ratings) > 0 {
+			rating = formatDecimal(float64(sum)/float64(len(p.Ratings)), lang)
+		}
+		for _, a := range p.Attachments {
+			name := a.Name
+			if name == "" {
+				name = T(lang, "file_kind_"+a.Kind)
+			}
+			files = append(files, name)
+		}
 		created := p.CreatedAt
 		record := []string{
 			strconv.FormatInt(p.ID, 10), at(&created), T(lang, "kind_"+p.Kind), p.Sector.Name(lang), p.Region.Name(lang),
 			T(lang, "status_"+p.Status), p.Title, p.Body, p.AuthorName, strconv.FormatInt(p.AuthorID, 10),
-			p.Company, p.BIN, anonymous, p.OwnerName, at(p.FirstAnswerAt), p.Answers, p.Recommendations, rating,
+			p.Company, p.BIN, T(lang, map[bool]string{true: "yes", false: "no"}[p.Anonymous]), p.OwnerName, at(p.FirstAnswerAt),
+			strings.Join(messages, sep), strings.Join(recs, sep), strings.Join(impl, sep), rating,
+			strings.Join(ratings, sep), strings.Join(files, "; "),
 		}
 		for i, cell := range record {
 			record[i] = inert(cell)
@@ -179,10 +220,10 @@ func document(chatID int64, name string, data []byte, caption string) storage.Ca
 // sendDigest sends the moderators the last week's report and sets the
 // next digest a week on.
 func (b *Bot) sendDigest(ctx context.Context, tx *storage.Tx) error {
-	from, to, _ := ParsePeriod("", 7, b.now())
+	from, to, _ := ParsePeriod("", 7, b.now(), b.cfg.Zone)
 	var failed error
 	err := b.tellModerators(ctx, tx, func(lang string) string {
-		text, err := statsText(ctx, tx, from, to, lang)
+		text, err := b.statsText(ctx, tx, from, to, lang)
 		if err != nil {
 			failed = err
 		}
@@ -194,14 +235,14 @@ func (b *Bot) sendDigest(ctx context.Context, tx *storage.Tx) error {
 	if err != nil {
 		return err
 	}
-	next := nextDigest(b.now())
+	next := nextDigest(b.now(), b.cfg.Zone)
 	return tx.AddReminder(ctx, storage.ReminderDigest, nil, nil, next)
 }
 
-// nextDigest is the next Monday, 09:00 in Kazakhstan.
-func nextDigest(now time.Time) time.Time {
-	t := now.In(kzTime)
-	d := time.Date(t.Year(), t.Month(), t.Day(), 9, 0, 0, 0, kzTime)
+// nextDigest is the next Monday, 09:00 in zone.
+func nextDigest(now time.Time, zone *time.Location) time.Time {
+	t := now.In(zone)
+	d := time.Date(t.Year(), t.Month(), t.Day(), 9, 0, 0, 0, zone)
 	for d.Weekday() != time.Monday || !d.After(t) {
 		d = d.AddDate(0, 0, 1)
 	}

@@ -15,9 +15,10 @@ func TestExportNeutralisesFormulas(t *testing.T) {
 	row := storage.ExportRow{
 		Problem: storage.Problem{ID: 1, CreatedAt: time.Now(), Kind: "problem", Status: storage.StatusOpen,
 			Title: `=HYPERLINK("http://evil.example","click")`, Body: "+7 701 000 00 00", Company: "-2+3", BIN: "\t123"},
-		AuthorName: "@attacker", OwnerName: "\rname", Answers: "plain, =not at the start"}
+		AuthorName: "@attacker", OwnerName: "\rname",
+		Attachments: storage.JSONList[storage.ExportAttachment]{{Kind: "document", Name: "=cmd.xlsx"}, {Kind: "photo"}}}
 	var buf bytes.Buffer
-	if err := WriteExport(&buf, []storage.ExportRow{row}, "en"); err != nil {
+	if err := WriteExport(&buf, []storage.ExportRow{row}, ExportFormat{Lang: "en", Zone: Kazakhstan, Comma: ','}); err != nil {
 		t.Fatal(err)
 	}
 	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(buf.Bytes(), []byte("\uFEFF")))).ReadAll()
@@ -32,7 +33,7 @@ func TestExportNeutralisesFormulas(t *testing.T) {
 		10: "'-2+3",
 		11: "'\t123",
 		13: "'name", // encoding/csv writing CRLF lines drops a carriage return inside a field
-		15: "plain, =not at the start",
+		20: "'=cmd.xlsx; photo",
 	} {
 		if got[col] != want {
 			t.Errorf("column %d = %q, want %q", col, got[col], want)

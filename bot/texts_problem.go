@@ -112,6 +112,11 @@ var problemTexts = map[string]map[string]string{
 		"ru": "—",
 		"en": "—",
 	},
+	"no_data": {
+		"kk": "— (дерек жоқ)",
+		"ru": "— (нет данных)",
+		"en": "— (no data)",
+	},
 	"shown": {
 		"kk": "көрсетіледі",
 		"ru": "показывается",

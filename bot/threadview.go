@@ -75,7 +75,7 @@ func (b *Bot) threadPage(ctx context.Context, r *req, id int64, page int) (strin
 	names := map[int64]string{}
 	name := func(id *int64) string {
 		if id == nil {
-			return "bot"
+			return r.t("the_bot")
 		}
 		if n, ok := names[*id]; ok {
 			return n
@@ -92,13 +92,13 @@ func (b *Bot) threadPage(ctx context.Context, r *req, id int64, page int) (strin
 		if err != nil {
 			return "", nil, err
 		}
-		t.WriteString("\n\n" + r.t("thread_history"))
+		t.WriteString("\n\n" + r.t("thread_history", b.zoneLabel()))
 		for _, e := range events {
 			note := ""
 			if e.Note != "" {
 				note = " (" + Escape(e.Note) + ")"
 			}
-			fmt.Fprintf(&t, "\n%s · %s · %s%s", e.At.In(kzTime).Format("01-02 15:04"), Escape(name(e.ActorID)), r.t("status_"+e.To), note)
+			fmt.Fprintf(&t, "\n%s · %s · %s%s", b.at(e.At), Escape(name(e.ActorID)), r.t("status_"+e.To), note)
 		}
 		ratings, err := r.tx.Ratings(ctx, p.ID)
 		if err != nil {
@@ -125,8 +125,8 @@ func (b *Bot) threadPage(ctx context.Context, r *req, id int64, page int) (strin
 			if m.OriginalText != nil {
 				edited = " ✏️"
 			}
-			fmt.Fprintf(&t, "\n\n<b>%s</b> (%s) · %s%s\n%s", Escape(name(&m.AuthorID)), m.AuthorRole,
-				m.CreatedAt.In(kzTime).Format("2006-01-02 15:04"), edited, Escape(clipText(m.Text, 1500)))
+			fmt.Fprintf(&t, "\n\n<b>%s</b> (%s) · %s%s\n%s", Escape(name(&m.AuthorID)), r.t("role_"+m.AuthorRole),
+				b.at(m.CreatedAt), edited, Escape(clipText(m.Text, 1500)))
 		}
 	}
 

@@ -39,7 +39,7 @@ func TestBannedExpertIsOutOfTheLoop(t *testing.T) {
 	after := n.approved(ent, "Топырақ тұздануы")
 	n.agro2.expect(fmt.Sprintf("#%d", after))
 	n.agro2.expect(plain(T("ru", "reminder_card")))
-	n.mod.expect(plain(T("en", "mod_untaken", after, "1s")))
+	n.mod.expect(plain(T("en", "mod_untaken", after, formatDuration(time.Second, "en"))))
 	h.waitIdle()
 	n.agro1.noMessageContaining(fmt.Sprintf("#%d", after))
 

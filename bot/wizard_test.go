@@ -175,8 +175,8 @@ func TestTimersFireAfterRestart(t *testing.T) {
 	// Four seconds later, by the bot's clock.
 	h.cfg.Now = func() time.Time { return time.Now().Add(4 * time.Second) }
 	h.start()
-	n.mod.expect(plain(T("en", "mod_untaken", id, "3s")))
-	n.mod.expect(plain(T("en", "mod_unanswered", id, "4s")))
+	n.mod.expect(plain(T("en", "mod_untaken", id, formatDuration(3*time.Second, "en"))))
+	n.mod.expect(plain(T("en", "mod_unanswered", id, formatDuration(4*time.Second, "en"))))
 	again := n.agro1.expect(plain(T("kk", "reminder_card")))
 	if !strings.Contains(again.Text, fmt.Sprintf("#%d", id)) {
 		t.Fatalf("reminder card %q", again.Text)

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -9,10 +10,13 @@ import (
 	"github.com/lib/pq"
 )
 
-// SectorStats are the figures of one sector for a period.
+// SectorStats are the figures of one sector for a period, or of all
+// sectors together when Total.
 type SectorStats struct {
 	SectorID     int      `db:"sector_id"`
+	Total        bool     `db:"total"`
 	Received     int      `db:"received"`
+	Pending      int      `db:"pending"` // awaiting a moderator's approval
 	Open         int      `db:"open"`
 	Answered     int      `db:"answered"`
 	Resolved     int      `db:"resolved"`
@@ -20,24 +24,27 @@ type SectorStats struct {
 	AvgRating    *float64 `db:"avg_rating"`
 }
 
-// Stats returns, per sector, the problems received in [from, to): how many,
-// how many are still open, answered and resolved, the median time to the
-// first answer and the average rating.
+// Stats returns, per sector and then for all sectors together, the
+// problems received in [from, to): how many, how many await moderation,
+// are still open, answered and resolved, the median time to the first
+// answer and the average rating.
 func (tx *Tx) Stats(ctx context.Context, from, to time.Time) ([]SectorStats, error) {
 	var out []SectorStats
 	err := tx.sel(ctx, &out, `
-		SELECT p.sector_id,
+		WITH rated AS (SELECT problem_id, sum(score) AS score, count(*) AS n FROM ratings GROUP BY problem_id)
+		SELECT COALESCE(p.sector_id, 0) AS sector_id, grouping(p.sector_id) = 1 AS total,
 			count(*) AS received,
+			count(*) FILTER (WHERE p.status = 'pending_moderation') AS pending,
 			count(*) FILTER (WHERE p.status IN ('open', 'taken')) AS open,
 			count(*) FILTER (WHERE p.first_answer_at IS NOT NULL) AS answered,
 			count(*) FILTER (WHERE p.status = 'resolved') AS resolved,
 			percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM p.first_answer_at - p.routed_at))
 				FILTER (WHERE p.first_answer_at IS NOT NULL AND p.routed_at IS NOT NULL) AS median_answer,
-			(SELECT avg(r.score) FROM ratings r JOIN problems q ON q.id = r.problem_id
-				WHERE q.sector_id = p.sector_id AND q.created_at >= $1 AND q.created_at < $2) AS avg_rating
-		FROM problems p
+			sum(r.score)::float8 / NULLIF(sum(r.n), 0) AS avg_rating
+		FROM problems p LEFT JOIN rated r ON r.problem_id = p.id
 		WHERE p.created_at >= $1 AND p.created_at < $2 AND p.status <> 'draft'
-		GROUP BY p.sector_id ORDER BY received DESC, p.sector_id`, from, to)
+		GROUP BY GROUPING SETS ((p.sector_id), ())
+		ORDER BY total, received DESC, sector_id`, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("storage: stats: %w", dbErr(err))
 	}
@@ -68,13 +75,56 @@ func (tx *Tx) RecommendationStats(ctx context.Context, from, to time.Time) ([]Re
 // ExportRow is one problem with its thread, for the committees' CSV.
 type ExportRow struct {
 	Problem
-	Sector          Named    `db:"sector"`
-	Region          Named    `db:"region"`
-	AuthorName      string   `db:"author_name"`
-	OwnerName       string   `db:"owner_name"`
-	Answers         string   `db:"answers"`
-	Recommendations string   `db:"recommendations"`
-	AvgRating       *float64 `db:"avg_rating"`
+	Sector          Named                          `db:"sector"`
+	Region          Named                          `db:"region"`
+	AuthorName      string                         `db:"author_name"`
+	OwnerName       string                         `db:"owner_name"`
+	Messages        JSONList[ExportMessage]        `db:"messages"`
+	Recommendations JSONList[ExportRecommendation] `db:"recommendations"`
+	Ratings         JSONList[ExportRating]         `db:"ratings"`
+	Attachments     JSONList[ExportAttachment]     `db:"attachments"`
+}
+
+// ExportMessage is one message of an exported thread.
+type ExportMessage struct {
+	Author string    `json:"author"`
+	Role   string    `json:"role"`
+	At     time.Time `json:"at"`
+	Text   string    `json:"text"`
+}
+
+// ExportRecommendation is a recommendation made on an exported problem,
+// with what its author said of its implementation.
+type ExportRecommendation struct {
+	Type           string `json:"type"`
+	Text           string `json:"text"`
+	Implementation string `json:"implementation"` // empty until the author says
+	Comment        string `json:"comment"`
+}
+
+// ExportRating is the author's rating of one expert's answers.
+type ExportRating struct {
+	Expert  string `json:"expert"`
+	Score   int    `json:"score"`
+	Comment string `json:"comment"`
+}
+
+// ExportAttachment is a file of an exported problem or its thread.
+type ExportAttachment struct {
+	Kind string `json:"kind"`
+	Name string `json:"name"` // empty for photos and others sent without one
+}
+
+// JSONList reads a JSON array that a query built with json_agg.
+type JSONList[T any] []T
+
+// Scan reads the list from a JSON array.
+func (l *JSONList[T]) Scan(src any) error {
+	b, ok := src.([]byte)
+	if !ok {
+		return fmt.Errorf("storage: json list: want []byte, got %T", src)
+	}
+	return json.Unmarshal(b, l)
 }
 
 // AddExport records the authors an export's call names.
@@ -106,15 +156,17 @@ func export(ctx context.Context, q sqlx.QueryerContext, from, to time.Time) ([]E
 			g.name_ru AS "region.name_ru", g.name_en AS "region.name_en",
 			trim(a.first_name || ' ' || a.last_name) AS author_name,
 			COALESCE(trim(o.first_name || ' ' || o.last_name), '') AS owner_name,
-			COALESCE((SELECT string_agg(trim(u.first_name || ' ' || u.last_name) || ' (' ||
-					to_char(m.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') || '): ' || m.text, E'\n---\n' ORDER BY m.id)
-				FROM messages m JOIN users u ON u.id = m.author_id WHERE m.problem_id = p.id), '') AS answers,
-			COALESCE((SELECT string_agg(r.type || ': ' || m.text ||
-					CASE WHEN r.implementation <> '' THEN ' [' || r.implementation ||
-						CASE WHEN r.implementation_comment <> '' THEN ': ' || r.implementation_comment ELSE '' END || ']'
-					ELSE '' END, E'\n---\n' ORDER BY r.id)
-				FROM recommendations r JOIN messages m ON m.id = r.message_id WHERE r.problem_id = p.id), '') AS recommendations,
-			(SELECT avg(score) FROM ratings WHERE problem_id = p.id) AS avg_rating
+			(SELECT COALESCE(json_agg(json_build_object('author', trim(u.first_name || ' ' || u.last_name),
+					'role', m.author_role, 'at', m.created_at, 'text', m.text) ORDER BY m.id), '[]')
+				FROM messages m JOIN users u ON u.id = m.author_id WHERE m.problem_id = p.id) AS messages,
+			(SELECT COALESCE(json_agg(json_build_object('type', r.type, 'text', m.text,
+					'implementation', r.implementation, 'comment', r.implementation_comment) ORDER BY r.id), '[]')
+				FROM recommendations r JOIN messages m ON m.id = r.message_id WHERE r.problem_id = p.id) AS recommendations,
+			(SELECT COALESCE(json_agg(json_build_object('expert', trim(u.first_name || ' ' || u.last_name),
+					'score', r.score, 'comment', r.comment) ORDER BY r.created_at), '[]')
+				FROM ratings r JOIN users u ON u.id = r.expert_id WHERE r.problem_id = p.id) AS ratings,
+			(SELECT COALESCE(json_agg(json_build_object('kind', f.kind, 'name', f.file_name) ORDER BY f.id), '[]')
+				FROM attachments f WHERE f.problem_id = p.id) AS attachments
 		FROM problems p
 		JOIN users a ON a.id = p.author_id
 		JOIN sectors s ON s.id = p.sector_id

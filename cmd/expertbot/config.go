@@ -46,6 +46,7 @@ type config struct {
 	PrivacyVersion      string
 	PrivacyURL          string
 	Retention           time.Duration
+	Zone                *time.Location
 }
 
 // parseConfig reads the configuration and names the variable at fault
@@ -169,6 +170,9 @@ func parseConfig(getenv func(string) string, needToken bool) (*config, error) {
 			return nil, fmt.Errorf("PRIVACY_URL: %q is not an https:// address", c.PrivacyURL)
 		}
 	}
+	if c.Zone, err = parseZone(getenv("TIME_ZONE")); err != nil {
+		return nil, err
+	}
 	switch f := getenv("LOG_FORMAT"); f {
 	case "", "text":
 	case "json":
@@ -240,6 +244,23 @@ func loopback(addr string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// parseZone reads TIME_ZONE: an IANA name such as Asia/Almaty, or a fixed
+// offset such as UTC+5; empty is Kazakhstan's UTC+5.
+func parseZone(v string) (*time.Location, error) {
+	if v == "" {
+		return bot.Kazakhstan, nil
+	}
+	if rest, ok := strings.CutPrefix(v, "UTC"); ok {
+		h, err := strconv.Atoi(rest)
+		if err == nil && h >= -12 && h <= 14 && (rest[0] == '+' || rest[0] == '-') {
+			return time.FixedZone(v, h*60*60), nil
+		}
+	} else if loc, err := time.LoadLocation(v); err == nil && v != "Local" {
+		return loc, nil
+	}
+	return nil, fmt.Errorf("TIME_ZONE: %q is neither a zone name such as Asia/Almaty nor an offset such as UTC+5", v)
 }
 
 func isDigits(s string) bool {

@@ -24,6 +24,7 @@ import (
 	"runtime/debug"
 	"syscall"
 	"time"
+	_ "time/tzdata" // TIME_ZONE names resolve on machines without a zone database
 
 	"github.com/atameken/expertbot/bot"
 	"github.com/atameken/expertbot/bot/sender"
@@ -107,7 +108,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	case "migrate":
 		return nil
 	case "export":
-		return exportCommand(ctx, db, args[2:], stderr)
+		return exportCommand(ctx, db, cfg.Zone, args[2:], stderr)
 	case "experts":
 		return expertsCommand(ctx, db, args[2:], stderr)
 	case "sandbox":
@@ -156,6 +157,7 @@ func botConfig(cfg *config) bot.Config {
 		PrivacyVersion: cfg.PrivacyVersion,
 		PrivacyURL:     cfg.PrivacyURL,
 		Retention:      cfg.Retention,
+		Zone:           cfg.Zone,
 	}
 }
 

@@ -18,11 +18,12 @@ import (
 
 // exportCommand is `expertbot export --from DATE --to DATE --out FILE`: the
 // same CSV as the bot's /export.
-func exportCommand(ctx context.Context, db *storage.DB, args []string, stderr io.Writer) error {
+func exportCommand(ctx context.Context, db *storage.DB, zone *time.Location, args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	from := fs.String("from", "", "first day, YYYY-MM-DD (default: 30 days ago)")
-	to := fs.String("to", "", "last day, YYYY-MM-DD (default: today)")
+	from := fs.String("from", "", "first day, DD.MM.YYYY or YYYY-MM-DD (default: 30 days ago)")
+	to := fs.String("to", "", "last day, DD.MM.YYYY or YYYY-MM-DD (default: today)")
+	sep := fs.String("sep", "", "field separator, ; or , (default: ; for kk and ru, as Excel with their regional settings reads, , for en)")
 	out := fs.String("out", "", "file to write (default: standard output)")
 	lang := fs.String("lang", "ru", "language of headers and names: kk, ru or en")
 	if err := fs.Parse(args); err != nil {
@@ -31,7 +32,7 @@ func exportCommand(ctx context.Context, db *storage.DB, args []string, stderr io
 	if (*from == "") != (*to == "") {
 		return errors.New("export: give both --from and --to, or neither")
 	}
-	start, end, err := bot.ParsePeriod(strings.TrimSpace(*from+" "+*to), 30, time.Now())
+	start, end, err := bot.ParsePeriod(strings.TrimSpace(*from+" "+*to), 30, time.Now(), zone)
 	if err != nil {
 		return fmt.Errorf("export: %v", err)
 	}
@@ -56,10 +57,18 @@ func exportCommand(ctx context.Context, db *storage.DB, args []string, stderr io
 		}
 		w = f
 	}
-	if err := bot.WriteExport(w, rows, *lang); err != nil {
+	f := bot.ExportFormat{Lang: *lang, Zone: zone, Comma: bot.DefaultComma(*lang)}
+	switch *sep {
+	case "":
+	case ";", ",":
+		f.Comma = rune((*sep)[0])
+	default:
+		return fmt.Errorf("export: --sep must be ; or ,")
+	}
+	if err := bot.WriteExport(w, rows, f); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	fmt.Fprintf(stderr, "exported %d problems from %s to %s\n", len(rows), start.Format("2006-01-02"), end.AddDate(0, 0, -1).Format("2006-01-02"))
+	fmt.Fprintf(stderr, "exported %d problems from %s to %s\n", len(rows), start.Format("02.01.2006"), end.AddDate(0, 0, -1).Format("02.01.2006"))
 	return nil
 }
 

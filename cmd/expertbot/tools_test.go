@@ -130,7 +130,9 @@ func TestExportCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\uFEFF")))).ReadAll()
+	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\uFEFF"))))
+	r.Comma = ';' // as Excel with Kazakh regional settings reads it
+	rows, err := r.ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
