@@ -17,6 +17,7 @@ import (
 
 	"github.com/atameken/expertbot/bot/telegram/fake"
 	"github.com/atameken/expertbot/bot/telegram/telegramtest"
+	"github.com/atameken/expertbot/bot"
 	"github.com/atameken/expertbot/storage/storagetest"
 )
 
@@ -46,6 +47,11 @@ func TestParseConfig(t *testing.T) {
 		{"ErrRetentionShort", map[string]string{"TELEGRAM_TOKEN": "1:a", "RETENTION": "1h"}, "RETENTION"},
 		{"ErrPrivacyURL", map[string]string{"TELEGRAM_TOKEN": "1:a", "PRIVACY_URL": "http://plain.example/privacy"}, "PRIVACY_URL"},
 		{"ErrMetricsAddr", map[string]string{"TELEGRAM_TOKEN": "1:a", "METRICS_ADDR": "9100"}, "METRICS_ADDR"},
+		{"ZoneName", map[string]string{"TELEGRAM_TOKEN": "1:a", "TIME_ZONE": "Asia/Almaty"}, ""},
+		{"ZoneOffset", map[string]string{"TELEGRAM_TOKEN": "1:a", "TIME_ZONE": "UTC+6"}, ""},
+		{"ErrZoneOffset", map[string]string{"TELEGRAM_TOKEN": "1:a", "TIME_ZONE": "UTC+25"}, "TIME_ZONE"},
+		{"ErrZoneName", map[string]string{"TELEGRAM_TOKEN": "1:a", "TIME_ZONE": "Almaty"}, "TIME_ZONE"},
+		{"ErrZoneLocal", map[string]string{"TELEGRAM_TOKEN": "1:a", "TIME_ZONE": "Local"}, "TIME_ZONE"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -63,7 +69,7 @@ func TestParseConfig(t *testing.T) {
 	}, true)
 	if err != nil || len(c.ModeratorIDs) != 2 || c.ModeratorIDs[1] != 6 || c.HTTPAddr != ":8080" ||
 		!c.Premoderation || c.TakeTimeout != 24*time.Hour || c.AnswerTimeout != 72*time.Hour ||
-		c.SendTimeout != 15*time.Second || c.SendChatRate != 1 || c.SendChatBurst != 2 {
+		c.SendTimeout != 15*time.Second || c.SendChatRate != 1 || c.SendChatBurst != 2 || c.Zone != bot.Kazakhstan {
 		t.Fatalf("parseConfig = %+v, %v", c, err)
 	}
 }
