@@ -89,12 +89,35 @@ func (b *Bot) expertButton(ctx context.Context, r *req, q *tgbotapi.CallbackQuer
 	if err != nil {
 		return r.answer(ctx, q, r.t("button_expired"))
 	}
-	p, err := answerableProblem(ctx, r, id)
-	if err != nil || p == nil {
+	p, err := r.tx.Problem(ctx, id)
+	if errors.Is(err, storage.ErrNotFound) {
+		return r.answer(ctx, q, r.t("button_expired"))
+	}
+	if err != nil {
+		return err
+	}
+	// A press on a card that went stale says what happened since.
+	if a, err := r.tx.Assignment(ctx, p.ID, r.user.ID); err == nil {
+		state, err := cardState(ctx, r.tx, p, r.user.ID, a.DeclinedAt != nil)
+		if err != nil {
+			return err
+		}
+		switch kind, _ := splitState(state); kind {
+		case cardSolved, cardClosed, cardMerged, cardMoved, cardDeclined:
+			note, err := cardNote(ctx, r.tx, r.lang, p, state)
+			if err != nil {
+				return err
+			}
+			return r.answer(ctx, q, stripTags(note))
+		}
+	} else if !errors.Is(err, storage.ErrNotFound) {
+		return err
+	}
+	if ok, err := mayAnswer(ctx, r.tx, r.user.ID, p); err != nil || !ok {
 		return refuse(ctx, r, q, err)
 	}
 	if p.Closed() || p.Status == storage.StatusPendingModeration {
-		return r.answer(ctx, q, stripTags(r.t("problem_closed", p.ID)))
+		return r.answer(ctx, q, stripTags(r.t("card_closed")))
 	}
 	switch cb.action {
 	case "take":

@@ -22,17 +22,22 @@ func (b *Bot) handle(ctx context.Context, tx *storage.Tx, u *tgbotapi.Update, re
 			return err
 		}
 	}
+	var err error
 	switch {
 	case u.Message != nil:
-		return b.handleMessage(ctx, tx, u.Message, recent)
+		err = b.handleMessage(ctx, tx, u.Message, recent)
 	case u.EditedMessage != nil:
-		return b.handleEdit(ctx, tx, u.EditedMessage, recent)
+		err = b.handleEdit(ctx, tx, u.EditedMessage, recent)
 	case u.CallbackQuery != nil:
-		return b.handleCallback(ctx, tx, u.CallbackQuery, recent)
+		err = b.handleCallback(ctx, tx, u.CallbackQuery, recent)
 	case u.MyChatMember != nil:
-		return b.handleMyChatMember(ctx, tx, u.MyChatMember)
+		err = b.handleMyChatMember(ctx, tx, u.MyChatMember)
 	}
-	return nil // kinds the bot does not act on are kept in the inbox only
+	// Kinds the bot does not act on are kept in the inbox only.
+	if err != nil {
+		return err
+	}
+	return b.refreshCards(ctx, tx)
 }
 
 // handleMyChatMember notes when a user blocks the bot ("kicked") or starts

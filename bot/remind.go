@@ -33,6 +33,13 @@ func (b *Bot) remind(ctx context.Context) {
 }
 
 func (b *Bot) fireReminder(ctx context.Context, tx *storage.Tx, rm *storage.Reminder) error {
+	if err := b.reminded(ctx, tx, rm); err != nil {
+		return err
+	}
+	return b.refreshCards(ctx, tx)
+}
+
+func (b *Bot) reminded(ctx context.Context, tx *storage.Tx, rm *storage.Reminder) error {
 	if rm.Kind == storage.ReminderDigest {
 		return b.sendDigest(ctx, tx)
 	}

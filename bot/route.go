@@ -61,8 +61,9 @@ func (b *Bot) tellRouted(ctx context.Context, tx *storage.Tx, p *storage.Problem
 }
 
 // sendCard sends a problem's card to an expert: its files, then its text
-// with the buttons Take, Answer and Not my area. Every part is recorded, so
-// that a reply to any of them reaches the problem.
+// with the buttons that apply (Take, Answer and Not my area on an open
+// problem). Every part is recorded, so that a reply to any of them reaches
+// the problem.
 func (b *Bot) sendCard(ctx context.Context, tx *storage.Tx, p *storage.Problem, expert *storage.User, note string) error {
 	lang := userLang(expert)
 	text, atts, err := b.cardText(ctx, tx, p, lang)
@@ -72,17 +73,21 @@ func (b *Bot) sendCard(ctx context.Context, tx *storage.Tx, p *storage.Problem, 
 	if note != "" {
 		text = note + "\n\n" + text
 	}
-	id := strconv.FormatInt(p.ID, 10)
-	kb := keyboard(2,
-		tgbotapi.NewInlineKeyboardButtonData(T(lang, "btn_take"), callbackData("take", id)),
-		tgbotapi.NewInlineKeyboardButtonData(T(lang, "btn_answer"), callbackData("answer", id)),
-		tgbotapi.NewInlineKeyboardButtonData(T(lang, "btn_decline"), callbackData("decline", id)))
-	msgs := append(mediaMessages(expert.ID, atts, storage.PriorityBulk), textMessages(expert.ID, text, kb, storage.PriorityBulk)...)
+	state, err := cardState(ctx, tx, p, expert.ID, false)
+	if err != nil {
+		return err
+	}
+	if line, err := cardNote(ctx, tx, lang, p, state); err != nil {
+		return err
+	} else if line != "" {
+		text += "\n\n" + line
+	}
+	msgs := append(mediaMessages(expert.ID, atts, storage.PriorityBulk), textMessages(expert.ID, text, cardKeyboard(lang, p, state), storage.PriorityBulk)...)
 	ids, err := tx.EnqueueIDs(ctx, msgs...)
 	if err != nil {
 		return err
 	}
-	if err := tx.Assign(ctx, p.ID, expert.ID, ids[len(ids)-1]); err != nil {
+	if err := tx.Assign(ctx, p.ID, expert.ID, ids[len(ids)-1], state); err != nil {
 		return err
 	}
 	return tx.AddRelays(ctx, p.ID, nil, expert.ID, ids)

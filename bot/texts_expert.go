@@ -37,6 +37,41 @@ var expertTexts = map[string]map[string]string{
 		"ru": "Вы взяли обращение <b>#%d</b>. Чтобы ответить, ответьте на карточку или нажмите «Ответить».",
 		"en": "You took request <b>#%d</b>. To answer, reply to its card or press Answer.",
 	},
+	"card_yours": {
+		"kk": "✅ Өтінішті жұмысқа алдыңыз. Жауап беру үшін осы хабарламаға жауап беріңіз.",
+		"ru": "✅ Вы взяли обращение в работу. Чтобы ответить, ответьте на это сообщение.",
+		"en": "✅ You took this request. To answer, reply to this message.",
+	},
+	"card_taken": {
+		"kk": "👤 Жұмыста: %s. Өз жауабыңызды да жаза аласыз.",
+		"ru": "👤 Взято в работу: %s. Вы тоже можете ответить.",
+		"en": "👤 In progress with %s. You may answer too.",
+	},
+	"card_declined": {
+		"kk": "Сіз бұл өтінішті «Менің салам емес» деп белгіледіңіз.",
+		"ru": "Вы отметили это обращение: «Не мой профиль».",
+		"en": "You marked this request as not your area.",
+	},
+	"card_solved": {
+		"kk": "✅ Автор өтінішті шешілді деп белгіледі.",
+		"ru": "✅ Автор отметил обращение как решённое.",
+		"en": "✅ The author marked this request solved.",
+	},
+	"card_closed": {
+		"kk": "🔒 Өтініш жабылды.",
+		"ru": "🔒 Обращение закрыто.",
+		"en": "🔒 This request is closed.",
+	},
+	"card_merged": {
+		"kk": "🔗 Өтініш #%d өтінішімен біріктірілді.",
+		"ru": "🔗 Обращение объединено с обращением #%d.",
+		"en": "🔗 This request was merged into request #%d.",
+	},
+	"card_moved": {
+		"kk": "↪️ Өтініш басқа салаға берілді.",
+		"ru": "↪️ Обращение передано в другую отрасль.",
+		"en": "↪️ This request was moved to another sector.",
+	},
 	"already_taken": {
 		"kk": "<b>#%d</b> өтініші жұмыста: %s.",
 		"ru": "Обращение <b>#%d</b> уже в работе: %s.",

@@ -105,15 +105,17 @@ type Assignment struct {
 	ProblemID  int64      `db:"problem_id"`
 	ExpertID   int64      `db:"expert_id"`
 	DeclinedAt *time.Time `db:"declined_at"`
-	CardID     *int64     `db:"card_id"`
+	CardID     *int64     `db:"card_id"`    // the outbox row of the card's text
+	CardState  string     `db:"card_state"` // what the card says, as the bot named it
 }
 
-// Assign records that a problem's card went to an expert (again).
-func (tx *Tx) Assign(ctx context.Context, problemID, expertID, cardID int64) error {
+// Assign records that a problem's card went to an expert (again), saying
+// state.
+func (tx *Tx) Assign(ctx context.Context, problemID, expertID, cardID int64, state string) error {
 	_, err := tx.exec(ctx, `
-		INSERT INTO problem_experts (problem_id, expert_id, card_id) VALUES ($1, $2, $3)
-		ON CONFLICT (problem_id, expert_id) DO UPDATE SET card_id = EXCLUDED.card_id, notified_at = now()`,
-		problemID, expertID, cardID)
+		INSERT INTO problem_experts (problem_id, expert_id, card_id, card_state) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (problem_id, expert_id) DO UPDATE SET card_id = EXCLUDED.card_id, card_state = EXCLUDED.card_state, notified_at = now()`,
+		problemID, expertID, cardID, state)
 	if err != nil {
 		return fmt.Errorf("storage: assign problem %d to expert %d: %w", problemID, expertID, dbErr(err))
 	}
@@ -124,7 +126,7 @@ func (tx *Tx) Assign(ctx context.Context, problemID, expertID, cardID int64) err
 func (tx *Tx) Assignment(ctx context.Context, problemID, expertID int64) (*Assignment, error) {
 	var a Assignment
 	err := tx.get(ctx, &a, `
-		SELECT problem_id, expert_id, declined_at, card_id FROM problem_experts
+		SELECT problem_id, expert_id, declined_at, card_id, card_state FROM problem_experts
 		WHERE problem_id = $1 AND expert_id = $2`, problemID, expertID)
 	if err != nil {
 		return nil, fmt.Errorf("storage: assignment of problem %d to %d: %w", problemID, expertID, dbErr(err))
@@ -136,12 +138,25 @@ func (tx *Tx) Assignment(ctx context.Context, problemID, expertID int64) (*Assig
 func (tx *Tx) Assignments(ctx context.Context, problemID int64) ([]Assignment, error) {
 	var out []Assignment
 	err := tx.sel(ctx, &out, `
-		SELECT problem_id, expert_id, declined_at, card_id FROM problem_experts
+		SELECT problem_id, expert_id, declined_at, card_id, card_state FROM problem_experts
 		WHERE problem_id = $1 ORDER BY expert_id`, problemID)
 	if err != nil {
 		return nil, fmt.Errorf("storage: assignments of problem %d: %w", problemID, dbErr(err))
 	}
 	return out, nil
+}
+
+// SetCardState records what an expert's card of a problem says now. It
+// reports whether that changed, and so whether the card needs an edit.
+func (tx *Tx) SetCardState(ctx context.Context, problemID, expertID int64, state string) (bool, error) {
+	res, err := tx.exec(ctx, `
+		UPDATE problem_experts SET card_state = $3
+		WHERE problem_id = $1 AND expert_id = $2 AND card_state <> $3`, problemID, expertID, state)
+	if err != nil {
+		return false, fmt.Errorf("storage: card of problem %d for %d: %w", problemID, expertID, dbErr(err))
+	}
+	n, _ := res.RowsAffected()
+	return n > 0, nil
 }
 
 // Decline records that a problem is not the expert's area.
@@ -152,5 +167,6 @@ func (tx *Tx) Decline(ctx context.Context, problemID, expertID int64) error {
 	if err != nil {
 		return fmt.Errorf("storage: decline problem %d by %d: %w", problemID, expertID, dbErr(err))
 	}
+	tx.changedProblem(problemID)
 	return nil
 }

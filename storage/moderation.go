@@ -105,6 +105,7 @@ func (tx *Tx) ChangeSector(ctx context.Context, id int64, sectorID int) error {
 	if err != nil {
 		return fmt.Errorf("storage: change sector of problem %d: %w", id, dbErr(err))
 	}
+	tx.changedProblem(id)
 	return nil
 }
 
@@ -114,6 +115,7 @@ func (tx *Tx) Merge(ctx context.Context, id, into int64) error {
 	if err != nil {
 		return fmt.Errorf("storage: merge problem %d into %d: %w", id, into, dbErr(err))
 	}
+	tx.changedProblem(id)
 	return nil
 }
 

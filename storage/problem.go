@@ -110,6 +110,7 @@ func (tx *Tx) SetStatus(ctx context.Context, id int64, status string, actor *int
 	if from == status {
 		return nil
 	}
+	tx.changedProblem(id)
 	return tx.addEvent(ctx, id, actor, from, status, note)
 }
 
@@ -137,6 +138,7 @@ func (tx *Tx) TakeProblem(ctx context.Context, id, expertID int64) (bool, error)
 	if n, _ := res.RowsAffected(); n == 0 {
 		return false, nil
 	}
+	tx.changedProblem(id)
 	return true, tx.addEvent(ctx, id, &expertID, StatusOpen, StatusTaken, "")
 }
 
@@ -155,6 +157,7 @@ func (tx *Tx) ReleaseProblem(ctx context.Context, id, expertID int64) error {
 		}
 		return fmt.Errorf("storage: release problem %d: %w", id, dbErr(err))
 	}
+	tx.changedProblem(id)
 	if from == StatusTaken {
 		return tx.addEvent(ctx, id, &expertID, StatusTaken, StatusOpen, "not my area")
 	}

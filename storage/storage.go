@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -142,6 +143,23 @@ type Tx struct {
 
 	unwritten []Call     // calls Enqueue keeps until the commit
 	known     []touching // users as recorded (TouchUsers, the senders of the updates taken), each until TouchUser takes it
+	changed   []int64    // problems whose status, owner, sector or experts changed, until TakeChanged
+}
+
+// changedProblem notes that a problem changed in a way its cards show.
+func (tx *Tx) changedProblem(id int64) {
+	if !slices.Contains(tx.changed, id) {
+		tx.changed = append(tx.changed, id)
+	}
+}
+
+// TakeChanged returns the problems changed in a way their experts' cards
+// show since it was last called, so that the caller brings the cards up to
+// date in the same transaction.
+func (tx *Tx) TakeChanged() []int64 {
+	ids := tx.changed
+	tx.changed = nil
+	return ids
 }
 
 // Every statement runs as a prepared statement, prepared the first time

@@ -1,0 +1,88 @@
+package bot
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/atameken/expertbot/bot/telegram/fake"
+)
+
+// waitCard waits until an expert's card says want and has exactly the
+// buttons given, and returns it.
+func (p *person) waitCard(card fake.Message, want string, buttons ...string) fake.Message {
+	p.h.t.Helper()
+	var now fake.Message
+	ok := p.h.tg.WaitFor(20*time.Second, func() bool {
+		now = p.cardNow(card)
+		return strings.Contains(now.Text, want) && slices.Equal(now.Buttons(), buttons)
+	})
+	if !ok {
+		p.h.t.Fatalf("%s's card says %q with buttons %q; want %q with %q", p.u.FirstName, now.Text, now.Buttons(), want, buttons)
+	}
+	return now
+}
+
+// Every expert's card says what became of its problem and keeps only the
+// buttons that still apply; a press on a stale one is told what happened.
+func TestCardsStayTrue(t *testing.T) {
+	n := newNetwork(t, nil)
+	h := n.h
+	ent := h.person(2401, "Ерлан", "kk")
+	ent.startIn("Қазақша")
+	id := n.approved(ent, "Комбайн бункері")
+	card1 := n.agro1.expect(fmt.Sprintf("#%d", id))
+	card2 := n.agro2.expect(fmt.Sprintf("#%d", id))
+	kk := func(key string) string { return T("kk", key) }
+	ru := func(key string) string { return T("ru", key) }
+
+	// Aigerim takes it: Boris's card names her and offers only Answer.
+	n.agro1.pressT(card1, "btn_take")
+	n.agro1.waitCard(card1, plain(T("kk", "card_yours")), kk("btn_answer"), kk("btn_decline"))
+	n.agro2.waitCard(card2, plain(T("ru", "card_taken", "Aigerim")), ru("btn_answer"))
+	// Boris presses Take on the card as he saw it before.
+	q := n.agro2.pressData(card2, mustButton(t, card2, ru("btn_take")))
+	if got, _ := h.tg.CallbackAnswer(q); !strings.Contains(got, "Aigerim") {
+		t.Errorf("a late Take answered %q, want it to name who took it", got)
+	}
+
+	// Aigerim says it is not her area: her card says so with no buttons,
+	// and Boris may take it again.
+	n.agro1.pressT(n.agro1.cardNow(card1), "btn_decline")
+	n.agro1.waitCard(card1, plain(T("kk", "card_declined")))
+	n.agro2.waitCard(card2, "Комбайн бункері", ru("btn_take"), ru("btn_answer"), ru("btn_decline"))
+	q = n.agro1.pressData(card1, mustButton(t, card1, kk("btn_answer")))
+	if got, _ := h.tg.CallbackAnswer(q); got != plain(T("kk", "card_declined")) {
+		t.Errorf("a press on a declined card answered %q", got)
+	}
+
+	// Boris answers; the author marks it solved: his card says so.
+	n.agro2.pressT(n.agro2.cardNow(card2), "btn_take")
+	n.agro2.reply(card2, "Бункер датчигін тексеріңіз.")
+	n.agro2.expectT("answer_sent", id)
+	answer := ent.expect("Бункер датчигін")
+	ent.pressT(answer, "btn_resolved")
+	ent.expectT("resolved_author", id)
+	n.agro2.waitCard(card2, plain(T("ru", "card_solved")))
+	q = n.agro2.pressData(card2, mustButton(t, card2, ru("btn_answer")))
+	if got, _ := h.tg.CallbackAnswer(q); got != plain(T("ru", "card_solved")) {
+		t.Errorf("a press on a solved card answered %q", got)
+	}
+
+	// A problem the moderator closes, and one merged into another, posted
+	// by another entrepreneur (one person posting three in a minute is
+	// slowed down as a flood).
+	ent2 := h.person(2402, "Дина", "kk")
+	ent2.startIn("Қазақша")
+	closed := n.approved(ent2, "Жем араластырғыш")
+	c := n.agro2.expect(fmt.Sprintf("#%d", closed))
+	n.mod.send(fmt.Sprintf("/thread %d", closed))
+	n.mod.pressT(n.mod.expect("Жем араластырғыш"), "btn_close")
+	n.agro2.waitCard(c, plain(T("ru", "card_closed")))
+	dup := n.approved(ent2, "Комбайн бункері тағы")
+	d := n.agro1.expect(fmt.Sprintf("#%d", dup))
+	n.mod.send(fmt.Sprintf("/merge %d %d", dup, id))
+	n.agro1.waitCard(d, plain(T("kk", "card_merged", id)))
+}
