@@ -86,3 +86,50 @@ func TestCardsStayTrue(t *testing.T) {
 	n.mod.send(fmt.Sprintf("/merge %d %d", dup, id))
 	n.agro1.waitCard(d, plain(T("kk", "card_merged", id)))
 }
+
+// The recommendation question comes once per answer, an album included,
+// goes when answered, "Not a recommendation" among its choices, and is not
+// asked of a reply to the author's follow-up.
+func TestRecommendationQuestionOncePerAnswer(t *testing.T) {
+	n := newNetwork(t, nil)
+	h := n.h
+	ent := h.person(2411, "Ерлан", "kk")
+	ent.startIn("Қазақша")
+	id := n.approved(ent, "Май сығу желісі")
+	card := n.agro2.expect(fmt.Sprintf("#%d", id))
+
+	n.agro2.reply(card, "Проверьте давление в прессе.")
+	ask := n.agro2.expectT("answer_sent", id)
+	n.agro2.pressT(ask, "rec_none")
+	n.agro2.waitCard(ask, "→ "+T("ru", "rec_none"))
+	var recs int
+	h.query(&recs, `SELECT count(*) FROM recommendations WHERE problem_id = $1`, id)
+	if recs != 0 {
+		t.Errorf("%d recommendations recorded for an answer that is none", recs)
+	}
+
+	// An album of three photos as one answer: one question.
+	for i := range 3 {
+		n.agro2.sendMessage(fake.Message{ReplyToMessage: &card, MediaGroupID: "answer-album",
+			Photo: []fake.PhotoSize{{FileID: fmt.Sprintf("press-%d", i), FileUniqueID: fmt.Sprintf("p%d", i), Width: 640, Height: 480}}})
+	}
+	n.agro2.expectT("answer_sent", id)
+	answer := ent.expect("Проверьте давление")
+
+	// The author asks; the expert's reply to it is no new answer.
+	ent.reply(answer, "Қандай қысым қалыпты?")
+	followup := n.agro2.expect("Қандай қысым қалыпты?")
+	n.agro2.reply(followup, "От 8 до 10 бар.")
+	n.agro2.expectT("reply_sent", id)
+	ent.expect("От 8 до 10 бар.")
+	h.waitIdle()
+	asked := 0
+	for _, m := range h.tg.BotMessages(n.agro2.u.ID) {
+		if strings.HasPrefix(m.Text, plain(T("ru", "answer_sent", id))) {
+			asked++
+		}
+	}
+	if asked != 2 {
+		t.Errorf("the recommendation question was asked %d times, want 2 (the text answer, the album)", asked)
+	}
+}

@@ -102,6 +102,16 @@ var expertTexts = map[string]map[string]string{
 		"ru": "Тип рекомендации сохранён: %s.",
 		"en": "Recommendation type saved: %s.",
 	},
+	"rec_none": {
+		"kk": "Ұсыным емес",
+		"ru": "Не рекомендация",
+		"en": "Not a recommendation",
+	},
+	"reply_sent": {
+		"kk": "Жауабыңыз <b>#%d</b> өтінішінің авторына жіберілді.",
+		"ru": "Ваш ответ отправлен автору обращения <b>#%d</b>.",
+		"en": "Your reply went to the author of <b>#%d</b>.",
+	},
 	"rec_technology": {
 		"kk": "Технология немесе шешім",
 		"ru": "Технология или решение",

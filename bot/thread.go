@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strconv"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -139,19 +140,43 @@ func (b *Bot) postToThread(ctx context.Context, r *req, p *storage.Problem, m *t
 	if err := r.tx.MarkAnswered(ctx, p.ID, r.user.ID); err != nil {
 		return err
 	}
+	// The recommendation question is for an answer: not for a reply to the
+	// author's follow-up, and once for an album, not for each of its files.
+	if replyTo != nil && replyTo.AuthorRole == "entrepreneur" {
+		return r.send(ctx, r.t("reply_sent", p.ID), nil)
+	}
+	if m.MediaGroupID != "" {
+		first, err := r.tx.FirstOfAlbum(ctx, p.ID, m.MediaGroupID, tm.ID)
+		if err != nil || !first {
+			return err
+		}
+	}
 	var buttons []tgbotapi.InlineKeyboardButton
-	for _, t := range recommendationTypes {
+	for _, t := range append(slices.Clip(recommendationTypes), noRecommendation) {
 		buttons = append(buttons, tgbotapi.NewInlineKeyboardButtonData(r.t("rec_"+t), callbackData("rec", strconv.FormatInt(tm.ID, 10), t)))
 	}
 	return r.send(ctx, r.t("answer_sent", p.ID), keyboard(1, buttons...))
 }
+
+// choiceMade edits a question to show the choice made, without its buttons;
+// nothing when Telegram did not send the message.
+func choiceMade(chatID int64, m *tgbotapi.Message, choice string) []storage.Call {
+	if m == nil {
+		return nil
+	}
+	return []storage.Call{editText(chatID, int64(m.MessageID), Escape(m.Text)+"\n→ <b>"+Escape(choice)+"</b>", nil)}
+}
+
+// noRecommendation is the answer to the recommendation question that an
+// answer is none.
+const noRecommendation = "none"
 
 // markRecommendation records the type of recommendation an expert gives
 // an answer of theirs, and schedules the question about its implementation.
 func (b *Bot) markRecommendation(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, cb callback) error {
 	msgID, err := cb.intArg(0)
 	typ := cb.arg(1)
-	if err != nil || !validRecommendation(typ) {
+	if err != nil || !validRecommendation(typ) && typ != noRecommendation {
 		return r.answer(ctx, q, r.t("button_expired"))
 	}
 	tm, err := r.tx.ThreadMessage(ctx, msgID)
@@ -160,6 +185,12 @@ func (b *Bot) markRecommendation(ctx context.Context, r *req, q *tgbotapi.Callba
 	}
 	if err != nil {
 		return err
+	}
+	if typ == noRecommendation {
+		if err := r.answer(ctx, q, ""); err != nil {
+			return err
+		}
+		return r.tx.Enqueue(ctx, choiceMade(r.chat, q.Message, r.t("rec_none"))...)
 	}
 	p, err := r.tx.Problem(ctx, tm.ProblemID)
 	if err != nil {
@@ -178,10 +209,8 @@ func (b *Bot) markRecommendation(ctx context.Context, r *req, q *tgbotapi.Callba
 	if err := r.answer(ctx, q, saved); err != nil {
 		return err
 	}
-	if q.Message != nil {
-		if err := r.tx.Enqueue(ctx, editText(r.chat, int64(q.Message.MessageID), Escape(q.Message.Text)+"\n→ <b>"+Escape(r.t("rec_"+typ))+"</b>", nil)); err != nil {
-			return err
-		}
+	if err := r.tx.Enqueue(ctx, choiceMade(r.chat, q.Message, r.t("rec_"+typ))...); err != nil {
+		return err
 	}
 	author, err := r.tx.User(ctx, p.AuthorID)
 	if err != nil {

@@ -254,3 +254,16 @@ func (tx *Tx) Ratings(ctx context.Context, problemID int64) ([]Rating, error) {
 	}
 	return out, nil
 }
+
+// FirstOfAlbum reports whether a thread message is the first of an album
+// (a media group) in a problem's thread.
+func (tx *Tx) FirstOfAlbum(ctx context.Context, problemID int64, mediaGroupID string, messageID int64) (bool, error) {
+	var earlier bool
+	err := tx.get(ctx, &earlier, `
+		SELECT EXISTS (SELECT FROM attachments
+			WHERE problem_id = $1 AND media_group_id = $2 AND message_id < $3)`, problemID, mediaGroupID, messageID)
+	if err != nil {
+		return false, fmt.Errorf("storage: album %s of problem %d: %w", mediaGroupID, problemID, dbErr(err))
+	}
+	return !earlier, nil
+}
