@@ -133,3 +133,46 @@ func TestRecommendationQuestionOncePerAnswer(t *testing.T) {
 		t.Errorf("the recommendation question was asked %d times, want 2 (the text answer, the album)", asked)
 	}
 }
+
+// A message written without Telegram's reply goes to the one problem in
+// hand; with several, the bot asks which with buttons.
+func TestMessageWithoutReplyFindsItsThread(t *testing.T) {
+	n := newNetwork(t, nil)
+	h := n.h
+	ent := h.person(2421, "Ерлан", "kk")
+	ent.startIn("Қазақша")
+	first := n.approved(ent, "Сүт салқындатқыш")
+	n.agro1.expect(fmt.Sprintf("#%d", first))
+	card := n.agro2.expect(fmt.Sprintf("#%d", first))
+
+	// Before anyone answers, the author's addition goes to both experts.
+	ent.send("Салқындатқыш 2019 жылы орнатылған.")
+	ent.expectT("sent", first)
+	n.agro1.expect("Салқындатқыш 2019 жылы")
+	n.agro2.expect("Салқындатқыш 2019 жылы")
+
+	// Boris takes it and writes, and sends a photo, without a reply.
+	n.agro2.pressT(card, "btn_take")
+	n.agro2.expectT("took", first)
+	n.agro2.send("Проверьте компрессор.")
+	n.agro2.expectT("answer_sent", first)
+	ent.expect("Проверьте компрессор.")
+	n.agro2.sendMessage(fake.Message{Caption: "Схема подключения",
+		Photo: []fake.PhotoSize{{FileID: "scheme", FileUniqueID: "s1", Width: 800, Height: 600}}})
+	ent.expect("Схема подключения")
+	// The author's next words go to Boris only.
+	ent.send("Компрессор жаңа.")
+	n.agro2.expect("Компрессор жаңа.")
+
+	// With a second problem in hand, the author is asked which.
+	second := n.approved(ent, "Сүт сауу аппараты")
+	n.agro1.expect(fmt.Sprintf("#%d", second))
+	ent.send("Бұл қай өтінішке?")
+	ask := ent.expectT("which_problem")
+	ent.press(ask, fmt.Sprintf("#%d · Сүт салқындатқыш", first))
+	n.agro2.expect("Бұл қай өтінішке?")
+	ent.waitCard(ask, fmt.Sprintf("→ #%d", first))
+	h.waitIdle()
+	n.agro1.noMessageContaining("Бұл қай өтінішке?")
+	n.agro1.noMessageContaining("Компрессор жаңа.")
+}

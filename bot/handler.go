@@ -122,14 +122,7 @@ func (b *Bot) handleMessage(ctx context.Context, tx *storage.Tx, m *tgbotapi.Mes
 	d, err := tx.Dialog(ctx, r.user.ID)
 	switch {
 	case errors.Is(err, storage.ErrNotFound):
-		own, err := tx.ProblemsByAuthor(ctx, r.user.ID, 1)
-		if err != nil {
-			return err
-		}
-		if len(own) > 0 {
-			return r.send(ctx, r.t("followup_need_reply"), nil)
-		}
-		return r.send(ctx, r.t("unknown"), nil)
+		return b.unaddressed(ctx, r, m)
 	case err != nil:
 		return err
 	}
@@ -221,6 +214,8 @@ func (b *Bot) continueDialog(ctx context.Context, r *req, d *storage.Dialog, m *
 		return b.answerMessage(ctx, r, d, m)
 	case dialogRateComment, dialogImplComment:
 		return b.commentMessage(ctx, r, d, m)
+	case dialogPick:
+		return b.pickMessage(ctx, r, d, m)
 	}
 	// A dialogue this version does not know: forget it rather than trap the user.
 	if err := r.tx.EndDialog(ctx, r.user.ID); err != nil {
@@ -271,6 +266,7 @@ func (b *Bot) buttonTable() map[string]button {
 		"answer":  b.expertButton,
 		"decline": b.expertButton,
 		"rec":     b.markRecommendation,
+		"to":      b.pickProblem,
 		"resolve": b.resolve,
 		"rate":    b.rate,
 		"impl":    b.implementation,

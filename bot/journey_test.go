@@ -192,7 +192,7 @@ func TestProblemJourney(t *testing.T) {
 
 	// A follow-up and the expert's reply.
 	ent.reply(answer, "Датчиктерді қайдан алуға болады?")
-	ent.expectT("sent")
+	ent.expectT("sent", id)
 	followup := winner.expect("Датчиктерді қайдан алуға болады?")
 	winner.reply(followup, "Алматыдағы жеткізушілерден.")
 	reply := ent.expect("Алматыдағы жеткізушілерден.")

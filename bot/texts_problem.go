@@ -298,9 +298,19 @@ var problemTexts = map[string]map[string]string{
 		"en": "Request <b>#%d</b> is closed; the message was not sent.",
 	},
 	"sent": {
-		"kk": "Жіберілді.",
-		"ru": "Отправлено.",
-		"en": "Sent.",
+		"kk": "<b>#%d</b> өтініші бойынша сарапшыға жіберілді.",
+		"ru": "Отправлено эксперту по обращению <b>#%d</b>.",
+		"en": "Sent to the expert on request <b>#%d</b>.",
+	},
+	"which_problem": {
+		"kk": "Бұл хабарлама қай өтініш туралы? Таңдаңыз:",
+		"ru": "К какому обращению относится сообщение? Выберите:",
+		"en": "Which request is this message about? Choose:",
+	},
+	"no_expert_yet": {
+		"kk": "<b>#%d</b> өтінішін әзірге қабылдаған сарапшы жоқ, хабарлама жіберілмеді. Модераторлар өтінішті басқа сарапшыға береді; жауап осы чатқа келеді.",
+		"ru": "Обращение <b>#%d</b> пока не принял ни один эксперт, сообщение не отправлено. Модераторы передадут обращение другому эксперту; ответ придёт в этот чат.",
+		"en": "No expert has request <b>#%d</b> yet, so the message was not sent. The moderators will pass it to another expert; the answer will come to this chat.",
 	},
 	"edited_note": {
 		"kk": "✏️ <b>#%d</b> бойынша хабарлама өзгертілді:\n%s",

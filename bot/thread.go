@@ -35,7 +35,7 @@ func (b *Bot) handleReply(ctx context.Context, r *req, relay *storage.Relay, m *
 		if target == nil || target.AuthorRole != "expert" {
 			return r.send(ctx, r.t("followup_need_reply"), nil)
 		}
-		return b.postToThread(ctx, r, p, m, "entrepreneur", target.AuthorID, target)
+		return b.postToThread(ctx, r, p, m, "entrepreneur", []int64{target.AuthorID}, target)
 	}
 	writtenTo := target != nil && target.RecipientID != nil && *target.RecipientID == r.user.ID
 	allowed, err := mayWrite(ctx, r.tx, r.user.ID, p, writtenTo)
@@ -45,7 +45,7 @@ func (b *Bot) handleReply(ctx context.Context, r *req, relay *storage.Relay, m *
 	if !allowed {
 		return r.send(ctx, r.t("not_allowed"), nil)
 	}
-	return b.postToThread(ctx, r, p, m, "expert", p.AuthorID, target)
+	return b.postToThread(ctx, r, p, m, "expert", []int64{p.AuthorID}, target)
 }
 
 // answerMessage takes the message that follows the Answer button.
@@ -70,13 +70,13 @@ func (b *Bot) answerMessage(ctx context.Context, r *req, dlg *storage.Dialog, m 
 	if err := r.tx.EndDialog(ctx, r.user.ID); err != nil {
 		return err
 	}
-	return b.postToThread(ctx, r, p, m, "expert", p.AuthorID, nil)
+	return b.postToThread(ctx, r, p, m, "expert", []int64{p.AuthorID}, nil)
 }
 
 // postToThread stores a message of a thread and relays it to its
-// recipient: an expert's answer to the author, or the author's follow-up
-// to an expert.
-func (b *Bot) postToThread(ctx context.Context, r *req, p *storage.Problem, m *tgbotapi.Message, role string, recipientID int64, replyTo *storage.ThreadMessage) error {
+// recipients: an expert's answer to the author, or the author's follow-up
+// to an expert (to every expert the problem went to while none answered).
+func (b *Bot) postToThread(ctx context.Context, r *req, p *storage.Problem, m *tgbotapi.Message, role string, recipients []int64, replyTo *storage.ThreadMessage) error {
 	if p.Closed() {
 		return r.send(ctx, r.t("problem_closed", p.ID), nil)
 	}
@@ -85,8 +85,11 @@ func (b *Bot) postToThread(ctx context.Context, r *req, p *storage.Problem, m *t
 		return r.send(ctx, r.t("err_answer_content"), nil)
 	}
 	tm := &storage.ThreadMessage{
-		ProblemID: p.ID, AuthorID: r.user.ID, AuthorRole: role, RecipientID: &recipientID,
+		ProblemID: p.ID, AuthorID: r.user.ID, AuthorRole: role,
 		Text: text, ChatID: r.chat, TgMessageID: int64(m.MessageID),
+	}
+	if len(recipients) == 1 {
+		tm.RecipientID = &recipients[0]
 	}
 	if replyTo != nil {
 		tm.ReplyTo = &replyTo.ID
@@ -97,45 +100,13 @@ func (b *Bot) postToThread(ctx context.Context, r *req, p *storage.Problem, m *t
 	if err := r.tx.AddAttachments(ctx, p.ID, &tm.ID, files); err != nil {
 		return err
 	}
-
-	recipient, err := r.tx.User(ctx, recipientID)
-	if err != nil {
-		return err
-	}
-	lang := userLang(recipient)
-	var header, hint string
-	var kb *tgbotapi.InlineKeyboardMarkup
-	if role == "expert" {
-		who, err := expertName(ctx, r.tx, r.user, p.SectorID, lang)
-		if err != nil {
+	for _, id := range recipients {
+		if err := b.relay(ctx, r, p, m, tm, id, replyTo, len(files) > 0); err != nil {
 			return err
 		}
-		header, hint = T(lang, "answer_to_author", p.ID, Escape(p.Title), who), T(lang, "reply_hint_author")
-		kb = keyboard(1, tgbotapi.NewInlineKeyboardButtonData(T(lang, "btn_resolved"), callbackData("resolve", strconv.FormatInt(p.ID, 10))))
-	} else {
-		header, hint = T(lang, "followup_to_expert", p.ID, Escape(p.Title)), T(lang, "reply_hint_expert")
 	}
-	var msgs []storage.Call
-	if len(files) > 0 {
-		// The file goes as a copy, with the author's caption, after the header.
-		msgs = append(textMessages(recipientID, header, nil, storage.PriorityInteractive), copyMessage(recipientID, r.chat, int64(m.MessageID), kb))
-	} else {
-		msgs = textMessages(recipientID, header+"\n\n"+Escape(text)+"\n\n<i>"+hint+"</i>", kb, storage.PriorityInteractive)
-	}
-	if replyTo != nil && replyTo.AuthorID == recipientID {
-		// Thread the relay under the recipient's own message it answers.
-		replyParams(&msgs[0], replyTo.TgMessageID)
-	}
-	ids, err := r.tx.EnqueueIDs(ctx, msgs...)
-	if err != nil {
-		return err
-	}
-	if err := r.tx.AddRelays(ctx, p.ID, &tm.ID, recipientID, ids); err != nil {
-		return err
-	}
-
 	if role != "expert" {
-		return r.send(ctx, r.t("sent"), nil)
+		return r.send(ctx, r.t("sent", p.ID), nil)
 	}
 	if err := r.tx.MarkAnswered(ctx, p.ID, r.user.ID); err != nil {
 		return err
@@ -165,6 +136,44 @@ func choiceMade(chatID int64, m *tgbotapi.Message, choice string) []storage.Call
 		return nil
 	}
 	return []storage.Call{editText(chatID, int64(m.MessageID), Escape(m.Text)+"\n→ <b>"+Escape(choice)+"</b>", nil)}
+}
+
+// relay sends a thread message to one recipient, with a header that says
+// whose it is and a hint how to reply, and records the copies.
+func (b *Bot) relay(ctx context.Context, r *req, p *storage.Problem, m *tgbotapi.Message, tm *storage.ThreadMessage, recipientID int64, replyTo *storage.ThreadMessage, withFiles bool) error {
+	recipient, err := r.tx.User(ctx, recipientID)
+	if err != nil {
+		return err
+	}
+	lang := userLang(recipient)
+	var header, hint string
+	var kb *tgbotapi.InlineKeyboardMarkup
+	if tm.AuthorRole == "expert" {
+		who, err := expertName(ctx, r.tx, r.user, p.SectorID, lang)
+		if err != nil {
+			return err
+		}
+		header, hint = T(lang, "answer_to_author", p.ID, Escape(p.Title), who), T(lang, "reply_hint_author")
+		kb = keyboard(1, tgbotapi.NewInlineKeyboardButtonData(T(lang, "btn_resolved"), callbackData("resolve", strconv.FormatInt(p.ID, 10))))
+	} else {
+		header, hint = T(lang, "followup_to_expert", p.ID, Escape(p.Title)), T(lang, "reply_hint_expert")
+	}
+	var msgs []storage.Call
+	if withFiles {
+		// The file goes as a copy, with the author's caption, after the header.
+		msgs = append(textMessages(recipient.ID, header, nil, storage.PriorityInteractive), copyMessage(recipient.ID, r.chat, int64(m.MessageID), kb))
+	} else {
+		msgs = textMessages(recipient.ID, header+"\n\n"+Escape(tm.Text)+"\n\n<i>"+hint+"</i>", kb, storage.PriorityInteractive)
+	}
+	if replyTo != nil && replyTo.AuthorID == recipient.ID {
+		// Thread the relay under the recipient's own message it answers.
+		replyParams(&msgs[0], replyTo.TgMessageID)
+	}
+	ids, err := r.tx.EnqueueIDs(ctx, msgs...)
+	if err != nil {
+		return err
+	}
+	return r.tx.AddRelays(ctx, p.ID, &tm.ID, recipient.ID, ids)
 }
 
 // noRecommendation is the answer to the recommendation question that an

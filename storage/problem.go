@@ -263,3 +263,18 @@ func (tx *Tx) Events(ctx context.Context, problemID int64) ([]Event, error) {
 	}
 	return out, nil
 }
+
+// ProblemsInHand lists, newest first, the problems a user's message may
+// be about: their own with the experts, and those they took as an expert.
+func (tx *Tx) ProblemsInHand(ctx context.Context, userID int64, limit int) ([]Problem, error) {
+	var out []Problem
+	err := tx.sel(ctx, &out, `
+		SELECT `+problemColumns+` FROM problems
+		WHERE (author_id = $1 AND status IN ('open', 'taken', 'answered') OR owner_id = $1 AND status IN ('taken', 'answered'))
+			AND merged_into IS NULL
+		ORDER BY updated_at DESC, id DESC LIMIT $2`, userID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("storage: problems in hand of user %d: %w", userID, dbErr(err))
+	}
+	return out, nil
+}

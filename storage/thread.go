@@ -267,3 +267,15 @@ func (tx *Tx) FirstOfAlbum(ctx context.Context, problemID int64, mediaGroupID st
 	}
 	return !earlier, nil
 }
+
+// LastAnswerer returns the expert who wrote last in a problem's thread, or
+// ErrNotFound when none did.
+func (tx *Tx) LastAnswerer(ctx context.Context, problemID int64) (int64, error) {
+	var id int64
+	err := tx.get(ctx, &id, `
+		SELECT author_id FROM messages WHERE problem_id = $1 AND author_role = 'expert' ORDER BY id DESC LIMIT 1`, problemID)
+	if err != nil {
+		return 0, fmt.Errorf("storage: last answerer of problem %d: %w", problemID, dbErr(err))
+	}
+	return id, nil
+}
