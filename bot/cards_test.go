@@ -63,8 +63,7 @@ func TestCardsStayTrue(t *testing.T) {
 	n.agro2.reply(card2, "Бункер датчигін тексеріңіз.")
 	n.agro2.expectT("answer_sent", id)
 	answer := ent.expect("Бункер датчигін")
-	ent.pressT(answer, "btn_resolved")
-	ent.expectT("resolved_author", id)
+	ent.markSolved(answer, id)
 	n.agro2.waitCard(card2, plain(T("ru", "card_solved")))
 	q = n.agro2.pressData(card2, mustButton(t, card2, ru("btn_answer")))
 	if got, _ := h.tg.CallbackAnswer(q); got != plain(T("ru", "card_solved")) {
@@ -175,4 +174,45 @@ func TestMessageWithoutReplyFindsItsThread(t *testing.T) {
 	h.waitIdle()
 	n.agro1.noMessageContaining("Бұл қай өтінішке?")
 	n.agro1.noMessageContaining("Компрессор жаңа.")
+}
+
+// "Problem solved" asks first; "No, not yet" changes nothing. Once solved,
+// a follow-up offers to reopen, and reopening sends it and brings the
+// expert's card back.
+func TestSolvedIsConfirmedAndReopened(t *testing.T) {
+	n := newNetwork(t, nil)
+	h := n.h
+	ent := h.person(2431, "Ерлан", "kk")
+	ent.startIn("Қазақша")
+	id := n.approved(ent, "Теплица жылыту")
+	card := n.agro2.expect(fmt.Sprintf("#%d", id))
+	n.agro2.pressT(card, "btn_take")
+	n.agro2.reply(card, "Поставьте тепловой насос.")
+	answer := ent.expect("Поставьте тепловой насос.")
+
+	ent.pressT(answer, "btn_resolved")
+	ask := ent.expectT("resolve_confirm", id)
+	ent.pressT(ask, "btn_resolve_no")
+	ent.waitCard(ask, "→ "+T("kk", "btn_resolve_no"))
+	var status string
+	h.query(&status, `SELECT status FROM problems WHERE id = $1`, id)
+	if status != "answered" {
+		t.Fatalf("after No, not yet the status is %s, want answered", status)
+	}
+
+	ent.markSolved(answer, id)
+	n.agro2.waitCard(card, plain(T("ru", "card_solved")))
+	ent.reply(answer, "Насос тоқтап қалды.")
+	offer := ent.expectT("solved_offer_reopen", id)
+	h.waitIdle()
+	n.agro2.noMessageContaining("Насос тоқтап қалды.")
+	ent.pressT(offer, "btn_reopen_send")
+	ent.expectT("reopened_by_author", id)
+	n.agro2.expect(plain(T("ru", "reopened_expert", id, "Теплица жылыту")))
+	n.agro2.expect("Насос тоқтап қалды.")
+	n.agro2.waitCard(card, plain(T("ru", "card_yours")), T("ru", "btn_answer"), T("ru", "btn_decline"))
+	h.query(&status, `SELECT status FROM problems WHERE id = $1`, id)
+	if status != "answered" {
+		t.Errorf("reopened, the status is %s, want answered", status)
+	}
 }

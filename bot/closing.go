@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
@@ -26,8 +27,14 @@ type commentDialog struct {
 	Status         string `json:"status,omitempty"`
 }
 
-// resolve is the author's "Problem solved": the problem is resolved, the
-// experts are told, and the author is asked to rate each expert who answered.
+// reopenWindow is how long after marking a problem solved its author may
+// reopen it.
+const reopenWindow = 30 * 24 * time.Hour
+
+// resolve is the author's "Problem solved", which asks to confirm
+// ("resolve"); then ("resolved") the problem is resolved, the experts are
+// told, and the author is asked to rate each expert who answered; or
+// ("notyet") nothing changes.
 func (b *Bot) resolve(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, cb callback) error {
 	id, err := cb.intArg(0)
 	if err != nil {
@@ -40,13 +47,26 @@ func (b *Bot) resolve(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, cb
 	if p.Closed() {
 		return r.answer(ctx, q, r.t("status_"+p.Status))
 	}
-	if err := r.tx.SetStatus(ctx, p.ID, storage.StatusResolved, &r.user.ID, ""); err != nil {
-		return err
-	}
 	if err := r.answer(ctx, q, ""); err != nil {
 		return err
 	}
-	if err := r.send(ctx, r.t("resolved_author", p.ID), nil); err != nil {
+	s := strconv.FormatInt(p.ID, 10)
+	switch cb.action {
+	case "resolve":
+		return r.send(ctx, r.t("resolve_confirm", p.ID), keyboard(2,
+			tgbotapi.NewInlineKeyboardButtonData(r.t("btn_resolve_yes"), callbackData("resolved", s)),
+			tgbotapi.NewInlineKeyboardButtonData(r.t("btn_resolve_no"), callbackData("notyet", s))))
+	case "notyet":
+		return r.tx.Enqueue(ctx, choiceMade(r.chat, q.Message, r.t("btn_resolve_no"))...)
+	}
+	if err := r.tx.Enqueue(ctx, choiceMade(r.chat, q.Message, r.t("btn_resolve_yes"))...); err != nil {
+		return err
+	}
+	if err := r.tx.SetStatus(ctx, p.ID, storage.StatusResolved, &r.user.ID, ""); err != nil {
+		return err
+	}
+	again := keyboard(1, tgbotapi.NewInlineKeyboardButtonData(r.t("btn_reopen_own"), callbackData("again", s)))
+	if err := r.send(ctx, r.t("resolved_author", p.ID, int(reopenWindow.Hours()/24)), again); err != nil {
 		return err
 	}
 	answerers, err := r.tx.Answerers(ctx, p.ID)
@@ -75,6 +95,94 @@ func (b *Bot) resolve(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, cb
 		}
 	}
 	return nil
+}
+
+// reopenOwn is the author's Reopen of a problem they marked solved, within
+// reopenWindow of that: it goes back to the experts who answered, and any
+// messages the author wrote meanwhile (kept by offerReopen) are posted.
+func (b *Bot) reopenOwn(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, cb callback) error {
+	id, err := cb.intArg(0)
+	if err != nil {
+		return r.answer(ctx, q, r.t("button_expired"))
+	}
+	p, err := authoredProblem(ctx, r, id)
+	if err != nil || p == nil {
+		return refuse(ctx, r, q, err)
+	}
+	if p.Status != storage.StatusResolved || p.MergedInto != nil {
+		return r.answer(ctx, q, stripTags(r.t("status_"+p.Status)))
+	}
+	if p.ResolvedAt != nil && b.now().Sub(*p.ResolvedAt) > reopenWindow {
+		return r.answer(ctx, q, stripTags(r.t("reopen_too_late", p.ID)))
+	}
+	status := storage.StatusOpen
+	switch {
+	case p.FirstAnswerAt != nil:
+		status = storage.StatusAnswered
+	case p.OwnerID != nil:
+		status = storage.StatusTaken
+	}
+	if err := r.tx.SetStatus(ctx, p.ID, status, &r.user.ID, "reopened by the author"); err != nil {
+		return err
+	}
+	p.Status = status
+	if err := r.answer(ctx, q, ""); err != nil {
+		return err
+	}
+	if err := r.tx.Enqueue(ctx, choiceMade(r.chat, q.Message, r.t("btn_reopen_own"))...); err != nil {
+		return err
+	}
+	if err := r.send(ctx, r.t("reopened_by_author", p.ID), nil); err != nil {
+		return err
+	}
+	answerers, err := r.tx.Answerers(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	for _, eid := range answerers {
+		e, err := r.tx.User(ctx, eid)
+		if err != nil {
+			return err
+		}
+		if err := r.tx.Enqueue(ctx, textMessages(e.ID, T(userLang(e), "reopened_expert", p.ID, Escape(p.Title)), nil, storage.PriorityBulk)...); err != nil {
+			return err
+		}
+	}
+	dlg, err := r.tx.Dialog(ctx, r.user.ID)
+	if errors.Is(err, storage.ErrNotFound) || err == nil && dlg.Name != dialogPick {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var d pickDialog
+	if err := json.Unmarshal(dlg.Data, &d); err != nil {
+		return err
+	}
+	if err := r.tx.EndDialog(ctx, r.user.ID); err != nil {
+		return err
+	}
+	for i := range d.Messages {
+		if err := b.postUnaddressed(ctx, r, p, &d.Messages[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// offerReopen answers the author's message about a problem they marked
+// solved: it is kept, and sent if they reopen the problem.
+func (b *Bot) offerReopen(ctx context.Context, r *req, p *storage.Problem, m *tgbotapi.Message) error {
+	data, err := json.Marshal(pickDialog{Messages: []tgbotapi.Message{*m}})
+	if err != nil {
+		return err
+	}
+	if err := r.tx.SaveDialog(ctx, &storage.Dialog{UserID: r.user.ID, Name: dialogPick, Step: "reopen", Data: data}); err != nil {
+		return err
+	}
+	s := strconv.FormatInt(p.ID, 10)
+	return r.send(ctx, r.t("solved_offer_reopen", p.ID), keyboard(1,
+		tgbotapi.NewInlineKeyboardButtonData(r.t("btn_reopen_send"), callbackData("again", s))))
 }
 
 // rate stores the author's rating of an expert and offers a comment.

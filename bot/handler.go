@@ -260,17 +260,20 @@ type button func(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, cb call
 // it is) in the database.
 func (b *Bot) buttonTable() map[string]button {
 	t := map[string]button{
-		"lang":    b.chooseLanguage,
-		"new":     b.newButton,
-		"take":    b.expertButton,
-		"answer":  b.expertButton,
-		"decline": b.expertButton,
-		"rec":     b.markRecommendation,
-		"to":      b.pickProblem,
-		"resolve": b.resolve,
-		"rate":    b.rate,
-		"impl":    b.implementation,
-		"skip":    b.skipComment,
+		"lang":     b.chooseLanguage,
+		"new":      b.newButton,
+		"take":     b.expertButton,
+		"answer":   b.expertButton,
+		"decline":  b.expertButton,
+		"rec":      b.markRecommendation,
+		"to":       b.pickProblem,
+		"resolve":  b.resolve,
+		"resolved": b.resolve,
+		"notyet":   b.resolve,
+		"again":    b.reopenOwn,
+		"rate":     b.rate,
+		"impl":     b.implementation,
+		"skip":     b.skipComment,
 		"noop": func(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, _ callback) error {
 			return r.answer(ctx, q, "")
 		},

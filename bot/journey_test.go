@@ -198,8 +198,7 @@ func TestProblemJourney(t *testing.T) {
 	reply := ent.expect("Алматыдағы жеткізушілерден.")
 
 	// Resolved and rated.
-	ent.pressT(reply, "btn_resolved")
-	ent.expectT("resolved_author", id)
+	ent.markSolved(reply, id)
 	rateMsg := ent.expect("жауаптарын бағалаңыз")
 	ent.press(rateMsg, "⭐5")
 	ent.expectT("rate_comment")

@@ -134,7 +134,7 @@ func TestStatsAndDigest(t *testing.T) {
 	n.agro1.reply(card, "Силос мұнараларын желдетіңіз.")
 	n.agro1.pressT(n.agro1.expectT("answer_sent", id), "rec_technology")
 	answer := ent.expect("Силос мұнараларын")
-	ent.pressT(answer, "btn_resolved")
+	ent.markSolved(answer, id)
 	ent.press(ent.expect("жауаптарын бағалаңыз"), "⭐4")
 
 	n.mod.send("/stats")

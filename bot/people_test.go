@@ -121,3 +121,12 @@ func langOf(label string) string {
 
 // plain is an HTML text as the user sees it.
 func plain(html string) string { return stripTags(html) }
+
+// markSolved presses "Problem solved" under an answer of problem id and
+// confirms it.
+func (p *person) markSolved(answer fake.Message, id int64) {
+	p.h.t.Helper()
+	p.pressT(answer, "btn_resolved")
+	p.pressT(p.expectT("resolve_confirm", id), "btn_resolve_yes")
+	p.expectT("resolved_author", id, int(reopenWindow.Hours()/24))
+}

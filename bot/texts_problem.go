@@ -268,9 +268,54 @@ var problemTexts = map[string]map[string]string{
 		"en": "✅ Problem solved",
 	},
 	"resolved_author": {
-		"kk": "Өтініш <b>#%d</b> шешілді деп белгіленді. Рақмет!",
-		"ru": "Обращение <b>#%d</b> отмечено решённым. Спасибо!",
-		"en": "Request <b>#%d</b> is marked solved. Thank you!",
+		"kk": "Өтініш <b>#%d</b> шешілді деп белгіленді. Рақмет! Мәселе қайталанса, %d күн ішінде өтінішті қайта аша аласыз.",
+		"ru": "Обращение <b>#%d</b> отмечено решённым. Спасибо! Если проблема вернётся, обращение можно открыть снова в течение %d дней.",
+		"en": "Request <b>#%d</b> is marked solved. Thank you! If the problem comes back, you can reopen it within %d days.",
+	},
+	"resolve_confirm": {
+		"kk": "<b>#%d</b> өтінішін шешілді деп белгілейміз бе? Сарапшыларға хабарланады, ал сізден олардың жауаптарын бағалау сұралады.",
+		"ru": "Отметить обращение <b>#%d</b> решённым? Эксперты получат уведомление, а вас попросят оценить их ответы.",
+		"en": "Mark request <b>#%d</b> solved? The experts will be told, and you will be asked to rate their answers.",
+	},
+	"btn_resolve_yes": {
+		"kk": "✅ Иә, шешілді",
+		"ru": "✅ Да, решено",
+		"en": "✅ Yes, solved",
+	},
+	"btn_resolve_no": {
+		"kk": "Жоқ, әлі емес",
+		"ru": "Нет, ещё нет",
+		"en": "No, not yet",
+	},
+	"btn_reopen_own": {
+		"kk": "↩️ Қайта ашу",
+		"ru": "↩️ Открыть снова",
+		"en": "↩️ Reopen",
+	},
+	"btn_reopen_send": {
+		"kk": "↩️ Қайта ашып, жіберу",
+		"ru": "↩️ Открыть снова и отправить",
+		"en": "↩️ Reopen and send",
+	},
+	"reopened_by_author": {
+		"kk": "Өтініш <b>#%d</b> қайта ашылды, сарапшыларға хабарланды.",
+		"ru": "Обращение <b>#%d</b> снова открыто, эксперты получили уведомление.",
+		"en": "Request <b>#%d</b> is open again; the experts were told.",
+	},
+	"reopened_expert": {
+		"kk": "↩️ Автор <b>#%d</b> «%s» өтінішін қайта ашты: мәселе әлі шешілмеген.",
+		"ru": "↩️ Автор снова открыл обращение <b>#%d</b> «%s»: проблема ещё не решена.",
+		"en": "↩️ The author reopened request <b>#%d</b> “%s”: the problem is not solved yet.",
+	},
+	"reopen_too_late": {
+		"kk": "#%d өтінішін қайта ашу мерзімі өтті. Жаңа өтініш жазыңыз: /new",
+		"ru": "Срок, когда обращение #%d можно открыть снова, прошёл. Напишите новое: /new",
+		"en": "Request #%d can no longer be reopened. Please post a new one: /new",
+	},
+	"solved_offer_reopen": {
+		"kk": "Өтініш <b>#%d</b> шешілді деп белгіленген, хабарлама әзірге жіберілмеді. Мәселе шешілмесе, өтінішті қайта ашыңыз — хабарлама сарапшыға жіберіледі.",
+		"ru": "Обращение <b>#%d</b> отмечено решённым, сообщение пока не отправлено. Если проблема не решена, откройте обращение снова — сообщение уйдёт эксперту.",
+		"en": "Request <b>#%d</b> is marked solved, so the message was not sent yet. If the problem is not solved, reopen the request and the message goes to the expert.",
 	},
 	"rate_expert": {
 		"kk": "Сарапшы %s — <b>#%d</b> бойынша жауаптарын бағалаңыз:",

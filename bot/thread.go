@@ -77,6 +77,10 @@ func (b *Bot) answerMessage(ctx context.Context, r *req, dlg *storage.Dialog, m 
 // recipients: an expert's answer to the author, or the author's follow-up
 // to an expert (to every expert the problem went to while none answered).
 func (b *Bot) postToThread(ctx context.Context, r *req, p *storage.Problem, m *tgbotapi.Message, role string, recipients []int64, replyTo *storage.ThreadMessage) error {
+	if p.Status == storage.StatusResolved && role == "entrepreneur" && p.MergedInto == nil &&
+		p.ResolvedAt != nil && b.now().Sub(*p.ResolvedAt) <= reopenWindow {
+		return b.offerReopen(ctx, r, p, m)
+	}
 	if p.Closed() {
 		return r.send(ctx, r.t("problem_closed", p.ID), nil)
 	}

@@ -35,6 +35,7 @@ type Problem struct {
 	CreatedAt     time.Time  `db:"created_at"`
 	RoutedAt      *time.Time `db:"routed_at"`
 	FirstAnswerAt *time.Time `db:"first_answer_at"`
+	ResolvedAt    *time.Time `db:"resolved_at"` // when last marked solved
 	MergedInto    *int64     `db:"merged_into"`
 	RejectReason  string     `db:"reject_reason"`
 }
@@ -49,7 +50,7 @@ func (p *Problem) Closed() bool {
 }
 
 const problemColumns = `id, author_id, kind, sector_id, region_id, title, body, company, bin, anonymous,
-	status, owner_id, created_at, routed_at, first_answer_at, merged_into, reject_reason`
+	status, owner_id, created_at, routed_at, first_answer_at, resolved_at, merged_into, reject_reason`
 
 // Attachment is a photo or document kept by Telegram's file_id.
 type Attachment struct {
