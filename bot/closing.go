@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -314,7 +315,7 @@ func (b *Bot) skipComment(ctx context.Context, r *req, q *tgbotapi.CallbackQuery
 // they took and what waits in their sectors.
 func (b *Bot) showMine(ctx context.Context, r *req) error {
 	line := func(p storage.Problem) string {
-		return "\n#" + strconv.FormatInt(p.ID, 10) + " · " + r.t("status_"+p.Status) + " · " + Escape(p.Title)
+		return fmt.Sprintf("\n#%d · %s · %s /thread_%d", p.ID, r.t("status_"+p.Status), Escape(p.Title), p.ID)
 	}
 	var text string
 	own, err := r.tx.ProblemsByAuthor(ctx, r.user.ID, 20)
@@ -355,6 +356,8 @@ func (b *Bot) showMine(ctx context.Context, r *req) error {
 	}
 	if text == "" {
 		text = r.t("my_none")
+	} else {
+		text += "\n\n" + r.t("my_hint")
 	}
 	return r.send(ctx, strings.TrimSpace(text), nil)
 }

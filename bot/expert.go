@@ -209,6 +209,9 @@ func (b *Bot) decline(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, p 
 			return nil // someone is still on it
 		}
 	}
+	if err := b.tellAuthor(ctx, r.tx, p, "all_declined_author", p.ID); err != nil {
+		return err
+	}
 	return b.tellModerators(ctx, r.tx, func(lang string) string { return T(lang, "mod_nobody_left", p.ID) })
 }
 

@@ -190,7 +190,7 @@ func (b *Bot) commandTable() map[string]command {
 		"parked":          moderatorsOnly(plain(b.showParked)),
 		"queue":           moderatorsOnly(plain(b.showQueue)),
 		"audit":           moderatorsOnly(plain(b.showAudit)),
-		"thread":          moderatorsOnly(b.showThread),
+		"thread":          b.showThread, // moderators see all, the others their own
 		"stats":           moderatorsOnly(b.showStats),
 		"export":          moderatorsOnly(b.export),
 		"experts":         moderatorsOnly(b.showExperts),
@@ -267,6 +267,7 @@ func (b *Bot) buttonTable() map[string]button {
 		"decline":  b.expertButton,
 		"rec":      b.markRecommendation,
 		"to":       b.pickProblem,
+		"newfrom":  b.newFrom,
 		"resolve":  b.resolve,
 		"resolved": b.resolve,
 		"notyet":   b.resolve,

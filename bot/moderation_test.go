@@ -147,7 +147,7 @@ func TestNonModeratorsAreRefused(t *testing.T) {
 			t.Errorf("an expert pressing %q was answered %q", data, got)
 		}
 	}
-	for _, cmd := range []string{"/thread " + s, "/queue", "/approve " + s, "/ban " + fmt.Sprint(ent.u.ID), "/export", "/stats", "/audit", "/experts", "/centres"} {
+	for _, cmd := range []string{"/queue", "/approve " + s, "/ban " + fmt.Sprint(ent.u.ID), "/export", "/stats", "/audit", "/experts", "/centres"} {
 		ent.send(cmd)
 		ent.expectT("moderators_only")
 	}

@@ -68,6 +68,9 @@ func nextStep(s string, d *draft) string {
 	case stepRegion:
 		return stepTitle
 	case stepTitle:
+		if d.Body != "" {
+			return stepFiles // the message that started the dialogue is its description
+		}
 		return stepBody
 	case stepBody:
 		return stepFiles

@@ -232,6 +232,11 @@ var problemTexts = map[string]map[string]string{
 		"ru": "Обращение <b>#%d</b> отправлено экспертам: %d. Ответы придут в этот чат.",
 		"en": "Request <b>#%d</b> went to %d experts. Their answers will come to this chat.",
 	},
+	"all_declined_author": {
+		"kk": "Өтініш <b>#%d</b> жіберілген сарапшылар оны өз салаларына жатпайды деп белгіледі. Модераторлар басқа сарапшыны табады; жауап осы чатқа келеді.",
+		"ru": "Эксперты, которым ушло обращение <b>#%d</b>, отметили, что оно не их профиля. Модераторы подберут другого эксперта; ответ придёт в этот чат.",
+		"en": "The experts request <b>#%d</b> went to said it is not their area. The moderators will find another expert; the answer will come to this chat.",
+	},
 	"routed_to_moderators": {
 		"kk": "Өтініш <b>#%d</b> қабылданды. Қазір бұл салада бос сарапшы жоқ: модераторлар лайықты сарапшыны табады.",
 		"ru": "Обращение <b>#%d</b> принято. Сейчас в этой отрасли нет свободных экспертов: модераторы подберут эксперта.",
@@ -347,6 +352,16 @@ var problemTexts = map[string]map[string]string{
 		"ru": "Отправлено эксперту по обращению <b>#%d</b>.",
 		"en": "Sent to the expert on request <b>#%d</b>.",
 	},
+	"offer_new": {
+		"kk": "Бұл мәтіннен жаңа өтініш жазайық па? Ол өтініштің сипаттамасы болады; түрін, саласын, өңірін және атауын сұраймын.",
+		"ru": "Создать из этого текста новое обращение? Он станет описанием; я спрошу вид, отрасль, регион и заголовок.",
+		"en": "Post this as a new request? It becomes the description; I will ask for the kind, sector, region and title.",
+	},
+	"btn_offer_new": {
+		"kk": "📝 Өтініш жазу",
+		"ru": "📝 Создать обращение",
+		"en": "📝 Post a request",
+	},
 	"which_problem": {
 		"kk": "Бұл хабарлама қай өтініш туралы? Таңдаңыз:",
 		"ru": "К какому обращению относится сообщение? Выберите:",
@@ -366,6 +381,11 @@ var problemTexts = map[string]map[string]string{
 		"kk": "Сізде өтініш жоқ. /new — жаңа өтініш.",
 		"ru": "У вас нет обращений. /new — новое обращение.",
 		"en": "You have no requests. /new starts one.",
+	},
+	"my_hint": {
+		"kk": "Өтінішті ашу үшін /thread_N басыңыз.",
+		"ru": "Чтобы открыть обращение, нажмите /thread_N.",
+		"en": "Tap /thread_N to open a request.",
 	},
 	"my_title": {
 		"kk": "<b>Сіздің өтініштеріңіз</b>",

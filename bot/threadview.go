@@ -22,11 +22,62 @@ func (b *Bot) showThread(ctx context.Context, r *req, args string) error {
 	if !ok {
 		return r.send(ctx, r.t("usage", "/thread N"), nil)
 	}
+	if !r.user.IsModerator() {
+		return b.showOwnThread(ctx, r, id)
+	}
 	text, kb, err := b.threadPage(ctx, r, id, 0)
 	if err != nil || text == "" {
 		return err
 	}
 	return r.send(ctx, text, kb)
+}
+
+// showOwnThread shows a problem to its author or to an expert it went to:
+// its card, status and latest messages, an anonymous author's name hidden
+// from experts. To anyone else the problem does not exist.
+func (b *Bot) showOwnThread(ctx context.Context, r *req, id int64) error {
+	p, err := r.tx.Problem(ctx, id)
+	if errors.Is(err, storage.ErrNotFound) {
+		return r.send(ctx, r.t("not_found", id), nil)
+	}
+	if err != nil {
+		return err
+	}
+	isAuthor := p.AuthorID == r.user.ID
+	if !isAuthor {
+		if ok, err := mayWrite(ctx, r.tx, r.user.ID, p, true); err != nil {
+			return err
+		} else if !ok {
+			return r.send(ctx, r.t("not_found", id), nil)
+		}
+	}
+	card, _, err := b.cardText(ctx, r.tx, p, r.lang)
+	if err != nil {
+		return err
+	}
+	var t strings.Builder
+	t.WriteString(card + "\n\n" + r.t("own_thread_status", r.t("status_"+p.Status)))
+	msgs, err := r.tx.ThreadMessages(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	if len(msgs) == 0 {
+		t.WriteString("\n\n" + r.t("own_thread_empty"))
+	}
+	if first := len(msgs) - threadPage; first > 0 {
+		t.WriteString("\n\n" + r.t("own_thread_earlier", first))
+		msgs = msgs[first:]
+	}
+	for _, m := range msgs {
+		name := r.t("anonymous")
+		if !p.Anonymous || isAuthor || m.AuthorRole != "entrepreneur" {
+			if u, err := r.tx.User(ctx, m.AuthorID); err == nil {
+				name = displayName(u, r.lang)
+			}
+		}
+		fmt.Fprintf(&t, "\n\n<b>%s</b> (%s) · %s\n%s", Escape(name), r.t("role_"+m.AuthorRole), b.at(m.CreatedAt), Escape(clipText(m.Text, 1000)))
+	}
+	return r.send(ctx, t.String(), nil)
 }
 
 // threadPage renders one page of a thread; "" when there is no problem

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
@@ -51,6 +53,19 @@ func (b *Bot) unaddressed(ctx context.Context, r *req, m *tgbotapi.Message) erro
 		}
 		return r.send(ctx, r.t("which_problem"), keyboard(1, buttons...))
 	}
+	// A description of a problem, typed without /new, is offered as the
+	// start of one.
+	if text, files := messageContent(m); utf8.RuneCountInString(strings.TrimSpace(text)) >= minBody && len(files) == 0 {
+		data, err := json.Marshal(pickDialog{Messages: []tgbotapi.Message{*m}})
+		if err != nil {
+			return err
+		}
+		if err := r.tx.SaveDialog(ctx, &storage.Dialog{UserID: r.user.ID, Name: dialogPick, Step: "new", Data: data}); err != nil {
+			return err
+		}
+		return r.send(ctx, r.t("offer_new"), keyboard(1,
+			tgbotapi.NewInlineKeyboardButtonData(r.t("btn_offer_new"), callbackData("newfrom"))))
+	}
 	own, err := r.tx.ProblemsByAuthor(ctx, r.user.ID, 1)
 	if err != nil {
 		return err
@@ -59,6 +74,29 @@ func (b *Bot) unaddressed(ctx context.Context, r *req, m *tgbotapi.Message) erro
 		return r.send(ctx, r.t("followup_need_reply"), nil)
 	}
 	return r.send(ctx, r.t("unknown"), nil)
+}
+
+// newFrom starts /new with the kept message as the description.
+func (b *Bot) newFrom(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, _ callback) error {
+	dlg, err := r.tx.Dialog(ctx, r.user.ID)
+	if errors.Is(err, storage.ErrNotFound) || err == nil && (dlg.Name != dialogPick || dlg.Step != "new") {
+		return r.answer(ctx, q, r.t("button_expired"))
+	}
+	if err != nil {
+		return err
+	}
+	var d pickDialog
+	if err := json.Unmarshal(dlg.Data, &d); err != nil || len(d.Messages) == 0 {
+		return r.answer(ctx, q, r.t("button_expired"))
+	}
+	text, _ := messageContent(&d.Messages[0])
+	if err := r.answer(ctx, q, ""); err != nil {
+		return err
+	}
+	if err := r.tx.Enqueue(ctx, choiceMade(r.chat, q.Message, r.t("btn_offer_new"))...); err != nil {
+		return err
+	}
+	return b.goTo(ctx, r, &draft{Body: clipText(strings.TrimSpace(text), maxBody)}, stepKind)
 }
 
 // pickMessage keeps a message written while the question "which?" is
