@@ -33,8 +33,8 @@ func TestCardsStayTrue(t *testing.T) {
 	ent := h.person(2401, "Ерлан", "kk")
 	ent.startIn("Қазақша")
 	id := n.approved(ent, "Комбайн бункері")
-	card1 := n.agro1.expect(fmt.Sprintf("#%d", id))
-	card2 := n.agro2.expect(fmt.Sprintf("#%d", id))
+	card1 := n.agro1.expectCard(id)
+	card2 := n.agro2.expectCard(id)
 	kk := func(key string) string { return T("kk", key) }
 	ru := func(key string) string { return T("ru", key) }
 
@@ -76,12 +76,12 @@ func TestCardsStayTrue(t *testing.T) {
 	ent2 := h.person(2402, "Дина", "kk")
 	ent2.startIn("Қазақша")
 	closed := n.approved(ent2, "Жем араластырғыш")
-	c := n.agro2.expect(fmt.Sprintf("#%d", closed))
+	c := n.agro2.expectCard(closed)
 	n.mod.send(fmt.Sprintf("/thread %d", closed))
 	n.mod.pressT(n.mod.expect("Жем араластырғыш"), "btn_close")
 	n.agro2.waitCard(c, plain(T("ru", "card_closed")))
 	dup := n.approved(ent2, "Комбайн бункері тағы")
-	d := n.agro1.expect(fmt.Sprintf("#%d", dup))
+	d := n.agro1.expectCard(dup)
 	n.mod.send(fmt.Sprintf("/merge %d %d", dup, id))
 	n.agro1.waitCard(d, plain(T("kk", "card_merged", id)))
 }
@@ -95,7 +95,7 @@ func TestRecommendationQuestionOncePerAnswer(t *testing.T) {
 	ent := h.person(2411, "Ерлан", "kk")
 	ent.startIn("Қазақша")
 	id := n.approved(ent, "Май сығу желісі")
-	card := n.agro2.expect(fmt.Sprintf("#%d", id))
+	card := n.agro2.expectCard(id)
 
 	n.agro2.reply(card, "Проверьте давление в прессе.")
 	ask := n.agro2.expectT("answer_sent", id)
@@ -141,8 +141,8 @@ func TestMessageWithoutReplyFindsItsThread(t *testing.T) {
 	ent := h.person(2421, "Ерлан", "kk")
 	ent.startIn("Қазақша")
 	first := n.approved(ent, "Сүт салқындатқыш")
-	n.agro1.expect(fmt.Sprintf("#%d", first))
-	card := n.agro2.expect(fmt.Sprintf("#%d", first))
+	n.agro1.expectCard(first)
+	card := n.agro2.expectCard(first)
 
 	// Before anyone answers, the author's addition goes to both experts.
 	ent.send("Салқындатқыш 2019 жылы орнатылған.")
@@ -165,7 +165,7 @@ func TestMessageWithoutReplyFindsItsThread(t *testing.T) {
 
 	// With a second problem in hand, the author is asked which.
 	second := n.approved(ent, "Сүт сауу аппараты")
-	n.agro1.expect(fmt.Sprintf("#%d", second))
+	n.agro1.expectCard(second)
 	ent.send("Бұл қай өтінішке?")
 	ask := ent.expectT("which_problem")
 	ent.press(ask, fmt.Sprintf("#%d · Сүт салқындатқыш", first))
@@ -185,7 +185,7 @@ func TestSolvedIsConfirmedAndReopened(t *testing.T) {
 	ent := h.person(2431, "Ерлан", "kk")
 	ent.startIn("Қазақша")
 	id := n.approved(ent, "Теплица жылыту")
-	card := n.agro2.expect(fmt.Sprintf("#%d", id))
+	card := n.agro2.expectCard(id)
 	n.agro2.pressT(card, "btn_take")
 	n.agro2.reply(card, "Поставьте тепловой насос.")
 	answer := ent.expect("Поставьте тепловой насос.")

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/atameken/expertbot/bot/telegram/fake"
 )
 
 // An entrepreneur who types a problem without /new is offered to post it;
@@ -37,7 +39,7 @@ func TestEntrepreneurIsGuided(t *testing.T) {
 		return id != 0
 	})
 	n.mod.pressT(n.mod.expect(fmt.Sprintf("Moderation: #%d", id)), "btn_approve")
-	card := n.agro1.expect(fmt.Sprintf("#%d", id))
+	card := n.agro1.expectCard(id)
 	n.agro1.reply(card, "Азот тыңайтқышын тексеріңіз.")
 	n.agro1.expectT("answer_sent", id)
 	ent.expect("Азот тыңайтқышын тексеріңіз.") // the answer itself
@@ -61,7 +63,123 @@ func TestEntrepreneurIsGuided(t *testing.T) {
 	// Both experts of the sector decline a second request.
 	second := n.approved(ent, "Сиыр азығы")
 	for _, e := range []*person{n.agro1, n.agro2} {
-		e.pressT(e.expect(fmt.Sprintf("#%d", second)), "btn_decline")
+		e.pressT(e.expectCard(second), "btn_decline")
 	}
 	ent.expectT("all_declined_author", second)
+}
+
+// Files in the wizard: an album is acknowledged once with its real count,
+// only the latest acknowledgement keeps Done, and a photo's caption goes
+// with it to the experts, tied to the problem's number.
+func TestAlbumIsCountedWithCaptions(t *testing.T) {
+	n := newNetwork(t, nil)
+	h := n.h
+	ent := h.person(2451, "Ерлан", "kk")
+	ent.startIn("Қазақша")
+	ent.send("/new")
+	ent.pressT(ent.expectT("new_kind"), "kind_problem")
+	ent.press(ent.expectT("new_sector"), "Агроөнеркәсіптік кешен")
+	ent.press(ent.expectT("new_region"), "Ақмола облысы")
+	ent.expectT("new_title", maxTitle)
+	ent.send("Сепаратор бұзылды")
+	ent.expectT("new_body", maxBody)
+	ent.send("Сүт сепараторы дірілдейді, подшипник қызып кетеді. Не істеу керек?")
+	question := ent.expectT("new_files", maxFiles)
+	ent.sendMessage(fake.Message{Caption: "Сынған подшипник",
+		Photo: []fake.PhotoSize{{FileID: "bearing", FileUniqueID: "b", Width: 800, Height: 600}}})
+	first := ent.expectT("new_file_added", 1)
+	for i := range 3 {
+		ent.sendMessage(fake.Message{MediaGroupID: "separator",
+			Photo: []fake.PhotoSize{{FileID: fmt.Sprintf("sep-%d", i), FileUniqueID: fmt.Sprintf("s%d", i), Width: 800, Height: 600}}})
+	}
+	album := ent.expectT("new_file_added", 4)
+	ent.sendMessage(fake.Message{Voice: &fake.Voice{FileID: "hum", FileUniqueID: "h", Duration: 7}})
+	last := ent.expectT("new_file_added", 5)
+	h.waitIdle()
+	var withDone []int64
+	for _, m := range h.tg.BotMessages(ent.u.ID) {
+		if _, ok := m.Button(T("kk", "btn_done")); ok {
+			withDone = append(withDone, m.MessageID)
+		}
+	}
+	if len(withDone) != 1 || withDone[0] != last.MessageID {
+		t.Errorf("messages with Done: %v, want only the latest, %d (question %d, first %d, album %d)",
+			withDone, last.MessageID, question.MessageID, first.MessageID, album.MessageID)
+	}
+	ent.pressT(ent.cardNow(last), "btn_done")
+	ent.pressT(ent.expectT("new_company"), "btn_skip")
+	ent.pressT(ent.expectT("new_anonymous"), "anon_no")
+	summary := ent.expect("Тексеріңіз")
+	if !strings.Contains(summary.Text, "Файлдар: 5") {
+		t.Errorf("summary %q, want 5 files", summary.Text)
+	}
+	ent.pressT(summary, "btn_submit")
+	var id int64
+	h.waitFor("the problem", 10*time.Second, func() bool {
+		h.query(&id, `SELECT COALESCE(max(id), 0) FROM problems WHERE author_id = $1`, ent.u.ID)
+		return id != 0
+	})
+	n.mod.pressT(n.mod.expectCard(id), "btn_approve")
+	n.agro1.expectCard(id)
+	captions, voices := map[string]bool{}, 0
+	for _, m := range h.tg.BotMessages(n.agro1.u.ID) {
+		if len(m.Photo) > 0 {
+			captions[m.Caption] = true
+		}
+		if m.Voice != nil {
+			voices++
+		}
+	}
+	want := fmt.Sprintf("#%d · Сынған подшипник", id)
+	if !captions[want] || !captions[fmt.Sprintf("#%d", id)] || voices != 1 {
+		t.Errorf("the expert's photos are captioned %v and %d voice notes came; want %q among them and 1", captions, voices, want)
+	}
+}
+
+// Voice and video go both ways in a thread and show in /thread; a sticker
+// or a location is answered with what the bot takes.
+func TestVoiceAndVideoInThreads(t *testing.T) {
+	n := newNetwork(t, nil)
+	h := n.h
+	ent := h.person(2461, "Ерлан", "kk")
+	ent.startIn("Қазақша")
+	id := n.approved(ent, "Насос шулайды")
+	card := n.agro2.expectCard(id)
+
+	n.agro2.sendMessage(fake.Message{ReplyToMessage: &card, Voice: &fake.Voice{FileID: "advice", FileUniqueID: "a", Duration: 40}})
+	n.agro2.expectT("answer_sent", id)
+	var heard bool
+	h.waitFor("the voice answer", 20*time.Second, func() bool {
+		for _, m := range h.tg.BotMessages(ent.u.ID) {
+			heard = heard || m.Voice != nil && m.Voice.FileID == "advice"
+		}
+		return heard
+	})
+	ent.sendMessage(fake.Message{VideoNote: &fake.VideoNote{FileID: "pump", FileUniqueID: "p", Length: 240, Duration: 9}})
+	ent.expectT("sent", id)
+	h.waitFor("the round video", 20*time.Second, func() bool {
+		for _, m := range h.tg.BotMessages(n.agro2.u.ID) {
+			if m.VideoNote != nil && m.VideoNote.FileID == "pump" {
+				return true
+			}
+		}
+		return false
+	})
+	ent.sendMessage(fake.Message{Sticker: &fake.Sticker{FileID: "smile", FileUniqueID: "s", Type: "regular"}})
+	ent.expectT("cannot_take")
+	ent.sendMessage(fake.Message{Location: &fake.Location{Latitude: 51.17, Longitude: 71.45}})
+	ent.expectT("cannot_take")
+
+	n.mod.send(fmt.Sprintf("/thread %d", id))
+	thread := n.mod.expect("Насос шулайды")
+	for _, want := range []string{"📎 " + T("en", "file_kind_voice"), "📎 " + T("en", "file_kind_video_note")} {
+		if !strings.Contains(thread.Text, want) {
+			t.Errorf("/thread lacks %q: %q", want, thread.Text)
+		}
+	}
+	var kinds string
+	h.query(&kinds, `SELECT string_agg(kind, ',' ORDER BY id) FROM attachments WHERE problem_id = $1 AND message_id IS NOT NULL`, id)
+	if kinds != "voice,video_note" {
+		t.Errorf("thread files %q, want voice,video_note", kinds)
+	}
 }

@@ -201,6 +201,9 @@ func (b *Bot) commandTable() map[string]command {
 
 // continueDialog takes a message as the answer to the dialogue's question.
 func (b *Bot) continueDialog(ctx context.Context, r *req, d *storage.Dialog, m *tgbotapi.Message) error {
+	if untakeable(m) && d.Name != dialogNew { // the wizard says so and asks its question again
+		return r.send(ctx, r.t("cannot_take"), nil)
+	}
 	switch d.Name {
 	case dialogLanguage:
 		// The question is answered with the buttons: ask it again.

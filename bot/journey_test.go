@@ -82,7 +82,7 @@ func (n *network) postAs(ent *person, sector, title string, anonymous bool) int6
 			Photo:        []fake.PhotoSize{{FileID: fmt.Sprintf("photo-%s-%d", title, i), FileUniqueID: fmt.Sprintf("u%d", i), Width: 800, Height: 600}},
 		})
 	}
-	done := ent.expectT("new_file_added", 1)
+	done := ent.expectT("new_file_added", 3) // one acknowledgement, counting the album
 	ent.pressT(done, "btn_done")
 	ent.pressT(ent.expectT("new_company"), "btn_skip")
 	ent.pressT(ent.expectT("new_anonymous"), map[bool]string{false: "anon_no", true: "anon_yes"}[anonymous])
@@ -119,8 +119,8 @@ func TestProblemJourney(t *testing.T) {
 	}
 	ent.expectT("routed", id, 2)
 
-	card1 := n.agro1.expect(fmt.Sprintf("#%d", id))
-	card2 := n.agro2.expect(fmt.Sprintf("#%d", id))
+	card1 := n.agro1.expectCard(id)
+	card2 := n.agro2.expectCard(id)
 	for _, c := range []fake.Message{card1, card2} {
 		for _, want := range []string{"Суару жүйесі", "Бидай алқаптарында", "Ерлан", "3"} {
 			if !strings.Contains(c.Text, want) {
@@ -260,7 +260,7 @@ func TestReplyBeforeItsSendingIsRecorded(t *testing.T) {
 	id := n.post(ent, "Жылыжай")
 	n.h.tg.AddFault(fake.Fault{Method: "sendMessage", ChatID: n.agro1.u.ID, Late: 2500 * time.Millisecond, Count: 1})
 	n.mod.pressT(n.mod.expect(fmt.Sprintf("Moderation: #%d", id)), "btn_approve")
-	card := n.agro1.expect(fmt.Sprintf("#%d", id))
+	card := n.agro1.expectCard(id)
 	n.agro1.reply(card, "Жылыжайға тамшылатып суару орнатыңыз.")
 	n.agro1.expectT("answer_sent", id)
 	ent.expect("Жылыжайға тамшылатып суару")

@@ -56,7 +56,7 @@ func (b *Bot) sendForModeration(ctx context.Context, tx *storage.Tx, p *storage.
 		if err != nil {
 			return err
 		}
-		msgs := append(mediaMessages(t.chat, atts, storage.PriorityBulk), textMessages(t.chat, text, modKeyboard(p.ID, t.lang), storage.PriorityBulk)...)
+		msgs := append(mediaMessages(t.chat, p.ID, atts, storage.PriorityBulk), textMessages(t.chat, text, modKeyboard(p.ID, t.lang), storage.PriorityBulk)...)
 		ids, err := tx.EnqueueIDs(ctx, msgs...)
 		if err != nil {
 			return err

@@ -75,7 +75,7 @@ func TestApproveAndRejectAtOnce(t *testing.T) {
 	if status == "rejected" {
 		ent.expect(T("kk", "reason_spam"))
 	} else {
-		n.agro1.expect(fmt.Sprintf("#%d", id))
+		n.agro1.expectCard(id)
 	}
 
 	n.mod.send("/audit")
@@ -113,7 +113,7 @@ func TestChangeSectorInModeratorsGroup(t *testing.T) {
 	card = n.mod.cardNow(card)
 	n.mod.press(card, "ИКТ и цифровизация")
 
-	n.digital.expect(fmt.Sprintf("#%d", id))
+	n.digital.expectCard(id)
 	h.waitIdle()
 	n.agro1.noMessageContaining(fmt.Sprintf("#%d", id))
 	n.agro2.noMessageContaining(fmt.Sprintf("#%d", id))
@@ -214,7 +214,7 @@ func TestExportParsesBack(t *testing.T) {
 	ent.startIn("Қазақша")
 	id := n.post(ent, "Қазақ тіліндегі атау: ғ, қ, ң, ө, ұ, ү, һ, і")
 	n.mod.pressT(n.mod.expect(fmt.Sprintf("Moderation: #%d", id)), "btn_approve")
-	card := n.agro1.expect(fmt.Sprintf("#%d", id))
+	card := n.agro1.expectCard(id)
 	n.agro1.reply(card, "Жауап: \"тырнақшамен\", үтірмен, жаңа\nжолмен")
 	n.agro1.expectT("answer_sent", id)
 

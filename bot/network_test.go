@@ -23,14 +23,14 @@ func TestThreadActions(t *testing.T) {
 	ent := h.person(5001, "Ерлан", "kk")
 	ent.startIn("Қазақша")
 	first := n.approved(ent, "Суармалы жер")
-	card := n.agro1.expect(fmt.Sprintf("#%d", first))
+	card := n.agro1.expectCard(first)
 	// A long thread: ten answers make two pages.
 	for i := range 10 {
 		n.agro1.reply(card, fmt.Sprintf("Жауап нөмірі %d", i+1))
 		n.agro1.expectT("answer_sent", first)
 	}
 	n.mod.send(fmt.Sprintf("/thread %d", first))
-	page1 := n.mod.expect(fmt.Sprintf("#%d", first))
+	page1 := n.mod.expectCard(first)
 	for _, want := range []string{"Ерлан", "Status history", "Messages (1–8 of 10)", "Жауап нөмірі 1"} {
 		if !strings.Contains(page1.Text, want) {
 			t.Errorf("page 1 lacks %q:\n%s", want, page1.Text)
@@ -54,11 +54,11 @@ func TestThreadActions(t *testing.T) {
 
 	// Close and reopen.
 	n.mod.send(fmt.Sprintf("/thread %d", first))
-	view := n.mod.expect(fmt.Sprintf("#%d", first))
+	view := n.mod.expectCard(first)
 	n.mod.pressT(view, "btn_close")
 	ent.expectT("closed_author", first)
 	n.mod.send(fmt.Sprintf("/thread %d", first))
-	view = n.mod.expect(fmt.Sprintf("#%d", first))
+	view = n.mod.expectCard(first)
 	n.mod.pressT(view, "btn_reopen")
 	ent.expectT("reopened_author", first)
 
@@ -89,13 +89,13 @@ func TestBlockedAuthor(t *testing.T) {
 	ent := h.person(5101, "Ерлан", "kk")
 	ent.startIn("Қазақша")
 	id := n.approved(ent, "Мал шаруашылығы")
-	card := n.agro1.expect(fmt.Sprintf("#%d", id))
+	card := n.agro1.expectCard(id)
 	h.waitIdle()
 	h.tg.Block(ent.u.ID)
 	n.agro1.reply(card, "Жауап жетпейді")
 	n.agro1.expectT("undelivered_expert", id)
 	n.mod.send(fmt.Sprintf("/thread %d", id))
-	view := n.mod.expect(fmt.Sprintf("#%d", id))
+	view := n.mod.expectCard(id)
 	if !strings.Contains(view.Text, plain(T("en", "thread_unreachable"))) {
 		t.Fatalf("/thread does not show that the author blocked the bot:\n%s", view.Text)
 	}
@@ -130,7 +130,7 @@ func TestStatsAndDigest(t *testing.T) {
 	ent := h.person(5301, "Ерлан", "kk")
 	ent.startIn("Қазақша")
 	id := n.approved(ent, "Астық сақтау")
-	card := n.agro1.expect(fmt.Sprintf("#%d", id))
+	card := n.agro1.expectCard(id)
 	n.agro1.reply(card, "Силос мұнараларын желдетіңіз.")
 	n.agro1.pressT(n.agro1.expectT("answer_sent", id), "rec_technology")
 	answer := ent.expect("Силос мұнараларын")

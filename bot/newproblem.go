@@ -53,6 +53,7 @@ type draft struct {
 	BIN       string               `json:"bin,omitempty"`
 	Anonymous bool                 `json:"anonymous,omitempty"`
 	Editing   bool                 `json:"editing,omitempty"` // back to the summary after this step
+	DoneAt    int64                `json:"done_at,omitempty"` // the outbox id of the message with the Done button
 }
 
 // next returns the step after s in a first pass through the dialogue.
@@ -137,7 +138,7 @@ func (b *Bot) ask(ctx context.Context, r *req, d *draft, step string) error {
 	case stepBody:
 		return r.send(ctx, r.t("new_body", maxBody), nil)
 	case stepFiles:
-		return r.send(ctx, r.t("new_files", maxFiles), keyboard(1, btn("btn_done", "done")))
+		return b.sendDone(ctx, r, d, r.t("new_files", maxFiles))
 	case stepCompany:
 		return r.send(ctx, r.t("new_company"), keyboard(1, btn("btn_skip", "skip")))
 	case stepBIN:
@@ -193,6 +194,9 @@ func (b *Bot) newMessage(ctx context.Context, r *req, dlg *storage.Dialog, m *tg
 		}
 		return b.ask(ctx, r, &d, dlg.Step)
 	}
+	if untakeable(m) {
+		return retry("cannot_take")
+	}
 	switch dlg.Step {
 	case stepTitle, stepBody, stepCompany:
 		text, files := messageContent(m)
@@ -231,16 +235,20 @@ func (b *Bot) newMessage(ctx context.Context, r *req, dlg *storage.Dialog, m *tg
 		if len(d.Files)+len(files) > maxFiles {
 			return retry("err_too_many_files", maxFiles)
 		}
-		first := m.MediaGroupID == "" || len(d.Files) == 0 || d.Files[len(d.Files)-1].MediaGroupID != m.MediaGroupID
+		album := m.MediaGroupID != "" && len(d.Files) > 0 && d.Files[len(d.Files)-1].MediaGroupID == m.MediaGroupID
 		d.Files = append(d.Files, files...)
-		if err := b.saveDraft(ctx, r, dlg.Step, &d); err != nil {
-			return err
+		if album && d.DoneAt != 0 {
+			// The album's acknowledgement counts its photos as they come: an
+			// edit that a later one replaces before it is sent is not sent.
+			edit := editText(r.chat, 0, r.t("new_file_added", len(d.Files)), doneKeyboard(r.lang))
+			delete(edit.Params, "message_id")
+			edit.EditOf = d.DoneAt
+			if err := r.tx.Enqueue(ctx, edit); err != nil {
+				return err
+			}
+			return b.saveDraft(ctx, r, dlg.Step, &d)
 		}
-		if !first {
-			return nil // one answer per album, not one per photo
-		}
-		return r.send(ctx, r.t("new_file_added", len(d.Files)), keyboard(1,
-			tgbotapi.NewInlineKeyboardButtonData(r.t("btn_done"), callbackData("new", stepFiles, "done"))))
+		return b.sendDone(ctx, r, &d, r.t("new_file_added", len(d.Files)))
 	case stepBIN:
 		if m.Text == "" {
 			return retry("err_need_text")
@@ -257,6 +265,28 @@ func (b *Bot) newMessage(ctx context.Context, r *req, dlg *storage.Dialog, m *tg
 	}
 	// Steps answered with buttons.
 	return retry("use_buttons")
+}
+
+// sendDone sends a message of the files step with the Done button, which
+// the message that had it loses: one Done at a time. It saves the draft.
+func (b *Bot) sendDone(ctx context.Context, r *req, d *draft, text string) error {
+	if d.DoneAt != 0 {
+		gone := editMarkup(r.chat, 0, nil)
+		gone.EditOf = d.DoneAt
+		if err := r.tx.Enqueue(ctx, gone); err != nil {
+			return err
+		}
+	}
+	ids, err := r.tx.EnqueueIDs(ctx, textMessages(r.chat, text, doneKeyboard(r.lang), storage.PriorityInteractive)...)
+	if err != nil {
+		return err
+	}
+	d.DoneAt = ids[len(ids)-1]
+	return b.saveDraft(ctx, r, stepFiles, d)
+}
+
+func doneKeyboard(lang string) *tgbotapi.InlineKeyboardMarkup {
+	return keyboard(1, tgbotapi.NewInlineKeyboardButtonData(T(lang, "btn_done"), callbackData("new", stepFiles, "done")))
 }
 
 func (b *Bot) saveDraft(ctx context.Context, r *req, step string, d *draft) error {
@@ -316,6 +346,7 @@ func (b *Bot) newButton(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, 
 			return err
 		}
 	case stepFiles, stepCompany, stepBIN:
+		d.DoneAt = 0 // pressed, the button goes with the choice
 		if step == stepCompany && value == "skip" {
 			d.Company, d.BIN = "", ""
 		}
@@ -400,21 +431,4 @@ func (b *Bot) cancel(ctx context.Context, r *req) error {
 		return err
 	}
 	return r.send(ctx, r.t("cancelled"), nil)
-}
-
-// messageContent returns a message's text (or caption) and its files.
-func messageContent(m *tgbotapi.Message) (string, []storage.Attachment) {
-	text := m.Text
-	if text == "" {
-		text = m.Caption
-	}
-	var files []storage.Attachment
-	if len(m.Photo) > 0 {
-		biggest := m.Photo[len(m.Photo)-1]
-		files = append(files, storage.Attachment{Kind: "photo", FileID: biggest.FileID, MediaGroupID: m.MediaGroupID})
-	}
-	if m.Document != nil {
-		files = append(files, storage.Attachment{Kind: "document", FileID: m.Document.FileID, FileName: m.Document.FileName, MediaGroupID: m.MediaGroupID})
-	}
-	return text, files
 }

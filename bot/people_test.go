@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -42,6 +43,27 @@ func (p *person) expect(want string) fake.Message {
 		for i := range msgs {
 			m := &msgs[i]
 			if !p.seen[m.MessageID] && (strings.Contains(m.Text, want) || strings.Contains(m.Caption, want)) {
+				found, p.seen[m.MessageID] = m, true
+				return true
+			}
+		}
+		return false
+	})
+	return *found
+}
+
+// expectCard waits for the oldest bot text message not expected before
+// that names problem id, as a card does; the captions of its files, which
+// name it too, are passed over.
+func (p *person) expectCard(id int64) fake.Message {
+	p.h.t.Helper()
+	want := fmt.Sprintf("#%d", id)
+	var found *fake.Message
+	p.h.waitFor("a message to "+p.u.FirstName+" naming "+want, 45*time.Second, func() bool {
+		msgs := p.h.tg.BotMessages(p.u.ID)
+		for i := range msgs {
+			m := &msgs[i]
+			if !p.seen[m.MessageID] && strings.Contains(m.Text, want) {
 				found, p.seen[m.MessageID] = m, true
 				return true
 			}

@@ -134,7 +134,7 @@ func TestForgetLeavesNothingOfThem(t *testing.T) {
 		return id != 0
 	})
 	n.mod.pressT(n.mod.expect(fmt.Sprintf("Moderation: #%d", id)), "btn_approve")
-	card := n.agro1.expect(fmt.Sprintf("#%d", id))
+	card := n.agro1.expectCard(id)
 	n.agro1.reply(card, "Жылу сорғысын орнатыңыз.")
 	answer := ent.expect("Жылу сорғысын")
 	followup := "Which heat pump brand works at minus thirty?"
@@ -261,7 +261,7 @@ func TestRetentionPurgesWhileUpdatesFlow(t *testing.T) {
 	ent := h.person(7401, "Ерлан", "kk")
 	ent.startIn("Қазақша")
 	id := n.approved(ent, "Ескі өтініш")
-	card := n.agro1.expect(fmt.Sprintf("#%d", id))
+	card := n.agro1.expectCard(id)
 
 	const users, each = 20, 8
 	var crowd []fake.User

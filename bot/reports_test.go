@@ -53,7 +53,7 @@ func TestModeratorReportsReadAsWords(t *testing.T) {
 	ent.startIn("Қазақша")
 	id := n.post(ent, "Суару жүйесі тозды")
 	n.mod.pressT(n.mod.expect(fmt.Sprintf("Moderation: #%d", id)), "btn_approve")
-	card := n.agro1.expect(fmt.Sprintf("#%d", id))
+	card := n.agro1.expectCard(id)
 	n.agro1.pressT(card, "btn_take")
 	n.agro1.reply(card, "Тамшылатып суару жүйесін орнатыңыз.")
 	n.agro1.pressT(n.agro1.expectT("answer_sent", id), "rec_technology")

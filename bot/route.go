@@ -2,11 +2,8 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
 	"strconv"
 	"time"
-
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/atameken/expertbot/storage"
 )
@@ -82,7 +79,7 @@ func (b *Bot) sendCard(ctx context.Context, tx *storage.Tx, p *storage.Problem, 
 	} else if line != "" {
 		text += "\n\n" + line
 	}
-	msgs := append(mediaMessages(expert.ID, atts, storage.PriorityBulk), textMessages(expert.ID, text, cardKeyboard(lang, p, state), storage.PriorityBulk)...)
+	msgs := append(mediaMessages(expert.ID, p.ID, atts, storage.PriorityBulk), textMessages(expert.ID, text, cardKeyboard(lang, p, state), storage.PriorityBulk)...)
 	ids, err := tx.EnqueueIDs(ctx, msgs...)
 	if err != nil {
 		return err
@@ -124,43 +121,6 @@ func (b *Bot) cardText(ctx context.Context, tx *storage.Tx, p *storage.Problem, 
 		text += "\n\n" + T(lang, "anon_files_card")
 	}
 	return text, atts, nil
-}
-
-// mediaMessages sends files by file_id: photos together and documents
-// together (Telegram does not mix them in an album), in albums of up to 10.
-func mediaMessages(chatID int64, atts []storage.Attachment, priority int) []storage.Call {
-	var msgs []storage.Call
-	for _, kind := range []string{"photo", "document"} {
-		var group []storage.Attachment
-		for _, a := range atts {
-			if a.Kind == kind {
-				group = append(group, a)
-			}
-		}
-		for len(group) > 0 {
-			n := min(10, len(group))
-			part := group[:n]
-			group = group[n:]
-			p := tgbotapi.Params{}
-			p.AddNonZero64("chat_id", chatID)
-			method := "sendMediaGroup"
-			switch {
-			case len(part) == 1 && kind == "photo":
-				method, p["photo"] = "sendPhoto", part[0].FileID
-			case len(part) == 1:
-				method, p["document"] = "sendDocument", part[0].FileID
-			default:
-				media := make([]map[string]string, len(part))
-				for i, a := range part {
-					media[i] = map[string]string{"type": kind, "media": a.FileID}
-				}
-				b, _ := json.Marshal(media)
-				p["media"] = string(b)
-			}
-			msgs = append(msgs, storage.Call{ChatID: chatID, Method: method, Params: storage.Params(p), Priority: priority})
-		}
-	}
-	return msgs
 }
 
 // tellModerators sends the moderators a text made in their language: to

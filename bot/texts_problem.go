@@ -38,9 +38,9 @@ var problemTexts = map[string]map[string]string{
 		"en": "Describe the problem in full: what happens, what you have tried, what result you need (up to %d characters).",
 	},
 	"new_files": {
-		"kk": "Фото немесе құжаттарды жіберіңіз (%d файлға дейін, альбоммен де жіберуге болады). Болған соң «Дайын» батырмасын басыңыз.",
-		"ru": "Пришлите фото или документы (до %d, можно альбомом). Когда закончите, нажмите «Готово».",
-		"en": "Send photos or documents (up to %d, an album is fine). Press Done when you have finished.",
+		"kk": "Фото, видео, құжат немесе дауыстық хабарлама жіберіңіз (%d файлға дейін, альбоммен де жіберуге болады). Болған соң «Дайын» батырмасын басыңыз.",
+		"ru": "Пришлите фото, видео, документы или голосовые сообщения (до %d, можно альбомом). Когда закончите, нажмите «Готово».",
+		"en": "Send photos, videos, documents or voice messages (up to %d, an album is fine). Press Done when you have finished.",
 	},
 	"new_file_added": {
 		"kk": "Қосылды: %d файл. Тағы жіберіңіз немесе «Дайын» басыңыз.",
@@ -198,9 +198,9 @@ var problemTexts = map[string]map[string]string{
 		"en": "Too long: %d characters, at most %d.",
 	},
 	"err_files_only": {
-		"kk": "Мұнда тек фото немесе құжат қабылданады. Болған соң «Дайын» басыңыз.",
-		"ru": "Здесь принимаются только фото и документы. Когда закончите, нажмите «Готово».",
-		"en": "Only photos and documents are taken here. Press Done when you have finished.",
+		"kk": "Мұнда фото, видео, құжат және дауыстық хабарлама қабылданады. Болған соң «Дайын» басыңыз.",
+		"ru": "Здесь принимаются фото, видео, документы и голосовые сообщения. Когда закончите, нажмите «Готово».",
+		"en": "Photos, videos, documents and voice messages are taken here. Press Done when you have finished.",
 	},
 	"err_too_many_files": {
 		"kk": "Ең көбі %d файл. Артығы қосылмады.",
@@ -361,6 +361,11 @@ var problemTexts = map[string]map[string]string{
 		"kk": "📝 Өтініш жазу",
 		"ru": "📝 Создать обращение",
 		"en": "📝 Post a request",
+	},
+	"cannot_take": {
+		"kk": "Кешіріңіз, бот стикер, геолокация және контактіні қабылдамайды. Мәтін, фото, видео, құжат немесе дауыстық хабарлама жіберіңіз.",
+		"ru": "Извините, бот не принимает стикеры, геолокацию и контакты. Пришлите текст, фото, видео, документ или голосовое сообщение.",
+		"en": "Sorry, the bot does not take stickers, locations or contacts. Please send text, a photo, a video, a document or a voice message.",
 	},
 	"which_problem": {
 		"kk": "Бұл хабарлама қай өтініш туралы? Таңдаңыз:",

@@ -84,6 +84,9 @@ func (b *Bot) postToThread(ctx context.Context, r *req, p *storage.Problem, m *t
 	if p.Closed() {
 		return r.send(ctx, r.t("problem_closed", p.ID), nil)
 	}
+	if untakeable(m) {
+		return r.send(ctx, r.t("cannot_take"), nil)
+	}
 	text, files := messageContent(m)
 	if text == "" && len(files) == 0 {
 		return r.send(ctx, r.t("err_answer_content"), nil)

@@ -61,6 +61,13 @@ func (b *Bot) showOwnThread(ctx context.Context, r *req, id int64) error {
 	if err != nil {
 		return err
 	}
+	files, err := filesByMessage(ctx, r.tx, p.ID)
+	if err != nil {
+		return err
+	}
+	if line := filesLine(r.lang, files[0]); line != "" {
+		t.WriteString("\n" + line)
+	}
 	if len(msgs) == 0 {
 		t.WriteString("\n\n" + r.t("own_thread_empty"))
 	}
@@ -76,8 +83,29 @@ func (b *Bot) showOwnThread(ctx context.Context, r *req, id int64) error {
 			}
 		}
 		fmt.Fprintf(&t, "\n\n<b>%s</b> (%s) · %s\n%s", Escape(name), r.t("role_"+m.AuthorRole), b.at(m.CreatedAt), Escape(clipText(m.Text, 1000)))
+		if line := filesLine(r.lang, files[m.ID]); line != "" {
+			t.WriteString("\n" + line)
+		}
 	}
 	return r.send(ctx, t.String(), nil)
+}
+
+// filesByMessage groups a problem's files by the thread message they came
+// with; 0 holds those posted with the problem.
+func filesByMessage(ctx context.Context, tx *storage.Tx, problemID int64) (map[int64][]storage.Attachment, error) {
+	atts, err := tx.ThreadAttachments(ctx, problemID)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64][]storage.Attachment{}
+	for _, a := range atts {
+		var id int64
+		if a.MessageID != nil {
+			id = *a.MessageID
+		}
+		out[id] = append(out[id], a)
+	}
+	return out, nil
 }
 
 // threadPage renders one page of a thread; "" when there is no problem
@@ -116,6 +144,13 @@ func (b *Bot) threadPage(ctx context.Context, r *req, id int64, page int) (strin
 	t.WriteString(r.t("thread_title", p.ID, r.t("kind_"+p.Kind), r.t("status_"+p.Status), Escape(sector.Name(r.lang)), Escape(region.Name(r.lang)),
 		Escape(p.Title), Escape(clipText(p.Body, 1000)), Escape(displayName(author, r.lang)), author.ID, anon,
 		orDash(r.lang, p.Company), orDash(r.lang, p.BIN), owner))
+	files, err := filesByMessage(ctx, r.tx, p.ID)
+	if err != nil {
+		return "", nil, err
+	}
+	if line := filesLine(r.lang, files[0]); line != "" {
+		t.WriteString("\n" + line)
+	}
 	if author.Unreachable() {
 		t.WriteString("\n" + r.t("thread_unreachable"))
 	}
@@ -178,6 +213,9 @@ func (b *Bot) threadPage(ctx context.Context, r *req, id int64, page int) (strin
 			}
 			fmt.Fprintf(&t, "\n\n<b>%s</b> (%s) · %s%s\n%s", Escape(name(&m.AuthorID)), r.t("role_"+m.AuthorRole),
 				b.at(m.CreatedAt), edited, Escape(clipText(m.Text, 1500)))
+			if line := filesLine(r.lang, files[m.ID]); line != "" {
+				t.WriteString("\n" + line)
+			}
 		}
 	}
 

@@ -18,8 +18,8 @@ func TestBannedExpertIsOutOfTheLoop(t *testing.T) {
 	ent := h.person(6001, "Ерлан", "kk")
 	ent.startIn("Қазақша")
 	before := n.approved(ent, "Бидай ылғалы")
-	card := n.agro1.expect(fmt.Sprintf("#%d", before))
-	n.agro2.expect(fmt.Sprintf("#%d", before))
+	card := n.agro1.expectCard(before)
+	n.agro2.expectCard(before)
 	answer := n.agro1.reply(card, "Тамшылатып суару")
 	n.agro1.expectT("answer_sent", before)
 	ent.expect("Тамшылатып суару")
@@ -37,7 +37,7 @@ func TestBannedExpertIsOutOfTheLoop(t *testing.T) {
 	// A new problem goes to the other agro expert only, and so does the
 	// reminder when nobody takes it.
 	after := n.approved(ent, "Топырақ тұздануы")
-	n.agro2.expect(fmt.Sprintf("#%d", after))
+	n.agro2.expectCard(after)
 	n.agro2.expect(plain(T("ru", "reminder_card")))
 	n.mod.expect(plain(T("en", "mod_untaken", after, formatDuration(time.Second, "en"))))
 	h.waitIdle()
@@ -45,7 +45,7 @@ func TestBannedExpertIsOutOfTheLoop(t *testing.T) {
 
 	// The moderators' Reassign list leaves them out.
 	n.mod.send(fmt.Sprintf("/thread %d", after))
-	n.mod.pressT(n.mod.expect(fmt.Sprintf("#%d", after)), "btn_reassign")
+	n.mod.pressT(n.mod.expectCard(after), "btn_reassign")
 	whom := n.mod.expectT("reassign_whom", after)
 	if _, listed := whom.Button("Aigerim"); listed {
 		t.Errorf("the banned expert is offered for reassigning: %q", whom.Buttons())
@@ -63,7 +63,7 @@ func TestRemovedExpertCannotAnswer(t *testing.T) {
 	ent := h.person(6101, "Ерлан", "kk")
 	ent.startIn("Қазақша")
 	id := n.approved(ent, "Қой жүнін өңдеу")
-	card := n.agro2.expect(fmt.Sprintf("#%d", id))
+	card := n.agro2.expectCard(id)
 	answer := n.agro2.reply(card, "Первый ответ")
 	n.agro2.expectT("answer_sent", id)
 	relayed := ent.expect("Первый ответ")
@@ -85,7 +85,7 @@ func TestRemovedExpertCannotAnswer(t *testing.T) {
 
 	// An expert who declined a problem cannot answer it by replying to its card.
 	other := n.approved(ent, "Сүт сапасы")
-	card1 := n.agro1.expect(fmt.Sprintf("#%d", other))
+	card1 := n.agro1.expectCard(other)
 	n.agro1.pressT(card1, "btn_decline")
 	n.agro1.reply(card1, "Жауап бас тартқаннан кейін")
 	n.agro1.expectT("not_allowed")
@@ -192,11 +192,11 @@ func TestNamesAreEscaped(t *testing.T) {
 		t.Errorf("the moderation card %q lacks the sector %q", modCard.Text, en)
 	}
 	n.mod.pressT(modCard, "btn_approve")
-	if card := n.agro1.expect(fmt.Sprintf("#%d", id)); !strings.Contains(card.Text, kk) {
+	if card := n.agro1.expectCard(id); !strings.Contains(card.Text, kk) {
 		t.Errorf("the expert's card %q lacks the sector %q", card.Text, kk)
 	}
 	n.mod.send(fmt.Sprintf("/thread %d", id))
-	if view := n.mod.expect(fmt.Sprintf("#%d", id)); !strings.Contains(view.Text, en) {
+	if view := n.mod.expectCard(id); !strings.Contains(view.Text, en) {
 		t.Errorf("/thread %q lacks the sector %q", view.Text, en)
 	}
 }
@@ -210,7 +210,7 @@ func TestAnonymousAuthorsFilesAreFlagged(t *testing.T) {
 	ent.startIn("Қазақша")
 	id := n.postAs(ent, "Агроөнеркәсіптік кешен", "Құпия мәселе", true)
 	n.mod.pressT(n.mod.expect(fmt.Sprintf("Moderation: #%d", id)), "btn_approve")
-	card := n.agro2.expect(fmt.Sprintf("#%d", id))
+	card := n.agro2.expectCard(id)
 	if !strings.Contains(card.Text, plain(T("ru", "anon_files_card"))) || strings.Contains(card.Text, "Ерлан") {
 		t.Fatalf("the expert's card of an anonymous request with files: %q", card.Text)
 	}

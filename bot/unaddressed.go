@@ -31,6 +31,9 @@ const maxPicks = 8
 // the one an expert took) it goes to that thread; with several the bot
 // asks which; with none it is answered as before.
 func (b *Bot) unaddressed(ctx context.Context, r *req, m *tgbotapi.Message) error {
+	if untakeable(m) {
+		return r.send(ctx, r.t("cannot_take"), nil)
+	}
 	ps, err := r.tx.ProblemsInHand(ctx, r.user.ID, maxPicks)
 	if err != nil {
 		return err

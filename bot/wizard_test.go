@@ -28,7 +28,7 @@ func TestWizardBadInput(t *testing.T) {
 
 	sector := ent.expectT("new_sector")
 	ent.sendMessage(sticker)
-	ent.expectT("use_buttons")
+	ent.expectT("cannot_take")
 	ent.expectT("new_sector")
 	ent.pressData(sector, callbackData("new", stepSector, "99999")) // no such sector
 	ent.press(sector, "ICT and digitalisation")
@@ -39,7 +39,7 @@ func TestWizardBadInput(t *testing.T) {
 		msg  fake.Message
 		want string
 	}{
-		{sticker, T("en", "err_need_text")},
+		{sticker, T("en", "cannot_take")},
 		{fake.Message{Text: "   "}, T("en", "err_too_short", minTitle)},
 		{fake.Message{Text: strings.Repeat("x", 10000)}, T("en", "err_too_long", 10000, maxTitle)},
 	} {
@@ -118,7 +118,7 @@ func TestForgedCallbacks(t *testing.T) {
 	ent.startIn("Қазақша")
 	id := n.post(ent, "Жылыжай")
 	n.mod.pressT(n.mod.expect(fmt.Sprintf("Moderation: #%d", id)), "btn_approve")
-	card := n.agro1.expect(fmt.Sprintf("#%d", id))
+	card := n.agro1.expectCard(id)
 
 	refused := func(p *person, data string) {
 		t.Helper()
@@ -164,7 +164,7 @@ func TestTimersFireAfterRestart(t *testing.T) {
 	ent.startIn("Қазақша")
 	id := n.post(ent, "Мал азығы")
 	n.mod.pressT(n.mod.expect(fmt.Sprintf("Moderation: #%d", id)), "btn_approve")
-	n.agro1.expect(fmt.Sprintf("#%d", id))
+	n.agro1.expectCard(id)
 	h.stop()
 
 	var due int
@@ -235,7 +235,7 @@ func TestEditReachesTheOtherSide(t *testing.T) {
 	ent.startIn("Қазақша")
 	id := n.post(ent, "Элеватор")
 	n.mod.pressT(n.mod.expect(fmt.Sprintf("Moderation: #%d", id)), "btn_approve")
-	card := n.agro2.expect(fmt.Sprintf("#%d", id))
+	card := n.agro2.expectCard(id)
 	n.agro2.pressT(card, "btn_answer")
 	n.agro2.expectT("answer_prompt", id)
 	answer := n.agro2.send("Первая версия ответа")

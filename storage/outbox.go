@@ -128,7 +128,7 @@ func (tx *Tx) insertCalls(ctx context.Context, calls []Call) ([]int64, error) {
 		if err != nil {
 			return nil, fmt.Errorf("storage: enqueue %s: %w", methods[0], dbErr(err))
 		}
-		return []int64{id}, nil
+		return []int64{id}, tx.supersede(ctx, calls, []int64{id})
 	}
 	_, err := tx.exec(ctx, `
 		INSERT INTO outbox (id, chat_id, method, params, file_field, file_name, file_data, priority, edit_of)
@@ -141,7 +141,30 @@ func (tx *Tx) insertCalls(ctx context.Context, calls []Call) ([]int64, error) {
 	if err != nil {
 		return nil, fmt.Errorf("storage: enqueue %d calls: %w", n, dbErr(err))
 	}
-	return ids, nil
+	return ids, tx.supersede(ctx, calls, ids)
+}
+
+// supersede drops the pending edits of a message that a new edit of it
+// replaces: a text edit replaces earlier text and keyboard edits, a
+// keyboard edit earlier keyboard edits. One a sender is sending already
+// goes out all the same, before the new one.
+func (tx *Tx) supersede(ctx context.Context, calls []Call, ids []int64) error {
+	for i, c := range calls {
+		replaced := map[string][]string{
+			"editMessageText":        {"editMessageText", "editMessageReplyMarkup"},
+			"editMessageReplyMarkup": {"editMessageReplyMarkup"},
+		}[c.Method]
+		if c.EditOf == 0 || replaced == nil {
+			continue
+		}
+		_, err := tx.exec(ctx, `
+			UPDATE outbox SET status = 'superseded'
+			WHERE edit_of = $1 AND status = 'pending' AND id < $2 AND method = ANY($3)`, c.EditOf, ids[i], pq.Array(replaced))
+		if err != nil {
+			return fmt.Errorf("storage: supersede edits of %d: %w", c.EditOf, dbErr(err))
+		}
+	}
+	return nil
 }
 
 // ClaimCalls takes outgoing calls due at now for sending. It looks at

@@ -134,3 +134,58 @@ func TestPurgeKeepsWhatIsNamed(t *testing.T) {
 		t.Fatalf("a third Purge purged %d", n)
 	}
 }
+
+// A newer edit of a message replaces the older pending ones it covers: a
+// text edit the text and keyboard edits, a keyboard edit only keyboard
+// edits.
+func TestNewerEditSupersedesPendingOnes(t *testing.T) {
+	t.Parallel()
+	db, _ := storagetest.NewDB(t)
+	ctx := context.Background()
+	edit := func(of int64, method, text string) storage.Call {
+		return storage.Call{ChatID: 1, Method: method, EditOf: of, Params: storage.Params{"text": text}}
+	}
+	err := db.InTx(ctx, func(tx *storage.Tx) error {
+		ids, err := tx.EnqueueIDs(ctx, storage.Call{ChatID: 1, Method: "sendMessage", Params: storage.Params{"text": "1 file"}},
+			storage.Call{ChatID: 1, Method: "sendMessage", Params: storage.Params{"text": "another"}})
+		if err != nil {
+			return err
+		}
+		of := ids[0]
+		if err := tx.Enqueue(ctx, edit(of, "editMessageText", "2 files"), edit(of, "editMessageReplyMarkup", "")); err != nil {
+			return err
+		}
+		if _, err := tx.EnqueueIDs(ctx, edit(of, "editMessageText", "3 files")); err != nil {
+			return err
+		}
+		return tx.Enqueue(ctx, edit(of, "editMessageReplyMarkup", ""), edit(ids[1], "editMessageText", "another message"))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	rows, err := db.SQL().Query(`SELECT method || ' ' || COALESCE(params->>'text', '') || ' ' || status FROM outbox ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, s)
+	}
+	want := []string{
+		"sendMessage 1 file pending",
+		"sendMessage another pending",
+		"editMessageText 2 files superseded",
+		"editMessageReplyMarkup  superseded",
+		"editMessageText 3 files pending",
+		"editMessageReplyMarkup  pending",
+		"editMessageText another message pending",
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("outbox:\n%q\nwant\n%q", got, want)
+	}
+}

@@ -31,13 +31,13 @@ func (tx *Tx) PersonalData(ctx context.Context, id int64) (json.RawMessage, erro
 					p.status, p.created_at, p.routed_at, p.first_answer_at, p.resolved_at, p.reject_reason,
 					(SELECT COALESCE(json_agg(json_build_object('from', e.from_status, 'to', e.to_status, 'at', e.at, 'note', e.note) ORDER BY e.id), '[]')
 						FROM problem_events e WHERE e.problem_id = p.id) AS history,
-					(SELECT COALESCE(json_agg(json_build_object('kind', a.kind, 'file_id', a.file_id, 'file_name', a.file_name) ORDER BY a.id), '[]')
+					(SELECT COALESCE(json_agg(json_build_object('kind', a.kind, 'file_id', a.file_id, 'file_name', a.file_name, 'caption', a.caption) ORDER BY a.id), '[]')
 						FROM attachments a WHERE a.problem_id = p.id AND a.message_id IS NULL) AS files
 				FROM problems p JOIN sectors s ON s.id = p.sector_id JOIN regions r ON r.id = p.region_id
 				WHERE p.author_id = $1) p),
 			'messages', (SELECT COALESCE(json_agg(m ORDER BY m.id), '[]') FROM (
 				SELECT m.id, m.problem_id, m.author_role, m.text, m.original_text, m.created_at, m.edited_at,
-					(SELECT COALESCE(json_agg(json_build_object('kind', a.kind, 'file_id', a.file_id, 'file_name', a.file_name) ORDER BY a.id), '[]')
+					(SELECT COALESCE(json_agg(json_build_object('kind', a.kind, 'file_id', a.file_id, 'file_name', a.file_name, 'caption', a.caption) ORDER BY a.id), '[]')
 						FROM attachments a WHERE a.message_id = m.id) AS files
 				FROM messages m WHERE m.author_id = $1) m),
 			'ratings_given', (SELECT COALESCE(json_agg(json_build_object('request', problem_id, 'score', score, 'comment', comment, 'at', created_at)), '[]')

@@ -55,10 +55,12 @@ const problemColumns = `id, author_id, kind, sector_id, region_id, title, body, 
 // Attachment is a photo or document kept by Telegram's file_id.
 type Attachment struct {
 	ID           int64  `db:"id"`
-	Kind         string `db:"kind"` // photo or document
+	Kind         string `db:"kind"` // photo, document, voice, audio, video or video_note
 	FileID       string `db:"file_id"`
 	FileName     string `db:"file_name"`
 	MediaGroupID string `db:"media_group_id"`
+	Caption      string `db:"caption"`
+	MessageID    *int64 `db:"message_id"` // the thread message it came with; nil: with the problem
 }
 
 // CreateProblem stores a submitted problem with its attachments, as a draft
@@ -187,8 +189,8 @@ func (tx *Tx) MarkAnswered(ctx context.Context, id, expertID int64) error {
 func (tx *Tx) AddAttachments(ctx context.Context, problemID int64, message *int64, atts []Attachment) error {
 	for _, a := range atts {
 		_, err := tx.exec(ctx, `
-			INSERT INTO attachments (problem_id, message_id, kind, file_id, file_name, media_group_id)
-			VALUES ($1, $2, $3, $4, $5, $6)`, problemID, message, a.Kind, a.FileID, a.FileName, a.MediaGroupID)
+			INSERT INTO attachments (problem_id, message_id, kind, file_id, file_name, media_group_id, caption)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, problemID, message, a.Kind, a.FileID, a.FileName, a.MediaGroupID, a.Caption)
 		if err != nil {
 			return fmt.Errorf("storage: attach to problem %d: %w", problemID, dbErr(err))
 		}
@@ -200,10 +202,23 @@ func (tx *Tx) AddAttachments(ctx context.Context, problemID int64, message *int6
 func (tx *Tx) Attachments(ctx context.Context, problemID int64) ([]Attachment, error) {
 	var out []Attachment
 	err := tx.sel(ctx, &out, `
-		SELECT id, kind, file_id, file_name, media_group_id FROM attachments
+		SELECT id, kind, file_id, file_name, media_group_id, caption FROM attachments
 		WHERE problem_id = $1 AND message_id IS NULL ORDER BY id`, problemID)
 	if err != nil {
 		return nil, fmt.Errorf("storage: attachments of problem %d: %w", problemID, dbErr(err))
+	}
+	return out, nil
+}
+
+// ThreadAttachments lists every file of a problem: posted with it and sent
+// in its thread.
+func (tx *Tx) ThreadAttachments(ctx context.Context, problemID int64) ([]Attachment, error) {
+	var out []Attachment
+	err := tx.sel(ctx, &out, `
+		SELECT id, kind, file_id, file_name, media_group_id, caption, message_id FROM attachments
+		WHERE problem_id = $1 ORDER BY id`, problemID)
+	if err != nil {
+		return nil, fmt.Errorf("storage: files of problem %d: %w", problemID, dbErr(err))
 	}
 	return out, nil
 }

@@ -226,14 +226,32 @@ func (s *Server) message(method string, p map[string]string, files map[string][]
 			s.violations = append(s.violations, fmt.Sprintf("sendMediaGroup: %d items, want 2 to 10", len(media)))
 			return nil, badRequest("wrong number of media items")
 		}
+		// As Telegram: photos and videos go together, documents only with
+		// documents, audio only with audio; nothing else goes in an album.
+		family := map[string]string{"photo": "visual", "video": "visual", "document": "document", "audio": "audio"}
+		for _, item := range media {
+			if f := family[item.Type]; f == "" || f != family[media[0].Type] {
+				s.violations = append(s.violations, fmt.Sprintf("sendMediaGroup: a %s in an album of %ss", item.Type, media[0].Type))
+				return nil, badRequest("wrong media type in the media group")
+			}
+			if len([]rune(item.Caption)) > 1024 {
+				s.violations = append(s.violations, "sendMediaGroup: caption over 1024 characters")
+				return nil, badRequest("message caption is too long")
+			}
+		}
 		group := strconv.FormatInt(time.Now().UnixNano(), 10)
 		var out []*Message
 		for _, item := range media {
 			m := s.addBotMessage(c, method, p)
 			m.MediaGroupID, m.Caption = group, item.Caption
-			if item.Type == "photo" {
+			switch item.Type {
+			case "photo":
 				m.Photo = []PhotoSize{{FileID: item.Media, FileUniqueID: item.Media, Width: 800, Height: 600}}
-			} else {
+			case "video":
+				m.Video = &Video{FileID: item.Media, FileUniqueID: item.Media, Width: 640, Height: 480}
+			case "audio":
+				m.Audio = &Audio{FileID: item.Media, FileUniqueID: item.Media}
+			default:
 				m.Document = &Document{FileID: item.Media, FileUniqueID: item.Media}
 			}
 			out = append(out, m)
@@ -253,6 +271,17 @@ func (s *Server) message(method string, p map[string]string, files map[string][]
 		m.Caption, m.HTML = text, p["caption"]
 		id := s.fileID(p["document"], files["document"], names["document"])
 		m.Document = &Document{FileID: id, FileName: s.files[id].Name, Data: files["document"]}
+	case "sendVoice":
+		m.Caption, m.HTML = text, p["caption"]
+		m.Voice = &Voice{FileID: p["voice"], FileUniqueID: p["voice"]}
+	case "sendAudio":
+		m.Caption, m.HTML = text, p["caption"]
+		m.Audio = &Audio{FileID: p["audio"], FileUniqueID: p["audio"]}
+	case "sendVideo":
+		m.Caption, m.HTML = text, p["caption"]
+		m.Video = &Video{FileID: p["video"], FileUniqueID: p["video"], Width: 640, Height: 480}
+	case "sendVideoNote":
+		m.VideoNote = &VideoNote{FileID: p["video_note"], FileUniqueID: p["video_note"], Length: 240}
 	case "copyMessage":
 		from, _ := strconv.ParseInt(p["from_chat_id"], 10, 64)
 		id, _ := strconv.ParseInt(p["message_id"], 10, 64)
@@ -262,6 +291,7 @@ func (s *Server) message(method string, p map[string]string, files map[string][]
 			return nil, badRequest("message to copy not found")
 		}
 		m.Text, m.Caption, m.Photo, m.Document, m.Sticker = src.Text, src.Caption, src.Photo, src.Document, src.Sticker
+		m.Voice, m.Audio, m.Video, m.VideoNote, m.Location = src.Voice, src.Audio, src.Video, src.VideoNote, src.Location
 		if _, ok := p["caption"]; ok {
 			m.Caption, m.HTML = text, p["caption"]
 		}
@@ -341,9 +371,9 @@ func replyTo(p map[string]string) int64 {
 func (s *Server) checkText(method string, p map[string]string) (string, *apiError) {
 	field, limit := "text", 4096
 	switch method {
-	case "editMessageReplyMarkup", "sendMediaGroup":
+	case "editMessageReplyMarkup", "sendMediaGroup", "sendVideoNote":
 		return "", nil
-	case "sendPhoto", "sendDocument", "copyMessage":
+	case "sendPhoto", "sendDocument", "sendVoice", "sendAudio", "sendVideo", "copyMessage":
 		field, limit = "caption", 1024
 	}
 	raw, present := p[field]

@@ -352,7 +352,8 @@ func (s *Server) serve(r *http.Request, method string, params map[string]string,
 		return s.chatMember(method, params)
 	case "answerCallbackQuery":
 		return s.answerCallbackQuery(params)
-	case "sendMessage", "sendPhoto", "sendDocument", "copyMessage", "editMessageText", "editMessageReplyMarkup", "sendMediaGroup":
+	case "sendMessage", "sendPhoto", "sendDocument", "sendVoice", "sendAudio", "sendVideo", "sendVideoNote",
+		"copyMessage", "editMessageText", "editMessageReplyMarkup", "sendMediaGroup":
 		return s.message(method, params, files, names)
 	}
 	return nil, &apiError{status: 404, message: "Not Found: method " + method + " is not served by the fake server"}

@@ -44,6 +44,45 @@ type Document struct {
 	Data         []byte `json:"-"` // the bytes the bot uploaded
 }
 
+// Voice is a voice note.
+type Voice struct {
+	FileID       string `json:"file_id"`
+	FileUniqueID string `json:"file_unique_id"`
+	Duration     int    `json:"duration"`
+}
+
+// Audio is a music or audio file.
+type Audio struct {
+	FileID       string `json:"file_id"`
+	FileUniqueID string `json:"file_unique_id"`
+	Duration     int    `json:"duration"`
+	FileName     string `json:"file_name,omitempty"`
+}
+
+// Video is a video file.
+type Video struct {
+	FileID       string `json:"file_id"`
+	FileUniqueID string `json:"file_unique_id"`
+	Width        int    `json:"width"`
+	Height       int    `json:"height"`
+	Duration     int    `json:"duration"`
+	FileName     string `json:"file_name,omitempty"`
+}
+
+// VideoNote is a round video message.
+type VideoNote struct {
+	FileID       string `json:"file_id"`
+	FileUniqueID string `json:"file_unique_id"`
+	Length       int    `json:"length"`
+	Duration     int    `json:"duration"`
+}
+
+// Location is a point on the map.
+type Location struct {
+	Latitude  float64 `json:"latitude"`
+	Longitude float64 `json:"longitude"`
+}
+
 // Sticker is a sticker.
 type Sticker struct {
 	FileID       string `json:"file_id"`
@@ -97,7 +136,12 @@ type Message struct {
 	Caption        string                `json:"caption,omitempty"`
 	Photo          []PhotoSize           `json:"photo,omitempty"`
 	Document       *Document             `json:"document,omitempty"`
+	Voice          *Voice                `json:"voice,omitempty"`
+	Audio          *Audio                `json:"audio,omitempty"`
+	Video          *Video                `json:"video,omitempty"`
+	VideoNote      *VideoNote            `json:"video_note,omitempty"`
 	Sticker        *Sticker              `json:"sticker,omitempty"`
+	Location       *Location             `json:"location,omitempty"`
 	Contact        *Contact              `json:"contact,omitempty"`
 	ReplyMarkup    *InlineKeyboardMarkup `json:"reply_markup,omitempty"`
 
