@@ -15,9 +15,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/atameken/expertbot/bot"
 	"github.com/atameken/expertbot/bot/telegram/fake"
 	"github.com/atameken/expertbot/bot/telegram/telegramtest"
-	"github.com/atameken/expertbot/bot"
 	"github.com/atameken/expertbot/storage/storagetest"
 )
 
