@@ -183,3 +183,65 @@ func TestVoiceAndVideoInThreads(t *testing.T) {
 		t.Errorf("thread files %q, want voice,video_note", kinds)
 	}
 }
+
+// A description of Telegram's full 4096 characters reaches the experts
+// whole; the company and BIN given once are offered the next time.
+func TestLongDescriptionAndCompanyAgain(t *testing.T) {
+	n := newNetwork(t, nil)
+	h := n.h
+	ent := h.person(2471, "Ерлан", "kk")
+	ent.startIn("Қазақша")
+	body := ""
+	for len([]rune(body)) < 4096 {
+		body += fmt.Sprintf("Элеватордағы желдеткіш %d-жүйесі жиі істен шығады. ", len([]rune(body)))
+	}
+	body = string([]rune(body)[:4096])
+	wizard := func(title string, company func()) {
+		ent.send("/new")
+		ent.pressT(ent.expectT("new_kind"), "kind_problem")
+		ent.press(ent.expectT("new_sector"), "Агроөнеркәсіптік кешен")
+		ent.press(ent.expectT("new_region"), "Ақмола облысы")
+		ent.expectT("new_title", maxTitle)
+		ent.send(title)
+		ent.expectT("new_body", maxBody)
+		ent.send(body)
+		ent.pressT(ent.expectT("new_files", maxFiles), "btn_done")
+		company()
+		ent.pressT(ent.expectT("new_anonymous"), "anon_no")
+	}
+	wizard("Элеватор желдеткіші", func() {
+		ent.expectT("new_company")
+		ent.send("Астық Сервис ЖШС")
+		ent.expectT("new_bin")
+		ent.send("040340002192")
+	})
+	// The summary of a long description comes in two messages, the buttons
+	// under the second.
+	ent.expect("Тексеріңіз")
+	ent.pressT(ent.expect("Файлдар: 0"), "btn_submit")
+	var id int64
+	h.waitFor("the problem", 10*time.Second, func() bool {
+		h.query(&id, `SELECT COALESCE(max(id), 0) FROM problems WHERE author_id = $1`, ent.u.ID)
+		return id != 0
+	})
+	n.mod.pressT(n.mod.expectCard(id), "btn_approve")
+	n.agro1.expectCard(id)
+	h.waitIdle()
+	var whole string
+	for _, m := range h.tg.BotMessages(n.agro1.u.ID) {
+		whole += m.Text
+	}
+	squeeze := func(s string) string { return strings.Join(strings.Fields(s), "") } // parts split at spaces
+	if !strings.Contains(squeeze(whole), squeeze(body)) {
+		t.Errorf("the expert's card does not hold the whole description")
+	}
+
+	wizard("Элеватор желдеткіші тағы", func() {
+		ent.press(ent.expectT("new_company_again"), "↩️ Астық Сервис ЖШС, БСН 040340002192")
+	})
+	ent.expect("Тексеріңіз")
+	summary := ent.expect("Файлдар: 0")
+	if !strings.Contains(summary.Text, "Компания: Астық Сервис ЖШС") || !strings.Contains(summary.Text, "БСН: 040340002192") {
+		t.Errorf("summary %q lacks the company given before", summary.Text)
+	}
+}

@@ -257,7 +257,7 @@ func TestReplyBeforeItsSendingIsRecorded(t *testing.T) {
 	n := newNetwork(t, nil)
 	ent := n.h.person(2301, "Ерлан", "kk")
 	ent.startIn("Қазақша")
-	id := n.post(ent, "Жылыжай")
+	id := n.post(ent, "Жылыжай жылытуы")
 	n.h.tg.AddFault(fake.Fault{Method: "sendMessage", ChatID: n.agro1.u.ID, Late: 2500 * time.Millisecond, Count: 1})
 	n.mod.pressT(n.mod.expect(fmt.Sprintf("Moderation: #%d", id)), "btn_approve")
 	card := n.agro1.expectCard(id)

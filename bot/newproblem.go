@@ -33,10 +33,10 @@ const (
 
 // Limits of what an entrepreneur enters.
 const (
-	minTitle   = 5
+	minTitle   = 10 // and two words: a title says what the problem is
 	maxTitle   = 150
 	minBody    = 20
-	maxBody    = 3000
+	maxBody    = 4096 // all Telegram lets a message hold
 	maxFiles   = 10
 	maxCompany = 200
 )
@@ -140,7 +140,21 @@ func (b *Bot) ask(ctx context.Context, r *req, d *draft, step string) error {
 	case stepFiles:
 		return b.sendDone(ctx, r, d, r.t("new_files", maxFiles))
 	case stepCompany:
-		return r.send(ctx, r.t("new_company"), keyboard(1, btn("btn_skip", "skip")))
+		// The company and BIN of the author's last request, a press away.
+		last, err := r.tx.LastCompany(ctx, r.user.ID)
+		if err != nil {
+			return err
+		}
+		if last.Company == "" {
+			return r.send(ctx, r.t("new_company"), keyboard(1, btn("btn_skip", "skip")))
+		}
+		label := last.Company
+		if last.BIN != "" {
+			label += ", " + r.t("bin_short") + " " + last.BIN
+		}
+		return r.send(ctx, r.t("new_company_again"), keyboard(1,
+			tgbotapi.NewInlineKeyboardButtonData(clipText("↩️ "+label, 60), callbackData("new", step, "reuse")),
+			btn("btn_skip", "skip")))
 	case stepBIN:
 		return r.send(ctx, r.t("new_bin"), keyboard(1, btn("btn_skip", "skip")))
 	case stepAnonymous:
@@ -213,10 +227,13 @@ func (b *Bot) newMessage(ctx context.Context, r *req, dlg *storage.Dialog, m *tg
 			min, max = 1, maxCompany
 		}
 		text = strings.TrimSpace(text)
-		if n := utf8.RuneCountInString(text); n < min {
+		if n := utf8.RuneCountInString(text); n < min && dlg.Step != stepTitle {
 			return retry("err_too_short", min)
 		} else if n > max {
 			return retry("err_too_long", n, max)
+		}
+		if dlg.Step == stepTitle && (utf8.RuneCountInString(text) < minTitle || len(strings.Fields(text)) < 2) {
+			return retry("err_title_words")
 		}
 		switch dlg.Step {
 		case stepTitle:
@@ -349,6 +366,20 @@ func (b *Bot) newButton(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, 
 		d.DoneAt = 0 // pressed, the button goes with the choice
 		if step == stepCompany && value == "skip" {
 			d.Company, d.BIN = "", ""
+		}
+		if step == stepCompany && value == "reuse" {
+			last, err := r.tx.LastCompany(ctx, r.user.ID)
+			if err != nil {
+				return err
+			}
+			if last.Company == "" {
+				return r.answer(ctx, q, r.t("button_expired"))
+			}
+			d.Company, d.BIN = last.Company, last.BIN
+			if err := chosen(last.Company); err != nil {
+				return err
+			}
+			return b.goTo(ctx, r, &d, stepAnonymous)
 		}
 		if err := chosen(r.t(map[string]string{"done": "btn_done", "skip": "btn_skip"}[value])); err != nil {
 			return err

@@ -190,7 +190,7 @@ func TestModeratorForgetsOnRequest(t *testing.T) {
 	h := n.h
 	ent := h.person(7301, "Галия", "kk")
 	ent.startIn("Қазақша")
-	n.post(ent, "Сүт өңдеу")
+	n.post(ent, "Сүт өңдеу желісі")
 	n.agro1.send(fmt.Sprintf("/forget %d", ent.u.ID))
 	n.agro1.expectT("moderators_only")
 	n.mod.send(fmt.Sprintf("/forget %d", ent.u.ID))

@@ -28,9 +28,9 @@ var problemTexts = map[string]map[string]string{
 		"en": "Choose the region:",
 	},
 	"new_title": {
-		"kk": "Мәселенің қысқа атауын жазыңыз (%d таңбаға дейін):",
-		"ru": "Напишите короткий заголовок проблемы (до %d символов):",
-		"en": "Write a short title for the problem (up to %d characters):",
+		"kk": "Мәселенің атауын бірнеше сөзбен жазыңыз (%d таңбаға дейін):",
+		"ru": "Напишите заголовок проблемы в нескольких словах (до %d символов):",
+		"en": "Write a title of a few words for the problem (up to %d characters):",
 	},
 	"new_body": {
 		"kk": "Мәселені толық сипаттаңыз: не болып жатыр, не істеп көрдіңіз, қандай нәтиже керек (%d таңбаға дейін).",
@@ -46,6 +46,21 @@ var problemTexts = map[string]map[string]string{
 		"kk": "Қосылды: %d файл. Тағы жіберіңіз немесе «Дайын» басыңыз.",
 		"ru": "Добавлено файлов: %d. Пришлите ещё или нажмите «Готово».",
 		"en": "Files added: %d. Send more or press Done.",
+	},
+	"new_company_again": {
+		"kk": "Компанияңыздың атауы (міндетті емес). Алдыңғы өтініштегідей болса, батырманы басыңыз:",
+		"ru": "Название вашей компании (необязательно). Если как в прошлом обращении, нажмите кнопку:",
+		"en": "Your company's name (optional). If it is as in your last request, press the button:",
+	},
+	"bin_short": {
+		"kk": "БСН",
+		"ru": "БИН",
+		"en": "BIN",
+	},
+	"err_title_words": {
+		"kk": "Атауы бірнеше сөзбен мәселенің не екенін айтсын, мысалы: «Бидай алқабында топырақ ылғалы тез азаяды».",
+		"ru": "Заголовок должен в нескольких словах сказать, в чём проблема, например: «Быстро падает влажность почвы на пшеничном поле».",
+		"en": "Please say in a few words what the problem is, for example: “Soil moisture drops fast in wheat fields”.",
 	},
 	"new_company": {
 		"kk": "Компанияңыздың атауы (міндетті емес):",

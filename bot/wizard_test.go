@@ -40,7 +40,9 @@ func TestWizardBadInput(t *testing.T) {
 		want string
 	}{
 		{sticker, T("en", "cannot_take")},
-		{fake.Message{Text: "   "}, T("en", "err_too_short", minTitle)},
+		{fake.Message{Text: "   "}, T("en", "err_title_words")},
+		{fake.Message{Text: "Pumps"}, T("en", "err_title_words")},
+		{fake.Message{Text: "Elevator_digital_twin"}, T("en", "err_title_words")},
 		{fake.Message{Text: strings.Repeat("x", 10000)}, T("en", "err_too_long", 10000, maxTitle)},
 	} {
 		ent.sendMessage(bad.msg)
@@ -116,7 +118,7 @@ func TestForgedCallbacks(t *testing.T) {
 	h := n.h
 	ent := h.person(3101, "Ерлан", "kk")
 	ent.startIn("Қазақша")
-	id := n.post(ent, "Жылыжай")
+	id := n.post(ent, "Жылыжай жылытуы")
 	n.mod.pressT(n.mod.expect(fmt.Sprintf("Moderation: #%d", id)), "btn_approve")
 	card := n.agro1.expectCard(id)
 
@@ -162,7 +164,7 @@ func TestTimersFireAfterRestart(t *testing.T) {
 	h := n.h
 	ent := h.person(3201, "Ерлан", "kk")
 	ent.startIn("Қазақша")
-	id := n.post(ent, "Мал азығы")
+	id := n.post(ent, "Мал азығы қымбат")
 	n.mod.pressT(n.mod.expect(fmt.Sprintf("Moderation: #%d", id)), "btn_approve")
 	n.agro1.expectCard(id)
 	h.stop()
@@ -233,7 +235,7 @@ func TestEditReachesTheOtherSide(t *testing.T) {
 	h := n.h
 	ent := h.person(3401, "Ерлан", "kk")
 	ent.startIn("Қазақша")
-	id := n.post(ent, "Элеватор")
+	id := n.post(ent, "Элеватор желдеткіші")
 	n.mod.pressT(n.mod.expect(fmt.Sprintf("Moderation: #%d", id)), "btn_approve")
 	card := n.agro2.expectCard(id)
 	n.agro2.pressT(card, "btn_answer")

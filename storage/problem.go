@@ -294,3 +294,21 @@ func (tx *Tx) ProblemsInHand(ctx context.Context, userID int64, limit int) ([]Pr
 	}
 	return out, nil
 }
+
+// Company is a company's name and BIN as an author gave them.
+type Company struct {
+	Company string `db:"company"`
+	BIN     string `db:"bin"`
+}
+
+// LastCompany returns the company of an author's latest problem that named
+// one; empty when none did.
+func (tx *Tx) LastCompany(ctx context.Context, authorID int64) (Company, error) {
+	var c Company
+	err := tx.get(ctx, &c, `
+		SELECT company, bin FROM problems WHERE author_id = $1 AND company <> '' ORDER BY id DESC LIMIT 1`, authorID)
+	if err != nil && dbErr(err) != ErrNotFound {
+		return c, fmt.Errorf("storage: last company of %d: %w", authorID, dbErr(err))
+	}
+	return c, nil
+}
