@@ -69,18 +69,24 @@ func (b *Bot) chooseLanguage(ctx context.Context, r *req, q *tgbotapi.CallbackQu
 		return err
 	}
 
-	msgs := []storage.Call{answerCallback(r.chat, q.ID, r.t("language_set"))}
-	if q.Message != nil {
-		msgs = append(msgs, editText(r.chat, int64(q.Message.MessageID), r.t("language_set"), nil))
-	}
-	if err := r.tx.Enqueue(ctx, msgs...); err != nil {
+	if err := r.answer(ctx, q, r.t("language_set")); err != nil {
 		return err
+	}
+	// What comes next is asked in the message of the choice, in the new
+	// language: one message, where an edit and a new one would each wait
+	// for the chat's pace.
+	var set string
+	if q.Message != nil {
+		set = r.t("language_set")
 	}
 	switch {
 	case !b.consented(r.user):
-		return b.askConsent(ctx, r, "")
+		text, kb := b.consentNotice(r)
+		return b.inPlace(ctx, r, q, set, text, kb)
 	case welcome:
-		return r.send(ctx, r.t("welcome"), nil)
+		return b.inPlace(ctx, r, q, set, r.t("welcome"), nil)
+	case set != "":
+		return r.tx.Enqueue(ctx, editText(r.chat, int64(q.Message.MessageID), set, nil))
 	}
 	return nil
 }

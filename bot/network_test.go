@@ -169,7 +169,7 @@ func TestNetworkManagement(t *testing.T) {
 	n := newNetwork(t, nil)
 	h := n.h
 	newcomer := fake.User{ID: 5401, FirstName: "Нұрлан", Username: "nurlan_kz", LanguageCode: "kk"}
-	nurlan := &person{h: h, u: newcomer, lang: "kk", seen: map[int64]bool{}}
+	nurlan := &person{h: h, u: newcomer, lang: "kk", seen: map[int64]string{}}
 	nurlan.startIn("Қазақша")
 
 	// By forwarding one of their messages.

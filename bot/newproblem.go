@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -97,14 +98,7 @@ func (b *Bot) startNew(ctx context.Context, r *req) error {
 
 // goTo saves the dialogue at a step and asks its question.
 func (b *Bot) goTo(ctx context.Context, r *req, d *draft, step string) error {
-	if step == stepSummary {
-		d.Editing = false
-	}
-	data, err := json.Marshal(d)
-	if err != nil {
-		return err
-	}
-	if err := r.tx.SaveDialog(ctx, &storage.Dialog{UserID: r.user.ID, Name: dialogNew, Step: step, Data: data}); err != nil {
+	if err := b.saveDraft(ctx, r, step, d); err != nil {
 		return err
 	}
 	return b.ask(ctx, r, d, step)
@@ -112,12 +106,24 @@ func (b *Bot) goTo(ctx context.Context, r *req, d *draft, step string) error {
 
 // ask sends the question of a step.
 func (b *Bot) ask(ctx context.Context, r *req, d *draft, step string) error {
+	if step == stepFiles {
+		return b.sendDone(ctx, r, d, r.t("new_files", maxFiles))
+	}
+	text, kb, err := b.question(ctx, r, d, step)
+	if err != nil {
+		return err
+	}
+	return r.send(ctx, text, kb)
+}
+
+// question is the text and buttons of a step other than the files step.
+func (b *Bot) question(ctx context.Context, r *req, d *draft, step string) (string, *tgbotapi.InlineKeyboardMarkup, error) {
 	btn := func(key, value string) tgbotapi.InlineKeyboardButton {
 		return tgbotapi.NewInlineKeyboardButtonData(r.t(key), callbackData("new", step, value))
 	}
 	switch step {
 	case stepKind:
-		return r.send(ctx, r.t("new_kind"), keyboard(1, btn("kind_problem", "problem"), btn("kind_appraisal", "appraisal")))
+		return r.t("new_kind"), keyboard(1, btn("kind_problem", "problem"), btn("kind_appraisal", "appraisal")), nil
 	case stepSector, stepRegion:
 		list, err := r.tx.Sectors(ctx)
 		question := "new_sector"
@@ -126,53 +132,51 @@ func (b *Bot) ask(ctx context.Context, r *req, d *draft, step string) error {
 			question = "new_region"
 		}
 		if err != nil {
-			return err
+			return "", nil, err
 		}
 		var buttons []tgbotapi.InlineKeyboardButton
 		for _, n := range list {
 			buttons = append(buttons, tgbotapi.NewInlineKeyboardButtonData(n.Name(r.lang), callbackData("new", step, strconv.Itoa(n.ID))))
 		}
-		return r.send(ctx, r.t(question), keyboard(2, buttons...))
+		return r.t(question), keyboard(2, buttons...), nil
 	case stepTitle:
-		return r.send(ctx, r.t("new_title", maxTitle), nil)
+		return r.t("new_title", maxTitle), nil, nil
 	case stepBody:
-		return r.send(ctx, r.t("new_body", maxBody), nil)
-	case stepFiles:
-		return b.sendDone(ctx, r, d, r.t("new_files", maxFiles))
+		return r.t("new_body", maxBody), nil, nil
 	case stepCompany:
 		// The company and BIN of the author's last request, a press away.
 		last, err := r.tx.LastCompany(ctx, r.user.ID)
 		if err != nil {
-			return err
+			return "", nil, err
 		}
 		if last.Company == "" {
-			return r.send(ctx, r.t("new_company"), keyboard(1, btn("btn_skip", "skip")))
+			return r.t("new_company"), keyboard(1, btn("btn_skip", "skip")), nil
 		}
 		label := last.Company
 		if last.BIN != "" {
 			label += ", " + r.t("bin_short") + " " + last.BIN
 		}
-		return r.send(ctx, r.t("new_company_again"), keyboard(1,
+		return r.t("new_company_again"), keyboard(1,
 			tgbotapi.NewInlineKeyboardButtonData(clipText("↩️ "+label, 60), callbackData("new", step, "reuse")),
-			btn("btn_skip", "skip")))
+			btn("btn_skip", "skip")), nil
 	case stepBIN:
-		return r.send(ctx, r.t("new_bin"), keyboard(1, btn("btn_skip", "skip")))
+		return r.t("new_bin"), keyboard(1, btn("btn_skip", "skip")), nil
 	case stepAnonymous:
-		return r.send(ctx, r.t("new_anonymous"), keyboard(2, btn("anon_no", "no"), btn("anon_yes", "yes")))
+		return r.t("new_anonymous"), keyboard(2, btn("anon_no", "no"), btn("anon_yes", "yes")), nil
 	case stepSummary:
 		text, err := b.summary(ctx, r, d)
 		if err != nil {
-			return err
+			return "", nil, err
 		}
-		return r.send(ctx, text, keyboard(3, btn("btn_submit", "submit"), btn("btn_edit", "edit"), btn("btn_cancel", "cancel")))
+		return text, keyboard(3, btn("btn_submit", "submit"), btn("btn_edit", "edit"), btn("btn_cancel", "cancel")), nil
 	case stepEditMenu:
 		var buttons []tgbotapi.InlineKeyboardButton
 		for _, f := range []string{stepKind, stepSector, stepRegion, stepTitle, stepBody, stepFiles, stepCompany, stepAnonymous} {
 			buttons = append(buttons, btn("field_"+f, f))
 		}
-		return r.send(ctx, r.t("edit_which"), keyboard(2, buttons...))
+		return r.t("edit_which"), keyboard(2, buttons...), nil
 	}
-	return nil
+	return "", nil, fmt.Errorf("no question for step %q", step)
 }
 
 func (b *Bot) summary(ctx context.Context, r *req, d *draft) (string, error) {
@@ -307,6 +311,9 @@ func doneKeyboard(lang string) *tgbotapi.InlineKeyboardMarkup {
 }
 
 func (b *Bot) saveDraft(ctx context.Context, r *req, step string, d *draft) error {
+	if step == stepSummary {
+		d.Editing = false
+	}
 	data, err := json.Marshal(d)
 	if err != nil {
 		return err
@@ -326,14 +333,19 @@ func (b *Bot) newButton(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, 
 	if err := json.Unmarshal(dlg.Data, &d); err != nil {
 		return err
 	}
+	// The question answered, with the choice, as it stays in the chat.
+	var answered string
 	chosen := func(label string) error {
-		// Leave the choice in the chat, and take the buttons away.
-		if q.Message != nil {
-			text := Escape(q.Message.Text) + "\n→ <b>" + Escape(label) + "</b>"
-			if err := r.tx.Enqueue(ctx, editText(r.chat, int64(q.Message.MessageID), text, nil)); err != nil {
-				return err
+		if q.Message == nil {
+			return r.answer(ctx, q, "")
+		}
+		answered = Escape(q.Message.Text)
+		if step != stepFiles { // rendered again, so that it keeps its formatting
+			if text, _, err := b.question(ctx, r, &d, step); err == nil && fits(text) {
+				answered = text
 			}
 		}
+		answered += "\n→ <b>" + Escape(label) + "</b>"
 		return r.answer(ctx, q, "")
 	}
 	next := ""
@@ -379,7 +391,7 @@ func (b *Bot) newButton(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, 
 			if err := chosen(last.Company); err != nil {
 				return err
 			}
-			return b.goTo(ctx, r, &d, stepAnonymous)
+			return b.moveOn(ctx, r, &d, stepAnonymous, q, answered)
 		}
 		if err := chosen(r.t(map[string]string{"done": "btn_done", "skip": "btn_skip"}[value])); err != nil {
 			return err
@@ -395,14 +407,24 @@ func (b *Bot) newButton(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, 
 			if err := chosen(r.t("btn_submit")); err != nil {
 				return err
 			}
-			return b.submit(ctx, r, &d)
+			if d.Kind == "" || d.SectorID == 0 || d.RegionID == 0 || d.Title == "" || d.Body == "" {
+				return b.moveOn(ctx, r, &draft{}, stepKind, q, answered) // a draft from an older version: start over
+			}
+			ack, err := b.submit(ctx, r, &d)
+			if err != nil {
+				return err
+			}
+			return b.inPlace(ctx, r, q, answered, ack, nil)
 		case "edit":
 			next = stepEditMenu
 		case "cancel":
 			if err := chosen(r.t("btn_cancel")); err != nil {
 				return err
 			}
-			return b.cancel(ctx, r)
+			if err := r.tx.EndDialog(ctx, r.user.ID); err != nil {
+				return err
+			}
+			return b.inPlace(ctx, r, q, answered, r.t("cancelled"), nil)
 		}
 		if err := r.answer(ctx, q, ""); err != nil {
 			return err
@@ -417,15 +439,38 @@ func (b *Bot) newButton(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, 
 	if next == "" {
 		next = nextStep(step, &d)
 	}
-	return b.goTo(ctx, r, &d, next)
+	return b.moveOn(ctx, r, &d, next, q, answered)
+}
+
+// moveOn saves the dialogue at the next step and asks its question in the
+// message whose button was pressed, under the question answered: one
+// message a step, where an edit and a new message would each wait for the
+// chat's pace. The files step, whose Done button has a message of its own,
+// and a question too long to share a message come as a new message.
+func (b *Bot) moveOn(ctx context.Context, r *req, d *draft, step string, q *tgbotapi.CallbackQuery, answered string) error {
+	if answered == "" { // the pressed message is out of reach
+		return b.goTo(ctx, r, d, step)
+	}
+	if err := b.saveDraft(ctx, r, step, d); err != nil {
+		return err
+	}
+	if step == stepFiles {
+		if err := r.tx.Enqueue(ctx, settled(r.chat, int64(q.Message.MessageID), answered)); err != nil {
+			return err
+		}
+		return b.ask(ctx, r, d, step)
+	}
+	text, kb, err := b.question(ctx, r, d, step)
+	if err != nil {
+		return err
+	}
+	return b.inPlace(ctx, r, q, answered, text, kb)
 }
 
 // submit stores the problem and sends it on: to the moderators first when
-// pre-moderation is on, else straight to the experts.
-func (b *Bot) submit(ctx context.Context, r *req, d *draft) error {
-	if d.Kind == "" || d.SectorID == 0 || d.RegionID == 0 || d.Title == "" || d.Body == "" {
-		return b.goTo(ctx, r, d, stepKind) // a draft from an older version: start over
-	}
+// pre-moderation is on, else straight to the experts. It returns what the
+// author is told.
+func (b *Bot) submit(ctx context.Context, r *req, d *draft) (string, error) {
 	p := &storage.Problem{
 		AuthorID: r.user.ID, Kind: d.Kind, SectorID: d.SectorID, RegionID: d.RegionID,
 		Title: d.Title, Body: d.Body, Company: d.Company, BIN: d.BIN, Anonymous: d.Anonymous,
@@ -436,20 +481,17 @@ func (b *Bot) submit(ctx context.Context, r *req, d *draft) error {
 	}
 	id, err := r.tx.CreateProblem(ctx, p, d.Files, status)
 	if err != nil {
-		return err
+		return "", err
 	}
 	p.ID, p.Status = id, status
 	if err := r.tx.EndDialog(ctx, r.user.ID); err != nil {
-		return err
+		return "", err
 	}
 	if b.cfg.Premoderation {
-		if err := b.sendForModeration(ctx, r.tx, p); err != nil {
-			return err
-		}
-		return r.send(ctx, r.t("submitted_moderation", id), nil)
+		return r.t("submitted_moderation", id), b.sendForModeration(ctx, r.tx, p)
 	}
-	_, err = b.sendOn(ctx, r.tx, p)
-	return err
+	n, err := b.route(ctx, r.tx, p)
+	return routedText(r.lang, id, n), err
 }
 
 // cancel ends any dialogue.

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"strconv"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -104,3 +105,31 @@ func keyboard(perRow int, buttons ...tgbotapi.InlineKeyboardButton) *tgbotapi.In
 	kb := tgbotapi.NewInlineKeyboardMarkup(rows...)
 	return &kb
 }
+
+// inPlace says text, with its buttons, in the message whose button was
+// pressed, under the question answered there; as a new message when the
+// two would not fit one.
+func (b *Bot) inPlace(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, answered, text string, kb *tgbotapi.InlineKeyboardMarkup) error {
+	if answered == "" {
+		return r.send(ctx, text, kb)
+	}
+	if both := answered + "\n\n" + text; fits(both) {
+		return r.tx.Enqueue(ctx, editText(r.chat, int64(q.Message.MessageID), both, kb))
+	}
+	if err := r.tx.Enqueue(ctx, settled(r.chat, int64(q.Message.MessageID), answered)); err != nil {
+		return err
+	}
+	return r.send(ctx, text, kb)
+}
+
+// settled is the edit that leaves a question answered in the chat, without
+// its buttons; only the buttons go when the answer would not fit.
+func settled(chat, msg int64, answered string) storage.Call {
+	if !fits(answered) {
+		return editMarkup(chat, msg, nil)
+	}
+	return editText(chat, msg, answered, nil)
+}
+
+// fits reports whether a text fits one Telegram message.
+func fits(html string) bool { return len(SplitMessage(html, MaxMessageLength)) == 1 }

@@ -14,12 +14,12 @@ import (
 type person struct {
 	h    *harness
 	u    fake.User
-	lang string         // the language the person chose
-	seen map[int64]bool // bot messages already expected, by id
+	lang string           // the language the person chose
+	seen map[int64]string // bot messages already expected, by id: their text then
 }
 
 func (h *harness) person(id int64, name, lang string) *person {
-	return &person{h: h, u: fake.User{ID: id, FirstName: name, LanguageCode: lang}, lang: lang, seen: map[int64]bool{}}
+	return &person{h: h, u: fake.User{ID: id, FirstName: name, LanguageCode: lang}, lang: lang, seen: map[int64]string{}}
 }
 
 func (p *person) send(text string) *fake.Message { return p.h.tg.SendText(p.u, text) }
@@ -33,8 +33,20 @@ func (p *person) reply(to fake.Message, text string) *fake.Message {
 	return p.h.tg.Send(p.u, fake.Message{Text: text, ReplyToMessage: &to})
 }
 
-// expect waits for the oldest bot message not expected before that
-// contains want (in its text or caption) and returns it.
+// fresh reports whether a bot message says want where it did not when it
+// was last expected: a new message, or one edited to ask the next question.
+func (p *person) fresh(m *fake.Message, want string) bool {
+	now := m.Text + "\x00" + m.Caption
+	before, seen := p.seen[m.MessageID]
+	if !strings.Contains(now, want) || seen && strings.Contains(before, want) {
+		return false
+	}
+	p.seen[m.MessageID] = now
+	return true
+}
+
+// expect waits for the oldest bot message that says want (in its text or
+// caption) where it did not when last expected, and returns it.
 func (p *person) expect(want string) fake.Message {
 	p.h.t.Helper()
 	var found *fake.Message
@@ -42,8 +54,8 @@ func (p *person) expect(want string) fake.Message {
 		msgs := p.h.tg.BotMessages(p.u.ID)
 		for i := range msgs {
 			m := &msgs[i]
-			if !p.seen[m.MessageID] && (strings.Contains(m.Text, want) || strings.Contains(m.Caption, want)) {
-				found, p.seen[m.MessageID] = m, true
+			if p.fresh(m, want) {
+				found = m
 				return true
 			}
 		}
@@ -63,8 +75,8 @@ func (p *person) expectCard(id int64) fake.Message {
 		msgs := p.h.tg.BotMessages(p.u.ID)
 		for i := range msgs {
 			m := &msgs[i]
-			if !p.seen[m.MessageID] && strings.Contains(m.Text, want) {
-				found, p.seen[m.MessageID] = m, true
+			if _, seen := p.seen[m.MessageID]; !seen && strings.Contains(m.Text, want) {
+				found, p.seen[m.MessageID] = m, m.Text+"\x00"+m.Caption
 				return true
 			}
 		}

@@ -31,21 +31,30 @@ func TestStartChoosesLanguage(t *testing.T) {
 		t.Fatalf("buttons %q, want the three languages with Kazakh marked", got)
 	}
 
+	// The choice, the privacy notice and then the welcome come in the
+	// message of the question, each in place of the last step's buttons.
 	data, _ := ask.Button("English")
 	q := h.tg.Press(ent, &ask, data)
-	msgs := h.waitBotMessages(ent.ID, 2)
-	if got, want := msgs[1].Text, firstLine(plain(T("en", "consent_notice", 30))); !strings.HasPrefix(got, want) {
-		t.Fatalf("after the choice %q, want the privacy notice in English", got)
+	var now fake.Message
+	h.waitFor("the privacy notice in English", 20*time.Second, func() bool {
+		now, _ = h.tg.Message(ent.ID, ask.MessageID)
+		return strings.Contains(now.Text, firstLine(plain(T("en", "consent_notice", 30))))
+	})
+	if !strings.HasPrefix(now.Text, T("en", "language_set")+"\n\n") {
+		t.Fatalf("the question now reads %q, want the choice first", now.Text)
 	}
-	data, _ = msgs[1].Button(T("en", "btn_agree"))
-	h.tg.Press(ent, &msgs[1], data)
-	msgs = h.waitBotMessages(ent.ID, 3)
-	if got, want := msgs[2].Text, firstLine(T("en", "welcome")); !strings.HasPrefix(got, want) {
-		t.Fatalf("welcome %q, want it in English", got)
+	data, _ = now.Button(T("en", "btn_agree"))
+	h.tg.Press(ent, &now, data)
+	h.waitFor("the welcome in English", 20*time.Second, func() bool {
+		now, _ = h.tg.Message(ent.ID, ask.MessageID)
+		return strings.Contains(now.Text, firstLine(T("en", "welcome")))
+	})
+	if now.ReplyMarkup != nil || !strings.Contains(now.Text, firstLine(plain(T("en", "consent_notice", 30)))) {
+		t.Fatalf("after Agree the message reads %q with keyboard %v, want the notice kept, the welcome under it, no buttons", now.Text, now.ReplyMarkup)
 	}
 	h.waitFor("the button's answer", 5*time.Second, func() bool { _, ok := h.tg.CallbackAnswer(q); return ok })
-	if got := h.tg.BotMessages(ent.ID)[0]; got.Text != T("en", "language_set") || got.ReplyMarkup != nil {
-		t.Fatalf("the question now reads %q with keyboard %v, want the choice and no keyboard", got.Text, got.ReplyMarkup)
+	if n := len(h.tg.BotMessages(ent.ID)); n != 1 {
+		t.Fatalf("the bot sent %d messages, want the one question, edited", n)
 	}
 	var lang string
 	h.query(&lang, `SELECT language FROM users WHERE id = $1`, ent.ID)
@@ -141,10 +150,10 @@ func TestConversationSurvivesRestart(t *testing.T) {
 	}
 	data, _ := ask.Button("Қазақша")
 	h.tg.Press(ent, &ask, data)
-	msgs = h.waitBotMessages(ent.ID, 4)
-	if got := msgs[3].Text; !strings.HasPrefix(got, firstLine(plain(T("kk", "consent_notice", 30)))) {
-		t.Fatalf("after the choice the bot said %q, want the privacy notice in Kazakh", got)
-	}
+	h.waitFor("the privacy notice in Kazakh", 20*time.Second, func() bool {
+		now, _ := h.tg.Message(ent.ID, ask.MessageID)
+		return strings.Contains(now.Text, firstLine(plain(T("kk", "consent_notice", 30))))
+	})
 }
 
 func TestPanickingHandlerDoesNotStopTheLoop(t *testing.T) {

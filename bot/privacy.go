@@ -40,12 +40,17 @@ func (b *Bot) consented(u *storage.User) bool {
 
 // askConsent shows the notice with its Agree button, after lead if any.
 func (b *Bot) askConsent(ctx context.Context, r *req, lead string) error {
-	text := r.t("consent_notice", b.retentionDays())
+	text, kb := b.consentNotice(r)
 	if lead != "" {
 		text = lead + "\n\n" + text
 	}
-	kb := keyboard(1, tgbotapi.NewInlineKeyboardButtonData(r.t("btn_agree"), callbackData("consent")))
 	return r.send(ctx, text, kb)
+}
+
+// consentNotice is the privacy notice with its Agree button.
+func (b *Bot) consentNotice(r *req) (string, *tgbotapi.InlineKeyboardMarkup) {
+	return r.t("consent_notice", b.retentionDays()),
+		keyboard(1, tgbotapi.NewInlineKeyboardButtonData(r.t("btn_agree"), callbackData("consent")))
 }
 
 // agree records that the presser agreed to the current notice, whatever
@@ -55,15 +60,15 @@ func (b *Bot) agree(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, _ ca
 		return err
 	}
 	r.user.ConsentVersion = b.cfg.PrivacyVersion
-	calls := []storage.Call{answerCallback(r.chat, q.ID, r.t("consent_saved"))}
-	if q.Message != nil {
-		// The notice stays in the chat, without its button.
-		calls = append(calls, editMarkup(r.chat, int64(q.Message.MessageID), nil))
-	}
-	if err := r.tx.Enqueue(ctx, calls...); err != nil {
+	if err := r.answer(ctx, q, r.t("consent_saved")); err != nil {
 		return err
 	}
-	return r.send(ctx, r.t("welcome"), nil)
+	// The notice stays in the chat, without its button, the welcome under it.
+	var notice string
+	if q.Message != nil {
+		notice, _ = b.consentNotice(r)
+	}
+	return b.inPlace(ctx, r, q, notice, r.t("welcome"), nil)
 }
 
 // showPrivacy is /privacy: the full text, and the operator's own page

@@ -107,7 +107,7 @@ func TestForgetLeavesNothingOfThem(t *testing.T) {
 	n := newNetwork(t, nil)
 	h := n.h
 	const name, username, phone, company, bin = "Zarina", "zarina_k_private", "+77015550142", "Zarina Agro LLP", "040340002192"
-	ent := &person{h: h, u: fake.User{ID: 7201, FirstName: name, Username: username, LanguageCode: "en"}, lang: "en", seen: map[int64]bool{}}
+	ent := &person{h: h, u: fake.User{ID: 7201, FirstName: name, Username: username, LanguageCode: "en"}, lang: "en", seen: map[int64]string{}}
 	ent.startIn("English")
 	ent.sendMessage(fake.Message{Contact: &fake.Contact{PhoneNumber: phone, FirstName: name, UserID: ent.u.ID}})
 	texts := []string{"Greenhouse heating fails every night", "Our boilers in Kokshetau stop at minus thirty, call " + phone}

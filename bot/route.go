@@ -51,10 +51,20 @@ func (b *Bot) sendOn(ctx context.Context, tx *storage.Tx, p *storage.Problem) (i
 
 // tellRouted tells the author where their problem went.
 func (b *Bot) tellRouted(ctx context.Context, tx *storage.Tx, p *storage.Problem, experts int) error {
-	if experts == 0 {
-		return b.tellAuthor(ctx, tx, p, "routed_to_moderators", p.ID)
+	author, err := tx.User(ctx, p.AuthorID)
+	if err != nil {
+		return err
 	}
-	return b.tellAuthor(ctx, tx, p, "routed", p.ID, experts)
+	return tx.Enqueue(ctx, textMessages(author.ID, routedText(userLang(author), p.ID, experts), nil, storage.PriorityInteractive)...)
+}
+
+// routedText says where a problem went: to experts, or to the moderators
+// when no expert could take it.
+func routedText(lang string, id int64, experts int) string {
+	if experts == 0 {
+		return T(lang, "routed_to_moderators", id)
+	}
+	return T(lang, "routed", id, experts)
 }
 
 // sendCard sends a problem's card to an expert: its files, then its text

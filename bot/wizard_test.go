@@ -283,3 +283,58 @@ func TestCommandMenus(t *testing.T) {
 		t.Errorf("an admin's menu: %+v", admin)
 	}
 }
+
+// Every step of /new costs the chat one message: a pressed button's
+// question becomes the next question, with the choice left above it, so
+// that no step waits for the chat's pace twice.
+func TestWizardStepIsOneMessage(t *testing.T) {
+	h := newHarness(t)
+	h.start()
+	ent := h.person(3101, "Asel", "en")
+	calls := func() int {
+		n := 0
+		for _, c := range h.tg.Requests() {
+			if c.Params["chat_id"] == "3101" && c.Method != "answerCallbackQuery" && c.Method != "setMyCommands" && c.Status == 200 {
+				n++
+			}
+		}
+		return n
+	}
+	var asked fake.Message
+	step := func(what string, act func(), want string) {
+		t.Helper()
+		before := calls()
+		act()
+		asked = ent.expect(want)
+		h.waitIdle()
+		if got := calls() - before; got != 1 {
+			t.Errorf("%s: %d messages sent or edited, want 1", what, got)
+		}
+	}
+	en := func(key string, args ...any) string { return firstLine(plain(T("en", key, args...))) }
+	press := func(label string) func() { return func() { ent.press(asked, label) } }
+	step("/start", func() { ent.send("/start") }, en("choose_language"))
+	step("language", press("English"), en("consent_notice", 30))
+	if !strings.HasPrefix(asked.Text, T("en", "language_set")) {
+		t.Errorf("the notice reads %q, want the language chosen above it", asked.Text)
+	}
+	step("agree", press(T("en", "btn_agree")), en("welcome"))
+	step("/new", func() { ent.send("/new") }, en("new_kind"))
+	step("kind", press(T("en", "kind_problem")), en("new_sector"))
+	step("sector", press("Agro-industrial complex"), en("new_region"))
+	if !strings.Contains(asked.Text, "→ Agro-industrial complex\n\n"+T("en", "new_region")) {
+		t.Errorf("the question reads %q, want the sector chosen above the region's question", asked.Text)
+	}
+	step("region", press("Astana city"), en("new_title", maxTitle))
+	step("title", func() { ent.send("Irrigation of wheat fields") }, en("new_body", maxBody))
+	step("description", func() { ent.send("Soil moisture falls fast in our wheat fields; what can we install?") }, en("new_files", maxFiles))
+	step("files", press(T("en", "btn_done")), en("new_company"))
+	step("company", press(T("en", "btn_skip")), en("new_anonymous"))
+	step("name", press(T("en", "anon_yes")), "Irrigation of wheat fields")
+	var id int64
+	step("submit", press(T("en", "btn_submit")), "→ "+T("en", "btn_submit"))
+	h.query(&id, `SELECT id FROM problems WHERE author_id = 3101`)
+	if want := plain(T("en", "routed_to_moderators", id)); !strings.Contains(asked.Text, want) || asked.ReplyMarkup != nil {
+		t.Errorf("after Submit the summary reads %q with buttons %q, want %q under it and no buttons", asked.Text, asked.Buttons(), want)
+	}
+}

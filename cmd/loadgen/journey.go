@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -35,6 +36,7 @@ func (r *runner) journey(ctx context.Context) error {
 
 	var mu sync.Mutex
 	var latencies []time.Duration
+	steps := make([][]time.Duration, len(wizard))
 	answered := 0
 	var posts sync.WaitGroup
 	start := time.Now()
@@ -43,6 +45,9 @@ func (r *runner) journey(ctx context.Context) error {
 			lat, ok := r.post(ctx, u)
 			mu.Lock()
 			latencies = append(latencies, lat...)
+			for i, d := range lat {
+				steps[i] = append(steps[i], d)
+			}
 			if ok {
 				answered++
 			}
@@ -55,46 +60,85 @@ func (r *runner) journey(ctx context.Context) error {
 	wg.Wait()
 	r.report(start, elapsed, latencies)
 	fmt.Fprintf(r.out, "problems posted and answered: %d of %d\n", answered, len(users))
+	fmt.Fprintln(r.out, "wizard step (next question): p50, max from the act to the next question")
+	for i, step := range wizard {
+		d := steps[i]
+		if len(d) == 0 {
+			continue
+		}
+		slices.Sort(d)
+		fmt.Fprintf(r.out, "  %-24s %6v %6v\n", step.name, d[len(d)/2].Round(time.Millisecond), d[len(d)-1].Round(time.Millisecond))
+	}
 	return nil
 }
 
-// post goes through /new and waits for an expert's answer.
+// wizard is an entrepreneur's way through /new: each step's act, given
+// the bot's message that asked for it, and what the next question says.
+var wizard = []struct {
+	name string
+	act  func(r *runner, u fake.User, asked fake.Message)
+	next func(fake.Message) bool
+}{
+	{"/new (privacy notice)", typing("/new"), button("✅ I agree")},
+	{"agree (welcome)", pressing("✅ I agree"), saying("/new — post a request")},
+	{"/new (kind)", typing("/new"), button("Technological problem")},
+	{"kind (sector)", pressing("Technological problem"), button("Agro-industrial complex")},
+	{"sector (region)", pressing("Agro-industrial complex"), button("Astana city")},
+	{"region (title)", pressing("Astana city"), saying("Write a title")},
+	{"title (description)", typing("Irrigation of wheat fields"), saying("Describe the problem")},
+	{"description (files)", typing("Soil moisture falls fast in our wheat fields; what can we install?"), button("Done")},
+	{"Done (company)", pressing("Done"), button("Skip")},
+	{"Skip (name shown?)", pressing("Skip"), button("Yes, show it")},
+	{"name shown (summary)", pressing("Yes, show it"), button("✅ Submit")},
+	{"Submit (submitted)", pressing("✅ Submit"), saying("is submitted")},
+}
+
+func typing(text string) func(*runner, fake.User, fake.Message) {
+	return func(r *runner, u fake.User, _ fake.Message) { r.tg.SendText(u, text) }
+}
+
+func pressing(label string) func(*runner, fake.User, fake.Message) {
+	return func(r *runner, u fake.User, asked fake.Message) {
+		if data, ok := asked.Button(label); ok {
+			r.tg.Press(u, &asked, data)
+		}
+	}
+}
+
+func button(label string) func(fake.Message) bool {
+	return func(m fake.Message) bool { _, ok := m.Button(label); return ok }
+}
+
+func saying(text string) func(fake.Message) bool {
+	return func(m fake.Message) bool { return strings.Contains(m.Text, text) }
+}
+
+// post goes through /new, tapping at once, and waits for an expert's
+// answer. It returns, for each wizard step, the time from the user's act
+// to the next question: a new message, or the asking one edited into it.
 func (r *runner) post(ctx context.Context, u fake.User) ([]time.Duration, bool) {
 	var lat []time.Duration
-	step := func(act func(last fake.Message)) (fake.Message, bool) {
-		n := r.tg.SentCount(u.ID)
-		var last fake.Message
-		if msgs := r.tg.BotMessages(u.ID); len(msgs) > 0 {
-			last = msgs[len(msgs)-1]
-		}
+	var asked fake.Message
+	for _, step := range wizard {
 		t0 := time.Now()
-		act(last)
-		if !waitFor(ctx, 2*time.Minute, func() bool { return r.tg.SentCount(u.ID) > n }) {
-			return last, false
-		}
-		msgs := r.tg.BotMessages(u.ID)
-		m := msgs[len(msgs)-1]
-		lat = append(lat, m.At.Sub(t0))
-		return m, true
-	}
-	press := func(label string) func(fake.Message) {
-		return func(m fake.Message) {
-			if data, ok := m.Button(label); ok {
-				r.tg.Press(u, &m, data)
+		step.act(r, u, asked)
+		var at time.Time
+		if !waitFor(ctx, 2*time.Minute, func() bool {
+			for _, m := range r.tg.BotMessages(u.ID) {
+				changed := m.At
+				if m.Edited.After(changed) {
+					changed = m.Edited
+				}
+				if !changed.Before(t0) && step.next(m) {
+					asked, at = m, changed
+					return true
+				}
 			}
-		}
-	}
-	send := func(text string) func(fake.Message) {
-		return func(fake.Message) { r.tg.SendText(u, text) }
-	}
-	for _, act := range []func(fake.Message){
-		send("/new"), press("✅ I agree"), send("/new"), press("Technological problem"), press("Agro-industrial complex"), press("Astana city"),
-		send("Irrigation of wheat fields"), send("Soil moisture falls fast in our wheat fields; what can we install?"),
-		press("Done"), press("Skip"), press("Yes, show it"), press("✅ Submit"),
-	} {
-		if _, ok := step(act); !ok {
+			return false
+		}) {
 			return lat, false
 		}
+		lat = append(lat, at.Sub(t0))
 	}
 	ok := waitFor(ctx, 5*time.Minute, func() bool {
 		for _, m := range r.tg.BotMessages(u.ID) {

@@ -213,7 +213,8 @@ func (s *Server) message(method string, p map[string]string, files map[string][]
 			m.Edits = append(m.Edits, m.HTML)
 		}
 		m.Text, m.HTML, m.ReplyMarkup = newText, newHTML, markup
-		m.EditDate = time.Now().Unix()
+		m.Edited = time.Now()
+		m.EditDate = m.Edited.Unix()
 		s.stats.Sent++
 		s.notify()
 		return m, nil

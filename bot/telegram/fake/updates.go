@@ -150,6 +150,7 @@ type Message struct {
 	Method  string    `json:"-"`
 	HTML    string    `json:"-"`
 	Edits   []string  `json:"-"` // earlier texts, oldest first
+	Edited  time.Time `json:"-"` // when the server accepted the last edit
 	Deleted bool      `json:"-"` // the bot deleted it
 	At      time.Time `json:"-"` // when the server accepted it
 }
