@@ -188,7 +188,12 @@ func TestProblemJourney(t *testing.T) {
 			t.Errorf("answer %q lacks %q", answer.Text, want)
 		}
 	}
-	ent.expectT("recommendation_to_author", id, T("kk", "rec_technology"))
+	// …and what the recommendation means to them, in plain words, not the
+	// centres' taxonomy.
+	told := ent.expectT("rec_author_technology", id)
+	if !strings.Contains(told.Text, plain(T("kk", "rec_author_later"))) || strings.Contains(told.Text, T("kk", "rec_technology")) {
+		t.Errorf("the author was told %q, want the plain meaning and that the bot will ask later", told.Text)
+	}
 
 	// A follow-up and the expert's reply.
 	ent.reply(answer, "Датчиктерді қайдан алуға болады?")
@@ -207,7 +212,7 @@ func TestProblemJourney(t *testing.T) {
 	winner.expectT("rated_expert", id, 5)
 
 	// A while after the recommendation, the entrepreneur is asked about it.
-	impl := ent.expect(plain(T("kk", "impl_question", id, T("kk", "rec_technology"), "")))
+	impl := ent.expect(plain(T("kk", "impl_question", id, "")))
 	ent.pressT(impl, "impl_in_progress")
 	ent.pressT(ent.expectT("impl_comment"), "btn_skip")
 

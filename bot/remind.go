@@ -104,7 +104,7 @@ func (b *Bot) reminded(ctx context.Context, tx *storage.Tx, rm *storage.Reminder
 		for _, s := range []string{"implemented", "in_progress", "not_implemented"} {
 			buttons = append(buttons, tgbotapi.NewInlineKeyboardButtonData(T(lang, "impl_"+s), callbackData("impl", strconv.FormatInt(rec.ID, 10), s)))
 		}
-		text := T(lang, "impl_question", p.ID, T(lang, "rec_"+rec.Type), Escape(clipText(tm.Text, 500)))
+		text := T(lang, "impl_question", p.ID, Escape(clipText(tm.Text, 500)))
 		return tx.Enqueue(ctx, textMessages(author.ID, text, keyboard(1, buttons...), storage.PriorityBulk)...)
 	}
 	return fmt.Errorf("unknown reminder kind %q", rm.Kind)

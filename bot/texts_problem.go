@@ -277,10 +277,41 @@ var problemTexts = map[string]map[string]string{
 		"ru": "Чтобы задать уточняющий вопрос, ответьте на это сообщение.",
 		"en": "To ask a follow-up, reply to this message.",
 	},
-	"recommendation_to_author": {
-		"kk": "Сарапшы <b>#%d</b> бойынша жауабын ұсыным деп белгіледі: %s.",
-		"ru": "Эксперт отметил свой ответ по <b>#%d</b> как рекомендацию: %s.",
-		"en": "The expert marked their answer on <b>#%d</b> as a recommendation: %s.",
+	// What a recommendation of each type means to the author, in plain words.
+	"rec_author_technology": {
+		"kk": "<b>#%d</b>: сарапшы мәселеңізді шешуге арналған технологияны немесе дайын шешімді ұсынады — жауабы жоғарыда.",
+		"ru": "<b>#%d</b>: эксперт советует технологию или готовое решение вашей проблемы — его ответ выше.",
+		"en": "<b>#%d</b>: the expert recommends a technology or a ready solution for your problem; their answer is above.",
+	},
+	"rec_author_partner": {
+		"kk": "<b>#%d</b>: сарапшы бірлесіп жұмыс істеуге болатын шетелдік компанияны немесе ұйымды ұсынады — жауабы жоғарыда.",
+		"ru": "<b>#%d</b>: эксперт советует зарубежную компанию или организацию, с которой стоит работать, — его ответ выше.",
+		"en": "<b>#%d</b>: the expert suggests a company or organisation abroad to work with; their answer is above.",
+	},
+	"rec_author_standard": {
+		"kk": "<b>#%d</b>: сарапшы мәселеңізге қатысты ережелер мен стандарттарды көрсетеді — жауабы жоғарыда.",
+		"ru": "<b>#%d</b>: эксперт указывает правила и стандарты, которые касаются вашей проблемы, — его ответ выше.",
+		"en": "<b>#%d</b>: the expert points out the rules and standards that apply to your problem; their answer is above.",
+	},
+	"rec_author_training": {
+		"kk": "<b>#%d</b>: сарапшы қызметкерлеріңізді оқытуды немесе кәсіптік стандартты ұсынады — жауабы жоғарыда.",
+		"ru": "<b>#%d</b>: эксперт советует обучение ваших сотрудников или профессиональный стандарт — его ответ выше.",
+		"en": "<b>#%d</b>: the expert recommends training for your staff or a professional standard; their answer is above.",
+	},
+	"rec_author_appraisal": {
+		"kk": "<b>#%d</b>: сарапшы жобаңызға баға берді — жауабы жоғарыда.",
+		"ru": "<b>#%d</b>: эксперт дал оценку вашему проекту — его ответ выше.",
+		"en": "<b>#%d</b>: the expert has appraised your project; their answer is above.",
+	},
+	"rec_author_scenario": {
+		"kk": "<b>#%d</b>: сарапшы салаңыз қалай дамитынын және неге дайындалу керегін айтады — жауабы жоғарыда.",
+		"ru": "<b>#%d</b>: эксперт рассказывает, куда движется ваша отрасль и к чему готовиться, — его ответ выше.",
+		"en": "<b>#%d</b>: the expert describes where your industry is heading and what to prepare for; their answer is above.",
+	},
+	"rec_author_later": {
+		"kk": "Кейін бот мұны іске асырдыңыз ба деп сұрайды.",
+		"ru": "Позже бот спросит, удалось ли это применить.",
+		"en": "Later the bot will ask whether you have put it into practice.",
 	},
 	"btn_resolved": {
 		"kk": "✅ Мәселе шешілді",
@@ -413,9 +444,9 @@ var problemTexts = map[string]map[string]string{
 		"en": "<b>Your requests</b>",
 	},
 	"impl_question": {
-		"kk": "<b>#%d</b> бойынша ұсыным (%s) енгізілді ме?\n\n%s",
-		"ru": "Внедрена ли рекомендация по <b>#%d</b> (%s)?\n\n%s",
-		"en": "Was the recommendation on <b>#%d</b> (%s) implemented?\n\n%s",
+		"kk": "<b>#%d</b>: сарапшының осы ұсынымын іске асырдыңыз ба?\n\n%s",
+		"ru": "<b>#%d</b>: удалось ли применить эту рекомендацию эксперта?\n\n%s",
+		"en": "<b>#%d</b>: have you put this recommendation of the expert into practice?\n\n%s",
 	},
 	"impl_implemented": {
 		"kk": "Енгізілді",

@@ -113,3 +113,16 @@ func TestTextsFollowTheGlossary(t *testing.T) {
 		}
 	}
 }
+
+// Authors read what each type of recommendation means to them, not the
+// taxonomy the expert chose it from.
+func TestRecommendationTypesInAuthorsWords(t *testing.T) {
+	for _, typ := range recommendationTypes {
+		for _, lang := range []string{"kk", "ru", "en"} {
+			text := T(lang, "rec_author_"+typ, 5)
+			if !strings.Contains(text, "#5") || strings.Contains(strings.ToLower(text), strings.ToLower(T(lang, "rec_"+typ))) {
+				t.Errorf("%s %s: %q, want the problem number and plain words", typ, lang, text)
+			}
+		}
+	}
+}

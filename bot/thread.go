@@ -232,8 +232,14 @@ func (b *Bot) markRecommendation(ctx context.Context, r *req, q *tgbotapi.Callba
 	if err != nil {
 		return err
 	}
+	// The author reads what the recommendation means to them, not the
+	// centres' taxonomy that the expert chose from.
 	lang := userLang(author)
-	return r.tx.Enqueue(ctx, textMessages(author.ID, T(lang, "recommendation_to_author", p.ID, T(lang, "rec_"+typ)), nil, storage.PriorityInteractive)...)
+	text := T(lang, "rec_author_"+typ, p.ID)
+	if isNew {
+		text += "\n" + T(lang, "rec_author_later")
+	}
+	return r.tx.Enqueue(ctx, textMessages(author.ID, text, nil, storage.PriorityInteractive)...)
 }
 
 func validRecommendation(t string) bool {
