@@ -60,7 +60,7 @@ func (b *Bot) registerCommands(ctx context.Context) error {
 			return err
 		}
 		for _, m := range mods {
-			if err := b.registerUserCommands(ctx, tx, &m); err != nil {
+			if err := registerUserCommands(ctx, tx, &m); err != nil {
 				return err
 			}
 		}
@@ -71,7 +71,7 @@ func (b *Bot) registerCommands(ctx context.Context) error {
 // registerUserCommands sets the menu of one user's chat, in the language
 // they chose, with the commands of their roles. Called when their language
 // or roles change.
-func (b *Bot) registerUserCommands(ctx context.Context, tx *storage.Tx, u *storage.User) error {
+func registerUserCommands(ctx context.Context, tx *storage.Tx, u *storage.User) error {
 	centres, err := tx.ExpertCentres(ctx, u.ID)
 	if err != nil {
 		return err
@@ -83,6 +83,22 @@ func (b *Bot) registerUserCommands(ctx context.Context, tx *storage.Tx, u *stora
 		return tx.Enqueue(ctx, deleteCommands(scope))
 	}
 	return tx.Enqueue(ctx, setCommands(commandMenu(userLang(u), who), scope, ""))
+}
+
+// QueueMenus queues the command menus of users whose roles were changed
+// outside the bot, by a roster import or the sandbox's demonstration, in
+// the transaction of the change; the running bot sends them.
+func QueueMenus(ctx context.Context, tx *storage.Tx, ids ...int64) error {
+	for _, id := range ids {
+		u, err := tx.User(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := registerUserCommands(ctx, tx, u); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // helpText lists the commands a user has. Each text is made once: there

@@ -51,7 +51,7 @@ func (b *Bot) chooseLanguage(ctx context.Context, r *req, q *tgbotapi.CallbackQu
 		return err
 	}
 	r.lang, r.user.Language = lang, lang
-	if err := b.registerUserCommands(ctx, r.tx, r.user); err != nil {
+	if err := registerUserCommands(ctx, r.tx, r.user); err != nil {
 		return err
 	}
 

@@ -82,7 +82,7 @@ func (b *Bot) setExpert(ctx context.Context, r *req, u *storage.User, centre *st
 	if err := r.tx.Audit(ctx, r.user.ID, action, nil, strconv.FormatInt(u.ID, 10), centre.Code); err != nil {
 		return err
 	}
-	if err := b.registerUserCommands(ctx, r.tx, u); err != nil {
+	if err := registerUserCommands(ctx, r.tx, u); err != nil {
 		return err
 	}
 	return r.send(ctx, r.t(text, u.ID, Escape(centre.Name(r.lang))), nil)
@@ -163,7 +163,7 @@ func (b *Bot) manageModerator(ctx context.Context, r *req, add bool, args string
 	if err := r.tx.Audit(ctx, r.user.ID, action, nil, strconv.FormatInt(u.ID, 10), ""); err != nil {
 		return err
 	}
-	if err := b.registerUserCommands(ctx, r.tx, u); err != nil {
+	if err := registerUserCommands(ctx, r.tx, u); err != nil {
 		return err
 	}
 	if !add && b.cfg.ModeratorChatID != 0 {

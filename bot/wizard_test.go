@@ -1,12 +1,15 @@
 package bot
 
 import (
+	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/atameken/expertbot/bot/telegram/fake"
+	"github.com/atameken/expertbot/storage"
 )
 
 // TestWizardBadInput gives every step input it cannot use: each time the
@@ -281,6 +284,35 @@ func TestCommandMenus(t *testing.T) {
 	admin := h.tg.Commands(fmt.Sprintf(`{"type":"chat","chat_id":%d}`, n.mod.u.ID), "")
 	if len(admin) != len(commonCommands)+len(moderatorCommands)+len(adminCommands) {
 		t.Errorf("an admin's menu: %+v", admin)
+	}
+}
+
+// An expert added outside the bot, by a roster import while it runs, gets
+// the expert's menu from the running bot.
+func TestImportedExpertHasTheMenu(t *testing.T) {
+	h := newHarness(t)
+	h.start()
+	ctx := context.Background()
+	h.waitIdle()
+	scope := `{"type":"chat","chat_id":3201}`
+	err := h.db.InTx(ctx, func(tx *storage.Tx) error {
+		c, err := tx.CentreByCode(ctx, "agrotech")
+		if err != nil {
+			return err
+		}
+		if err := tx.ImportRoster(ctx, []storage.RosterEntry{{Name: "Dana", UserID: 3201, CentreIDs: []int{c.ID}}}); err != nil {
+			return err
+		}
+		return QueueMenus(ctx, tx, 3201)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.waitIdle()
+	menu := h.tg.Commands(scope, "")
+	want := commandMenu(defaultLanguage, roles{expert: true})
+	if len(menu) != len(want) || !slices.ContainsFunc(menu, func(c fake.BotCommand) bool { return c.Command == "away" }) {
+		t.Fatalf("the imported expert's menu: %+v, want %d commands with /away", menu, len(want))
 	}
 }
 

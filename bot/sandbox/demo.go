@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/atameken/expertbot/bot"
 	"github.com/atameken/expertbot/storage"
 )
 
@@ -138,11 +139,15 @@ func LoadDemo(ctx context.Context, db *storage.DB, privacy string) error {
 				}
 			}
 			if p.Role != "entrepreneur" {
-				// Experts and moderators have used the bot before.
+				// Experts and moderators have used the bot before, and have
+				// the menus of their roles.
 				if err := tx.SetLanguage(ctx, p.ID, p.Lang); err != nil {
 					return err
 				}
 				if err := tx.SetConsent(ctx, p.ID, privacy, time.Now()); err != nil {
+					return err
+				}
+				if err := bot.QueueMenus(ctx, tx, p.ID); err != nil {
 					return err
 				}
 			}

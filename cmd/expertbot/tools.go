@@ -127,7 +127,16 @@ func importRoster(ctx context.Context, db *storage.DB, r io.Reader) (int, error)
 		if len(problems) > 0 {
 			return nil
 		}
-		return tx.ImportRoster(ctx, entries)
+		if err := tx.ImportRoster(ctx, entries); err != nil {
+			return err
+		}
+		// The running bot sends the new experts their menus.
+		for _, e := range entries {
+			if err := bot.QueueMenus(ctx, tx, e.UserID); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return 0, err

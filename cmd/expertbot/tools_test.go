@@ -89,6 +89,13 @@ func TestExpertsImport(t *testing.T) {
 		if name != "Айгерим Сапарова" {
 			t.Fatalf("name %q", name)
 		}
+		// The running bot will send each of them the expert's menu.
+		var menus int
+		db.QueryRow(`SELECT count(*) FROM outbox WHERE method = 'setMyCommands' AND status = 'pending'
+			AND params->>'scope' IN ('{"type":"chat","chat_id":700001}', '{"type":"chat","chat_id":700002}')`).Scan(&menus)
+		if menus != 2 {
+			t.Fatalf("%d menus queued for the two experts, want 2", menus)
+		}
 	})
 }
 
