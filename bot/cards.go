@@ -36,16 +36,16 @@ func cardState(ctx context.Context, tx *storage.Tx, p *storage.Problem, expertID
 	case declined:
 		return cardDeclined, nil
 	}
+	if p.OwnerID != nil && *p.OwnerID == expertID {
+		return cardYours, nil // perhaps given by a moderator beyond their sector
+	}
 	if _, err := tx.ExpertCentreFor(ctx, expertID, p.SectorID); errors.Is(err, storage.ErrNotFound) {
 		return cardMoved, nil
 	} else if err != nil {
 		return "", err
 	}
-	switch {
-	case p.OwnerID == nil:
+	if p.OwnerID == nil {
 		return cardOpen, nil
-	case *p.OwnerID == expertID:
-		return cardYours, nil
 	}
 	return cardTaken + ":" + strconv.FormatInt(*p.OwnerID, 10), nil
 }

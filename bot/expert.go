@@ -17,18 +17,20 @@ type answerDialog struct {
 	Problem int64 `json:"problem"`
 }
 
-// mayAnswer reports whether a user may act on a problem as an expert: they
-// serve its sector through a centre, and it was sent to them and they did
-// not decline it, or they took it.
+// mayAnswer reports whether a user may act on a problem as an expert: it
+// is theirs and they are an expert of a centre in use (a moderator may
+// give a problem to an expert of any centre), or they serve its sector
+// through a centre and it was sent to them and they did not decline it.
 func mayAnswer(ctx context.Context, tx *storage.Tx, userID int64, p *storage.Problem) (bool, error) {
+	if p.OwnerID != nil && *p.OwnerID == userID {
+		centres, err := tx.ExpertCentres(ctx, userID)
+		return len(centres) > 0, err
+	}
 	if _, err := tx.ExpertCentreFor(ctx, userID, p.SectorID); err != nil {
 		if errors.Is(err, storage.ErrNotFound) {
 			return false, nil
 		}
 		return false, err
-	}
-	if p.OwnerID != nil && *p.OwnerID == userID {
-		return true, nil
 	}
 	a, err := tx.Assignment(ctx, p.ID, userID)
 	if errors.Is(err, storage.ErrNotFound) {
@@ -174,14 +176,18 @@ func (b *Bot) take(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, p *st
 }
 
 // expertName names an expert with the centre through which they serve a
-// sector, as HTML.
+// sector, or their first centre when a moderator gave them a problem of
+// another sector, as HTML.
 func expertName(ctx context.Context, tx *storage.Tx, u *storage.User, sectorID int, lang string) (string, error) {
 	name := "<b>" + Escape(displayName(u, lang)) + "</b>"
 	centre, err := tx.ExpertCentreFor(ctx, u.ID, sectorID)
 	if errors.Is(err, storage.ErrNotFound) {
-		return name, nil
-	}
-	if err != nil {
+		centres, err := tx.ExpertCentres(ctx, u.ID)
+		if err != nil || len(centres) == 0 {
+			return name, err
+		}
+		centre = &centres[0]
+	} else if err != nil {
 		return "", err
 	}
 	return name + ", " + Escape(centre.Name(lang)), nil
@@ -212,7 +218,7 @@ func (b *Bot) decline(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, p 
 	if err := b.tellAuthor(ctx, r.tx, p, "all_declined_author", p.ID); err != nil {
 		return err
 	}
-	return b.tellModerators(ctx, r.tx, func(lang string) string { return T(lang, "mod_nobody_left", p.ID) })
+	return b.warnModerators(ctx, r.tx, p.ID, func(lang string) string { return T(lang, "mod_nobody_left", p.ID) })
 }
 
 // setAway turns an expert's new problems off or on.

@@ -285,10 +285,10 @@ func (b *Bot) buttonTable() map[string]button {
 		"consent": b.agree,
 		"forget":  b.forgetButton,
 	}
-	for _, action := range []string{"approve", "reject", "rejr", "modsec", "modback", "setsec", "ban"} {
+	for _, action := range []string{"approve", "reject", "rejr", "modsec", "modback", "setsec", "ban", "banyes"} {
 		t[action] = moderatorsPress(b.modButton)
 	}
-	for _, action := range []string{"thr", "close", "reopen", "reassign", "assignto"} {
+	for _, action := range []string{"thr", "close", "reopen", "reassign", "reassc", "assignto"} {
 		t[action] = moderatorsPress(b.threadButton)
 	}
 	return t

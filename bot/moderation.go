@@ -194,6 +194,14 @@ func (b *Bot) modButton(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, 
 		}
 		return b.changeSector(ctx, r, q, p, sector)
 	case "ban":
+		// A ban is not undone by the author: it is asked twice.
+		if err := r.answer(ctx, q, stripTags(r.t("ban_confirm", p.ID))); err != nil || q.Message == nil {
+			return err
+		}
+		return r.tx.Enqueue(ctx, editMarkup(r.chat, int64(q.Message.MessageID), keyboard(1,
+			tgbotapi.NewInlineKeyboardButtonData(r.t("btn_ban_yes"), callbackData("banyes", s)),
+			tgbotapi.NewInlineKeyboardButtonData(r.t("btn_back"), callbackData("modback", s)))))
+	case "banyes":
 		return b.banAuthor(ctx, r, q, p)
 	}
 	return r.answer(ctx, q, r.t("button_expired"))

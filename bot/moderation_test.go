@@ -138,8 +138,8 @@ func TestNonModeratorsAreRefused(t *testing.T) {
 
 	for _, data := range []string{
 		callbackData("approve", s), callbackData("reject", s), callbackData("rejr", s, "spam"),
-		callbackData("modsec", s), callbackData("setsec", s, "9"), callbackData("ban", s),
-		callbackData("close", s), callbackData("reassign", s), callbackData("thr", s, "1"),
+		callbackData("modsec", s), callbackData("setsec", s, "9"), callbackData("ban", s), callbackData("banyes", s),
+		callbackData("close", s), callbackData("reassign", s), callbackData("reassc", s, "1"), callbackData("assignto", s, "2101"), callbackData("thr", s, "1"),
 		callbackData("addexp", fmt.Sprint(ent.u.ID), "agrotech"),
 	} {
 		q := n.agro1.pressData(card, data)

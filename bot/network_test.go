@@ -44,7 +44,7 @@ func TestThreadActions(t *testing.T) {
 	// Reassign to the other agro expert, who gets the card.
 	n.mod.pressT(n.mod.cardNow(page1), "btn_reassign")
 	whom := n.mod.expectT("reassign_whom", first)
-	n.mod.press(whom, "Boris")
+	n.mod.press(whom, T("en", "expert_load", "Boris", 0))
 	n.agro2.expect(plain(T("ru", "assigned_expert", first)))
 	var owner int64
 	h.query(&owner, `SELECT owner_id FROM problems WHERE id = $1`, first)
@@ -207,4 +207,67 @@ func TestNetworkManagement(t *testing.T) {
 	if centres != 3 {
 		t.Fatalf("the newcomer is in %d centres, want 3 (one of them retired)", centres)
 	}
+}
+
+// A warning that a problem has nobody carries the buttons that resolve it:
+// the moderator gives it to an expert of another centre, who answers it.
+// Banning an author is asked twice.
+func TestWarningsCarryTheirRemedies(t *testing.T) {
+	n := newNetwork(t, nil)
+	h := n.h
+	ent := h.person(5301, "Ерлан", "kk")
+	ent.startIn("Қазақша")
+	id := n.postIn(ent, "Тау-кен және металлургия", "Кен байыту фабрикасының сүзгілері")
+	n.mod.pressT(n.mod.expect(fmt.Sprintf("Moderation: #%d", id)), "btn_approve")
+
+	// Nobody serves mining: the warning offers to reassign.
+	warning := n.mod.expect(plain(T("en", "mod_no_experts", id, "Mining and metallurgy")))
+	if !strings.Contains(warning.Text, fmt.Sprintf("/thread_%d", id)) {
+		t.Errorf("the warning %q does not link the thread", warning.Text)
+	}
+	n.mod.pressT(warning, "btn_reassign")
+	picker := n.mod.expect(plain(T("en", "reassign_whom", id)))
+	if !strings.Contains(picker.Text, T("en", "no_experts_to_assign")) {
+		t.Errorf("the picker %q does not say the sector has no experts", picker.Text)
+	}
+	n.mod.press(picker, "🏢 Agro-industrial technologies competence centre")
+	var now fake.Message
+	h.waitFor("the agro centre's experts", 10*time.Second, func() bool {
+		now, _ = h.tg.Message(n.mod.u.ID, picker.MessageID)
+		_, ok := now.Button("Aigerim · 0 in progress")
+		return ok
+	})
+	n.mod.press(now, "Aigerim · 0 in progress")
+
+	// Aigerim, of another centre, gets the card, answers, and the author hears it.
+	card := n.agro1.expect(plain(T("kk", "assigned_expert", id)))
+	n.agro1.reply(card, "Сүзгі матасын полипропиленге ауыстырыңыз.")
+	n.agro1.expectT("answer_sent", id)
+	ent.expect("Сүзгі матасын полипропиленге ауыстырыңыз.")
+	var owner int64
+	h.query(&owner, `SELECT owner_id FROM problems WHERE id = $1`, id)
+	if owner != n.agro1.u.ID {
+		t.Fatalf("the problem belongs to %d, want Aigerim", owner)
+	}
+
+	// A ban waits for a second press; Back leaves the author alone.
+	spam := h.person(5302, "Спамер", "kk")
+	spam.startIn("Қазақша")
+	spamID := n.post(spam, "Арзан тракторлар сатамыз")
+	modCard := n.mod.expect(fmt.Sprintf("Moderation: #%d", spamID))
+	banned := func() bool {
+		var at *time.Time
+		h.query(&at, `SELECT banned_at FROM users WHERE id = $1`, spam.u.ID)
+		return at != nil
+	}
+	n.mod.pressT(modCard, "btn_ban")
+	asked := n.mod.waitCard(modCard, "Moderation", T("en", "btn_ban_yes"), T("en", "btn_back"))
+	if banned() {
+		t.Fatal("one press banned the author")
+	}
+	n.mod.pressT(asked, "btn_back")
+	again := n.mod.waitCard(modCard, "Moderation", T("en", "btn_approve"), T("en", "btn_reject"), T("en", "btn_change_sector"), T("en", "btn_ban"))
+	n.mod.pressT(again, "btn_ban")
+	n.mod.pressT(n.mod.waitCard(modCard, "Moderation", T("en", "btn_ban_yes"), T("en", "btn_back")), "btn_ban_yes")
+	h.waitFor("the ban", 10*time.Second, banned)
 }

@@ -72,7 +72,7 @@ func (b *Bot) reminded(ctx context.Context, tx *storage.Tx, rm *storage.Reminder
 			}
 		}
 		b.log.Info("reminders: problem not taken in time", "problem", p.ID, "experts", len(experts))
-		return b.tellModerators(ctx, tx, func(lang string) string {
+		return b.warnModerators(ctx, tx, p.ID, func(lang string) string {
 			return T(lang, "mod_untaken", p.ID, formatDuration(b.cfg.TakeTimeout, lang))
 		})
 	case storage.ReminderUnanswered:
@@ -80,7 +80,7 @@ func (b *Bot) reminded(ctx context.Context, tx *storage.Tx, rm *storage.Reminder
 			return nil
 		}
 		b.log.Info("reminders: problem not answered in time", "problem", p.ID)
-		return b.tellModerators(ctx, tx, func(lang string) string {
+		return b.warnModerators(ctx, tx, p.ID, func(lang string) string {
 			return T(lang, "mod_unanswered", p.ID, formatDuration(b.cfg.AnswerTimeout, lang))
 		})
 	case storage.ReminderImplementation:

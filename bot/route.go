@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/atameken/expertbot/storage"
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
 
 // route sends an open problem to the available experts of the centres that
@@ -21,7 +22,7 @@ func (b *Bot) route(ctx context.Context, tx *storage.Tx, p *storage.Problem) (in
 		if err != nil {
 			return 0, err
 		}
-		return 0, b.tellModerators(ctx, tx, func(lang string) string {
+		return 0, b.warnModerators(ctx, tx, p.ID, func(lang string) string {
 			return T(lang, "mod_no_experts", p.ID, Escape(sector.Name(lang)))
 		})
 	}
@@ -136,12 +137,30 @@ func (b *Bot) cardText(ctx context.Context, tx *storage.Tx, p *storage.Problem, 
 // tellModerators sends the moderators a text made in their language: to
 // their group when they have one, else to each of them.
 func (b *Bot) tellModerators(ctx context.Context, tx *storage.Tx, text func(lang string) string) error {
+	return b.notifyModerators(ctx, tx, text, func(string) *tgbotapi.InlineKeyboardMarkup { return nil })
+}
+
+// warnModerators tells the moderators that a problem needs them, with the
+// buttons that resolve it (give it to an expert of any centre, or move it
+// to another sector) and its thread a tap away.
+func (b *Bot) warnModerators(ctx context.Context, tx *storage.Tx, id int64, text func(lang string) string) error {
+	s := strconv.FormatInt(id, 10)
+	return b.notifyModerators(ctx, tx, func(lang string) string {
+		return text(lang) + "\n/thread_" + s
+	}, func(lang string) *tgbotapi.InlineKeyboardMarkup {
+		return keyboard(2,
+			tgbotapi.NewInlineKeyboardButtonData(T(lang, "btn_reassign"), callbackData("reassign", s)),
+			tgbotapi.NewInlineKeyboardButtonData(T(lang, "btn_change_sector"), callbackData("modsec", s)))
+	})
+}
+
+func (b *Bot) notifyModerators(ctx context.Context, tx *storage.Tx, text func(lang string) string, kb func(lang string) *tgbotapi.InlineKeyboardMarkup) error {
 	targets, err := b.moderationTargets(ctx, tx)
 	if err != nil {
 		return err
 	}
 	for _, t := range targets {
-		if err := tx.Enqueue(ctx, textMessages(t.chat, text(t.lang), nil, storage.PriorityBulk)...); err != nil {
+		if err := tx.Enqueue(ctx, textMessages(t.chat, text(t.lang), kb(t.lang), storage.PriorityBulk)...); err != nil {
 			return err
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -289,22 +290,8 @@ func (b *Bot) threadButton(ctx context.Context, r *req, q *tgbotapi.CallbackQuer
 		return b.closeProblem(ctx, r, q, p)
 	case "reopen":
 		return b.reopenProblem(ctx, r, q, p)
-	case "reassign":
-		experts, err := r.tx.SectorExperts(ctx, p.SectorID)
-		if err != nil {
-			return err
-		}
-		if len(experts) == 0 {
-			return r.answer(ctx, q, r.t("no_experts_to_assign"))
-		}
-		var buttons []tgbotapi.InlineKeyboardButton
-		for _, e := range experts {
-			buttons = append(buttons, tgbotapi.NewInlineKeyboardButtonData(displayName(&e, r.lang), callbackData("assignto", strconv.FormatInt(p.ID, 10), strconv.FormatInt(e.ID, 10))))
-		}
-		if err := r.answer(ctx, q, ""); err != nil {
-			return err
-		}
-		return r.send(ctx, r.t("reassign_whom", p.ID), keyboard(2, buttons...))
+	case "reassign", "reassc":
+		return b.reassignPicker(ctx, r, q, p, cb)
 	case "assignto":
 		eid, err := cb.intArg(1)
 		if err != nil {
@@ -358,7 +345,84 @@ func (b *Bot) reopenProblem(ctx context.Context, r *req, q *tgbotapi.CallbackQue
 	return b.done(ctx, r, q, r.t("mod_reopened", p.ID, n))
 }
 
-// reassign gives a problem to an expert of its sector, who gets its card.
+// reassignPicker shows whom a problem can be given to: the experts of its
+// sector, each with what they have in progress, then every centre, whose
+// experts a press lists in the same message. An expert of any centre may
+// be given any problem: a moderator knows who can help beyond the sector.
+func (b *Bot) reassignPicker(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, p *storage.Problem, cb callback) error {
+	s := strconv.FormatInt(p.ID, 10)
+	var text string
+	var experts []storage.User
+	var more []tgbotapi.InlineKeyboardButton // after the experts, one a row
+	if cb.action == "reassc" {
+		centreID, err := cb.intArg(1)
+		if err != nil {
+			return r.answer(ctx, q, r.t("button_expired"))
+		}
+		centres, err := r.tx.Centres(ctx)
+		if err != nil {
+			return err
+		}
+		i := slices.IndexFunc(centres, func(c storage.Named) bool { return int64(c.ID) == centreID })
+		if i < 0 {
+			return r.answer(ctx, q, r.t("button_expired"))
+		}
+		loads, err := r.tx.CentreExperts(ctx, centres[i].ID)
+		if err != nil {
+			return err
+		}
+		for _, e := range loads {
+			experts = append(experts, e.User)
+		}
+		text = r.t("reassign_centre", p.ID, Escape(centres[i].Name(r.lang)))
+		more = append(more, tgbotapi.NewInlineKeyboardButtonData(r.t("btn_back"), callbackData("reassign", s, "in")))
+	} else {
+		var err error
+		if experts, err = r.tx.SectorExperts(ctx, p.SectorID); err != nil {
+			return err
+		}
+		centres, err := r.tx.Centres(ctx)
+		if err != nil {
+			return err
+		}
+		for _, c := range centres {
+			more = append(more, tgbotapi.NewInlineKeyboardButtonData("🏢 "+c.Name(r.lang), callbackData("reassc", s, strconv.Itoa(c.ID))))
+		}
+		text = r.t("reassign_whom", p.ID)
+		if len(experts) == 0 {
+			text += "\n" + r.t("no_experts_to_assign")
+		}
+		text += "\n\n" + r.t("reassign_other")
+	}
+	experts = slices.DeleteFunc(experts, func(u storage.User) bool { return u.BannedAt != nil || u.ID == p.AuthorID })
+	if cb.action == "reassc" && len(experts) == 0 {
+		text += "\n" + r.t("reassign_none")
+	}
+	ids := make([]int64, len(experts))
+	for i, e := range experts {
+		ids[i] = e.ID
+	}
+	busy, err := r.tx.InProgress(ctx, ids)
+	if err != nil {
+		return err
+	}
+	var picks []tgbotapi.InlineKeyboardButton
+	for _, e := range experts {
+		label := r.t("expert_load", displayName(&e, r.lang), busy[e.ID])
+		picks = append(picks, tgbotapi.NewInlineKeyboardButtonData(label, callbackData("assignto", s, strconv.FormatInt(e.ID, 10))))
+	}
+	kb := keyboard(2, picks...)
+	kb.InlineKeyboard = append(kb.InlineKeyboard, keyboard(1, more...).InlineKeyboard...)
+	if err := r.answer(ctx, q, ""); err != nil {
+		return err
+	}
+	if q.Message != nil && (cb.action == "reassc" || cb.arg(1) == "in") {
+		return r.tx.Enqueue(ctx, editText(r.chat, int64(q.Message.MessageID), text, kb))
+	}
+	return r.send(ctx, text, kb)
+}
+
+// reassign gives a problem to an expert of any centre, who gets its card.
 func (b *Bot) reassign(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, p *storage.Problem, expertID int64) error {
 	if p.Closed() {
 		return b.notPending(ctx, r, q, p)
@@ -367,8 +431,8 @@ func (b *Bot) reassign(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, p
 	if err != nil || expert.BannedAt != nil {
 		return r.answer(ctx, q, r.t("button_expired"))
 	}
-	if _, err := r.tx.ExpertCentreFor(ctx, expertID, p.SectorID); err != nil {
-		return refuse(ctx, r, q, ignoreNotFound(err))
+	if centres, err := r.tx.ExpertCentres(ctx, expertID); err != nil || len(centres) == 0 {
+		return refuse(ctx, r, q, err)
 	}
 	if p.OwnerID != nil {
 		if err := r.tx.ReleaseProblem(ctx, p.ID, *p.OwnerID); err != nil {

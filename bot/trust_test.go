@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -47,10 +48,10 @@ func TestBannedExpertIsOutOfTheLoop(t *testing.T) {
 	n.mod.send(fmt.Sprintf("/thread %d", after))
 	n.mod.pressT(n.mod.expectCard(after), "btn_reassign")
 	whom := n.mod.expectT("reassign_whom", after)
-	if _, listed := whom.Button("Aigerim"); listed {
+	if slices.ContainsFunc(whom.Buttons(), func(b string) bool { return strings.HasPrefix(b, "Aigerim") }) {
 		t.Errorf("the banned expert is offered for reassigning: %q", whom.Buttons())
 	}
-	if _, listed := whom.Button("Boris"); !listed {
+	if _, listed := whom.Button(T("en", "expert_load", "Boris", 0)); !listed {
 		t.Errorf("the other expert is not offered: %q", whom.Buttons())
 	}
 }

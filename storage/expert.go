@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/lib/pq"
 )
 
 // AddExpert makes a user an expert of a centre.
@@ -169,4 +171,24 @@ func (tx *Tx) Decline(ctx context.Context, problemID, expertID int64) error {
 	}
 	tx.changedProblem(problemID)
 	return nil
+}
+
+// InProgress counts, for each of the experts given, the problems they took
+// that are not finished; experts with none are left out.
+func (tx *Tx) InProgress(ctx context.Context, expertIDs []int64) (map[int64]int, error) {
+	var rows []struct {
+		ID   int64 `db:"owner_id"`
+		Open int   `db:"open"`
+	}
+	err := tx.sel(ctx, &rows, `
+		SELECT owner_id, count(*) AS open FROM problems
+		WHERE owner_id = ANY($1) AND status IN ('taken', 'answered') GROUP BY owner_id`, pq.Array(expertIDs))
+	if err != nil {
+		return nil, fmt.Errorf("storage: problems in progress: %w", dbErr(err))
+	}
+	out := make(map[int64]int, len(rows))
+	for _, r := range rows {
+		out[r.ID] = r.Open
+	}
+	return out, nil
 }
