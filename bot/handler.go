@@ -174,8 +174,9 @@ func (b *Bot) commandTable() map[string]command {
 		"cancel":  plain(b.cancel),
 		"my":      plain(b.showMine),
 
-		"away": expertsOnly(func(ctx context.Context, r *req, _ string) error { return b.setAway(ctx, r, true) }),
-		"back": expertsOnly(func(ctx context.Context, r *req, _ string) error { return b.setAway(ctx, r, false) }),
+		"away":      expertsOnly(func(ctx context.Context, r *req, _ string) error { return b.setAway(ctx, r, true) }),
+		"back":      expertsOnly(func(ctx context.Context, r *req, _ string) error { return b.setAway(ctx, r, false) }),
+		"languages": expertsOnly(b.showLanguages),
 
 		"approve": moderatorsOnly(func(ctx context.Context, r *req, args string) error {
 			return b.moderateCommand(ctx, r, "approve", args)
@@ -283,6 +284,7 @@ func (b *Bot) buttonTable() map[string]button {
 		},
 		"addexp":  moderatorsPress(b.addExpertButton),
 		"consent": b.agree,
+		"reads":   expertsPress(b.toggleLanguage),
 		"forget":  b.forgetButton,
 	}
 	for _, action := range []string{"approve", "reject", "rejr", "modsec", "modback", "setsec", "ban", "banyes"} {

@@ -46,6 +46,14 @@ func newNetwork(t *testing.T, configure func(*Config)) *network {
 		n.mod.send(fmt.Sprintf("/addexpert %d %s", add.p.u.ID, add.centre))
 		n.mod.expect(fmt.Sprintf("User %d is now an expert", add.p.u.ID))
 	}
+	// Boris reads Kazakh too, so that both agro experts get every request.
+	n.agro2.send("/languages")
+	n.agro2.press(n.agro2.expect(plain(T("ru", "reads_in", "русский"))), "Қазақша")
+	n.h.waitFor("Boris to read Kazakh", 10*time.Second, func() bool {
+		var langs string
+		n.h.query(&langs, `SELECT languages FROM users WHERE id = $1`, n.agro2.u.ID)
+		return langs == "kk ru"
+	})
 	return n
 }
 

@@ -271,3 +271,63 @@ func TestWarningsCarryTheirRemedies(t *testing.T) {
 	n.mod.pressT(n.mod.waitCard(modCard, "Moderation", T("en", "btn_ban_yes"), T("en", "btn_back")), "btn_ban_yes")
 	h.waitFor("the ban", 10*time.Second, banned)
 }
+
+// A request goes first to the experts who read its language, and its card
+// says the author's language; the others get it when nobody took it in
+// time. An expert adds a language with /languages.
+func TestRequestsGoFirstToReaders(t *testing.T) {
+	n := newNetwork(t, func(c *Config) { c.TakeTimeout = 3 * time.Second })
+	h := n.h
+	// Aigerim reads Kazakh and serves ICT too; Dana reads English.
+	n.mod.send(fmt.Sprintf("/addexpert %d digital", n.agro1.u.ID))
+	n.mod.expect(fmt.Sprintf("User %d is now an expert", n.agro1.u.ID))
+	ent := h.person(5401, "Ерлан", "kk")
+	ent.startIn("Қазақша")
+
+	ict := func(title string) int64 {
+		id := n.postIn(ent, "АКТ және цифрландыру", title)
+		n.mod.pressT(n.mod.expect(fmt.Sprintf("Moderation: #%d", id)), "btn_approve")
+		return id
+	}
+	first := ict("Қойма есебін цифрландыру")
+	card := n.agro1.expectCard(first)
+	if want := "Автордың тілі: қазақша"; !strings.Contains(card.Text, want) {
+		t.Errorf("the card %q does not say %q", card.Text, want)
+	}
+	h.waitIdle()
+	n.digital.noMessageContaining(fmt.Sprintf("#%d", first))
+	// Nobody takes it in time: Dana gets it too, in her words.
+	late := n.digital.expectCard(first)
+	for _, want := range []string{T("en", "reminder_card"), "The author writes in: Kazakh"} {
+		if !strings.Contains(late.Text, want) {
+			t.Errorf("Dana's card %q lacks %q", late.Text, want)
+		}
+	}
+
+	// Dana adds Kazakh: the next request reaches her at once.
+	n.digital.send("/languages")
+	langs := n.digital.expect(plain(T("en", "reads_in", "English")))
+	// Each press edits the list; one language at least stays.
+	toggle := func(label, want string) string {
+		t.Helper()
+		now, _ := h.tg.Message(n.digital.u.ID, langs.MessageID)
+		q := n.digital.press(now, label)
+		h.waitFor("the languages to read "+want, 10*time.Second, func() bool {
+			now, _ := h.tg.Message(n.digital.u.ID, langs.MessageID)
+			return strings.Contains(now.Text, ": "+want+".")
+		})
+		answer, _ := h.tg.CallbackAnswer(q)
+		return answer
+	}
+	toggle("Қазақша", "Kazakh, English")
+	toggle("✅ English", "Kazakh")
+	if got := toggle("✅ Қазақша", "Kazakh"); got != T("en", "reads_one_at_least") {
+		t.Errorf("removing the last language answered %q", got)
+	}
+	toggle("English", "Kazakh, English")
+	second := ict("Қойма есебін автоматтандыру")
+	n.agro1.expectCard(second)
+	if card := n.digital.expectCard(second); strings.Contains(card.Text, T("en", "reminder_card")) {
+		t.Errorf("Dana got the second request only late: %q", card.Text)
+	}
+}

@@ -473,7 +473,7 @@ func (b *Bot) moveOn(ctx context.Context, r *req, d *draft, step string, q *tgbo
 func (b *Bot) submit(ctx context.Context, r *req, d *draft) (string, error) {
 	p := &storage.Problem{
 		AuthorID: r.user.ID, Kind: d.Kind, SectorID: d.SectorID, RegionID: d.RegionID,
-		Title: d.Title, Body: d.Body, Company: d.Company, BIN: d.BIN, Anonymous: d.Anonymous,
+		Title: d.Title, Body: d.Body, Company: d.Company, BIN: d.BIN, Anonymous: d.Anonymous, Language: r.lang,
 	}
 	status := storage.StatusOpen
 	if b.cfg.Premoderation {

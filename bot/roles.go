@@ -60,3 +60,18 @@ func expertsOnly(run command) command {
 		return run(ctx, r, args)
 	}
 }
+
+// expertsPress lets the experts of a centre press a button, and answers
+// anyone else's press that it is not allowed.
+func expertsPress(press button) button {
+	return func(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, cb callback) error {
+		centres, err := r.tx.ExpertCentres(ctx, r.user.ID)
+		if err != nil {
+			return err
+		}
+		if len(centres) == 0 {
+			return r.answer(ctx, q, r.t("not_allowed"))
+		}
+		return press(ctx, r, q, cb)
+	}
+}

@@ -17,6 +17,7 @@ func (b *Bot) route(ctx context.Context, tx *storage.Tx, p *storage.Problem) (in
 	if err != nil {
 		return 0, err
 	}
+	experts = firstReaders(experts, p.Language)
 	if len(experts) == 0 {
 		sector, err := tx.Sector(ctx, p.SectorID)
 		if err != nil {
@@ -127,7 +128,7 @@ func (b *Bot) cardText(ctx context.Context, tx *storage.Tx, p *storage.Problem, 
 		}
 	}
 	text := T(lang, "card", p.ID, T(lang, "kind_"+p.Kind), Escape(sector.Name(lang)), Escape(region.Name(lang)),
-		Escape(p.Title), Escape(p.Body), from, len(atts))
+		Escape(p.Title), Escape(p.Body), from, languageName(p.Language, lang), len(atts))
 	if p.Anonymous && len(atts) > 0 {
 		text += "\n\n" + T(lang, "anon_files_card")
 	}

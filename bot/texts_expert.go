@@ -3,9 +3,9 @@ package bot
 // expertTexts are the texts experts and moderators see.
 var expertTexts = map[string]map[string]string{
 	"card": {
-		"kk": "<b>#%d</b> · %s\nСала: %s\nӨңір: %s\n\n<b>%s</b>\n%s\n\nАвторы: %s\n📎 Файлдар: %d\n\nЖауап беру үшін осы хабарламаға жауап беріңіз немесе «Жауап беру» басыңыз.",
-		"ru": "<b>#%d</b> · %s\nОтрасль: %s\nРегион: %s\n\n<b>%s</b>\n%s\n\nАвтор: %s\n📎 Файлов: %d\n\nЧтобы ответить, ответьте на это сообщение или нажмите «Ответить».",
-		"en": "<b>#%d</b> · %s\nSector: %s\nRegion: %s\n\n<b>%s</b>\n%s\n\nFrom: %s\n📎 Files: %d\n\nTo answer, reply to this message or press Answer.",
+		"kk": "<b>#%d</b> · %s\nСала: %s\nӨңір: %s\n\n<b>%s</b>\n%s\n\nАвторы: %s\nАвтордың тілі: %s\n📎 Файлдар: %d\n\nЖауап беру үшін осы хабарламаға жауап беріңіз немесе «Жауап беру» басыңыз.",
+		"ru": "<b>#%d</b> · %s\nОтрасль: %s\nРегион: %s\n\n<b>%s</b>\n%s\n\nАвтор: %s\nЯзык автора: %s\n📎 Файлов: %d\n\nЧтобы ответить, ответьте на это сообщение или нажмите «Ответить».",
+		"en": "<b>#%d</b> · %s\nSector: %s\nRegion: %s\n\n<b>%s</b>\n%s\n\nFrom: %s\nThe author writes in: %s\n📎 Files: %d\n\nTo answer, reply to this message or press Answer.",
 	},
 	"anon_files_card": {
 		"kk": "⚠️ Автор жасырын, бірақ файлдары оны көрсетуі мүмкін (файл атауы, құжаттың ішіндегі деректер).",
@@ -292,6 +292,24 @@ var expertTexts = map[string]map[string]string{
 		"ru": "Отменить",
 		"en": "Cancel",
 	},
+	"cmd_languages": {
+		"kk": "Өтініштерді қай тілдерде оқисыз",
+		"ru": "На каких языках вы читаете обращения",
+		"en": "Languages you read requests in",
+	},
+	"reads_in": {
+		"kk": "Сізге алдымен мына тілдердегі өтініштер келеді: %s. Тілді қосу не алып тастау үшін батырманы басыңыз.\n\nБасқа тілдегі өтінішті уақытында ешкім алмаса, ол сізге де келеді.",
+		"ru": "Вам в первую очередь приходят обращения на языках: %s. Чтобы добавить или убрать язык, нажмите кнопку.\n\nОбращение на другом языке придёт и вам, если его вовремя никто не возьмёт.",
+		"en": "Requests in these languages come to you first: %s. Press a language to add or remove it.\n\nA request in another language comes to you too if nobody takes it in time.",
+	},
+	"reads_one_at_least": {
+		"kk": "Кемінде бір тіл қалуы керек.",
+		"ru": "Должен остаться хотя бы один язык.",
+		"en": "Keep one language at least.",
+	},
+	"langname_kk": {"kk": "қазақша", "ru": "казахский", "en": "Kazakh"},
+	"langname_ru": {"kk": "орысша", "ru": "русский", "en": "Russian"},
+	"langname_en": {"kk": "ағылшынша", "ru": "английский", "en": "English"},
 	"cmd_away": {
 		"kk": "Жаңа өтініштерді уақытша тоқтату",
 		"ru": "Временно не получать обращения",

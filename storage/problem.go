@@ -38,6 +38,7 @@ type Problem struct {
 	ResolvedAt    *time.Time `db:"resolved_at"` // when last marked solved
 	MergedInto    *int64     `db:"merged_into"`
 	RejectReason  string     `db:"reject_reason"`
+	Language      string     `db:"language"` // the author's when posted: kk, ru, en; empty if not known
 }
 
 // Closed reports whether the problem takes no more answers.
@@ -50,7 +51,7 @@ func (p *Problem) Closed() bool {
 }
 
 const problemColumns = `id, author_id, kind, sector_id, region_id, title, body, company, bin, anonymous,
-	status, owner_id, created_at, routed_at, first_answer_at, resolved_at, merged_into, reject_reason`
+	status, owner_id, created_at, routed_at, first_answer_at, resolved_at, merged_into, reject_reason, language`
 
 // Attachment is a photo or document kept by Telegram's file_id.
 type Attachment struct {
@@ -68,10 +69,10 @@ type Attachment struct {
 func (tx *Tx) CreateProblem(ctx context.Context, p *Problem, atts []Attachment, status string) (int64, error) {
 	var id int64
 	err := tx.get(ctx, &id, `
-		INSERT INTO problems (author_id, kind, sector_id, region_id, title, body, company, bin, anonymous, status)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'draft')
+		INSERT INTO problems (author_id, kind, sector_id, region_id, title, body, company, bin, anonymous, language, status)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'draft')
 		RETURNING id`,
-		p.AuthorID, p.Kind, p.SectorID, p.RegionID, p.Title, p.Body, p.Company, p.BIN, p.Anonymous)
+		p.AuthorID, p.Kind, p.SectorID, p.RegionID, p.Title, p.Body, p.Company, p.BIN, p.Anonymous, p.Language)
 	if err != nil {
 		return 0, fmt.Errorf("storage: create problem: %w", dbErr(err))
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/lib/pq"
@@ -25,7 +26,8 @@ type User struct {
 	FirstName         string     `db:"first_name" json:"first_name"`
 	LastName          string     `db:"last_name" json:"last_name"`
 	TelegramLanguage  string     `db:"telegram_language" json:"telegram_language"`
-	Language          string     `db:"language" json:"language"` // kk, ru, en; empty until chosen
+	Language          string     `db:"language" json:"language"`   // kk, ru, en; empty until chosen
+	Languages         string     `db:"languages" json:"languages"` // an expert's, as they said, space-separated; empty until they do
 	Role              string     `db:"role" json:"role"`
 	UnreachableSince  *time.Time `db:"unreachable_since" json:"unreachable_since"`
 	UnreachableReason string     `db:"unreachable_reason" json:"unreachable_reason"`
@@ -49,7 +51,7 @@ func (u *User) described() User {
 // IsModerator reports whether the user may moderate.
 func (u *User) IsModerator() bool { return u.Role == RoleModerator || u.Role == RoleAdmin }
 
-const userColumns = `id, username, first_name, last_name, telegram_language, language, role,
+const userColumns = `id, username, first_name, last_name, telegram_language, language, languages, role,
 	unreachable_since, unreachable_reason, banned_at, ban_reason, consent_version, consented_at, forgotten_at`
 
 // TouchUser records a user as Telegram describes them now and returns the
@@ -188,6 +190,15 @@ func (tx *Tx) User(ctx context.Context, id int64) (*User, error) {
 		return nil, fmt.Errorf("storage: user %d: %w", id, dbErr(err))
 	}
 	return &u, nil
+}
+
+// SetLanguages stores the languages an expert reads requests in.
+func (tx *Tx) SetLanguages(ctx context.Context, id int64, langs []string) error {
+	_, err := tx.exec(ctx, `UPDATE users SET languages = $2, updated_at = now() WHERE id = $1`, id, strings.Join(langs, " "))
+	if err != nil {
+		return fmt.Errorf("storage: set languages of user %d: %w", id, dbErr(err))
+	}
+	return nil
 }
 
 // SetLanguage stores the language a user chose.

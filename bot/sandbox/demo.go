@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/atameken/expertbot/bot"
@@ -18,6 +19,7 @@ type Persona struct {
 	Lang   string `json:"lang"`   // the language their Telegram app is in
 	About  string `json:"about"`  // a line on who they are, in their language
 	Centre string `json:"centre"` // an expert's competence centre, by code
+	Reads  string `json:"reads"`  // an expert's languages for requests, if more than Lang
 }
 
 // Personas are the people of the demonstration network. Their ids are far
@@ -27,9 +29,9 @@ var Personas = []Persona{
 	{ID: 1001, Name: "Ерлан Сейітқали", Role: "entrepreneur", Lang: "kk", About: "Фермер, Ақмола облысы"},
 	{ID: 1002, Name: "Ольга Ким", Role: "entrepreneur", Lang: "ru", About: "Производство газоблоков, Караганда"},
 	{ID: 1003, Name: "Daniyar Abenov", Role: "entrepreneur", Lang: "en", About: "Logistics start-up, Almaty"},
-	{ID: 2001, Name: "Айгерім Нұрланқызы", Role: "expert", Lang: "kk", Centre: "agrotech", About: "Агроном, ауыл шаруашылығы ғылымдарының кандидаты"},
+	{ID: 2001, Name: "Айгерім Нұрланқызы", Role: "expert", Lang: "kk", Centre: "agrotech", Reads: "kk ru", About: "Агроном, ауыл шаруашылығы ғылымдарының кандидаты"},
 	{ID: 2002, Name: "Сергей Волков", Role: "expert", Lang: "ru", Centre: "agrotech", About: "Инженер-мелиоратор"},
-	{ID: 2003, Name: "Madina Omarova", Role: "expert", Lang: "en", Centre: "digital", About: "Industrial IoT architect"},
+	{ID: 2003, Name: "Madina Omarova", Role: "expert", Lang: "en", Centre: "digital", Reads: "ru en", About: "Industrial IoT architect"},
 	{ID: 2004, Name: "Асхат Жумабеков", Role: "expert", Lang: "ru", Centre: "industry", About: "Технолог строительных материалов"},
 	{ID: 3001, Name: "Асель Ибраева", Role: "moderator", Lang: "ru", About: "Модератор, НПП «Атамекен»"},
 }
@@ -132,6 +134,11 @@ func LoadDemo(ctx context.Context, db *storage.DB, privacy string) error {
 				}
 				if err := tx.AddExpert(ctx, p.ID, c.ID); err != nil {
 					return err
+				}
+				if p.Reads != "" {
+					if err := tx.SetLanguages(ctx, p.ID, strings.Fields(p.Reads)); err != nil {
+						return err
+					}
 				}
 			case "moderator":
 				if err := tx.SetRole(ctx, p.ID, storage.RoleModerator); err != nil {
