@@ -82,7 +82,7 @@ func (in *Intake) start(ctx context.Context, c *telegram.Client) bool {
 	for attempt := 1; ; attempt++ {
 		me, err := c.GetMe()
 		if err == nil {
-			in.log.Info("connected to Telegram", "bot", me.UserName)
+			in.log.Info("connected to the Bot API", "bot", me.UserName, "host", c.Host())
 			break
 		}
 		if ctx.Err() != nil {

@@ -95,9 +95,9 @@ var histories = []history{
 // pending is a problem waiting for moderation, for the moderator's /queue.
 var pending = history{
 	author: storage.User{ID: 1104, FirstName: "Марат", LastName: "Ли", Language: "ru"},
-	sector: "energy", region: "pavlodar",
-	title: "Потери тепла в сетях моногорода",
-	body:  "Теплосети изношены на 70 %, потери достигают 30 %. Какие технологии санации труб без раскопок применимы в наших морозах?",
+	sector: "construction", region: "pavlodar",
+	title: "Усадочные трещины в пенобетоне зимой",
+	body:  "Блоки из неавтоклавного пенобетона трескаются через месяц после кладки, если их сделали при морозе. Как изменить состав или режим твердения, чтобы зимой не останавливать цех?",
 }
 
 // LoadDemo fills an empty database with the demonstration network: the

@@ -2,8 +2,10 @@
 // token: the bot talks to the fake Telegram server of package fake,
 // running in the same process, and a web page that looks and behaves like a
 // Telegram chat lets a visitor be one of the demonstration personas, type,
-// press buttons, send files and reply, with the bot's answers arriving live
-// over server-sent events.
+// press buttons, send files, voice notes, videos, stickers and locations,
+// and reply, with the bot's answers arriving live over server-sent events:
+// one stream for all of a browser's tabs, kept by a shared worker
+// (static/events.js), so that a tab for each of the eight personas works.
 package sandbox
 
 import (
@@ -54,6 +56,11 @@ type Sandbox struct {
 func New(tg *fake.Server, db *storage.DB, log *slog.Logger) *Sandbox {
 	for _, p := range Personas {
 		tg.AddChat(p.user())
+	}
+	// The authors of the demonstration's problems have started the bot too,
+	// so that what the bot tells them reaches them.
+	for _, h := range append(histories, pending) {
+		tg.AddChat(fake.User{ID: h.author.ID, FirstName: h.author.FirstName, LanguageCode: h.author.Language})
 	}
 	tg.SetFileBudget(maxFiles)
 	return &Sandbox{tg: tg, db: db, log: log, sameSite: http.NewCrossOriginProtection()}
@@ -150,13 +157,20 @@ func (s *Sandbox) persona(w http.ResponseWriter, r *http.Request) (Persona, bool
 	return p, ok
 }
 
-// events streams a persona's chat: every message once, again whenever it
-// is edited, and the chat's state (language and command menu) when it
-// changes.
+// events streams a persona's chat (as=ID), or every persona's (as=all),
+// for the page's shared worker, which serves all the tabs of a browser
+// over one connection: a browser keeps about six to one host, and a stream
+// a tab would freeze the seventh. Every message comes once, again whenever
+// it is edited, and each chat's state (language and command menu) when it
+// changes; then "ready".
 func (s *Sandbox) events(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.persona(w, r)
-	if !ok {
-		return
+	people := Personas
+	if r.FormValue("as") != "all" {
+		p, ok := s.persona(w, r)
+		if !ok {
+			return
+		}
+		people = []Persona{p}
 	}
 	flusher, ok := w.(http.Flusher)
 	if !ok {
@@ -172,25 +186,28 @@ func (s *Sandbox) events(w http.ResponseWriter, r *http.Request) {
 	ping := time.NewTicker(20 * time.Second)
 	defer ping.Stop()
 
-	sent := map[int64]string{}
-	lastState := ""
+	sent := map[[2]int64]string{} // by chat and message id
+	lastState := map[int64]string{}
 	for first := true; ; first = false {
 		changed := s.tg.Changed()
-		news := false
-		for _, m := range s.tg.Messages(p.ID) {
-			b, _ := json.Marshal(view(m))
-			if sent[m.MessageID] != string(b) {
-				sent[m.MessageID], news = string(b), true
-				fmt.Fprintf(w, "event: message\ndata: %s\n\n", b)
+		for _, p := range people {
+			news := false
+			for _, m := range s.tg.Messages(p.ID) {
+				key := [2]int64{p.ID, m.MessageID}
+				b, _ := json.Marshal(view(m))
+				if sent[key] != string(b) {
+					sent[key], news = string(b), true
+					fmt.Fprintf(w, "event: message\ndata: %s\n\n", b)
+				}
 			}
-		}
-		if news || first {
-			st, err := s.state(r.Context(), p)
-			if err != nil {
-				s.log.Warn("sandbox: chat state", "persona", p.ID, "err", err)
-			} else if b, _ := json.Marshal(st); string(b) != lastState {
-				lastState = string(b)
-				fmt.Fprintf(w, "event: state\ndata: %s\n\n", b)
+			if news || first {
+				st, err := s.state(r.Context(), p)
+				if err != nil {
+					s.log.Warn("sandbox: chat state", "persona", p.ID, "err", err)
+				} else if b, _ := json.Marshal(st); string(b) != lastState[p.ID] {
+					lastState[p.ID] = string(b)
+					fmt.Fprintf(w, "event: state\ndata: %s\n\n", b)
+				}
 			}
 		}
 		if first {
@@ -209,12 +226,13 @@ func (s *Sandbox) events(w http.ResponseWriter, r *http.Request) {
 
 // chatState is what the page needs besides the messages.
 type chatState struct {
+	As   int64             `json:"as"` // the persona
 	Lang string            `json:"lang"`
 	Menu []fake.BotCommand `json:"menu"`
 }
 
 func (s *Sandbox) state(ctx context.Context, p Persona) (chatState, error) {
-	st := chatState{Lang: p.Lang}
+	st := chatState{As: p.ID, Lang: p.Lang}
 	err := s.db.InTx(ctx, func(tx *storage.Tx) error {
 		u, err := tx.User(ctx, p.ID)
 		if err != nil {
@@ -229,8 +247,10 @@ func (s *Sandbox) state(ctx context.Context, p Persona) (chatState, error) {
 	return st, err
 }
 
-// send sends a visitor's message as the persona: text, or a photo or
-// document with a caption, optionally as a reply.
+// send sends a visitor's message as the persona, optionally as a reply:
+// text; a file with a caption, which is a photo, a voice note (Ogg, as
+// Telegram records them), audio, a video or a document by its content; a
+// sticker; or a location.
 func (s *Sandbox) send(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFile+1<<20)
 	if err := r.ParseMultipartForm(1 << 20); err != nil {
@@ -254,6 +274,16 @@ func (s *Sandbox) send(w http.ResponseWriter, r *http.Request) {
 	}
 	f, fh, err := r.FormFile("file")
 	switch {
+	case r.FormValue("sticker") != "":
+		m.Sticker = &fake.Sticker{FileID: "sandbox-sticker", FileUniqueID: "sandbox-sticker", Type: "regular", Width: 512, Height: 512}
+	case r.FormValue("location") != "":
+		var l fake.Location
+		if _, err := fmt.Sscanf(r.FormValue("location"), "%g,%g", &l.Latitude, &l.Longitude); err != nil ||
+			l.Latitude < -90 || l.Latitude > 90 || l.Longitude < -180 || l.Longitude > 180 {
+			http.Error(w, "a location is latitude,longitude", http.StatusBadRequest)
+			return
+		}
+		m.Location = &l
 	case errors.Is(err, http.ErrMissingFile):
 		if text == "" || utf8.RuneCountInString(text) > maxText {
 			http.Error(w, fmt.Sprintf("a message is 1 to %d characters", maxText), http.StatusBadRequest)
@@ -280,6 +310,12 @@ func (s *Sandbox) send(w http.ResponseWriter, r *http.Request) {
 		switch ctype {
 		case "image/jpeg", "image/png", "image/webp", "image/gif":
 			m.Photo = []fake.PhotoSize{{FileID: id, FileUniqueID: id, Width: 1280, Height: 960}}
+		case "application/ogg", "audio/ogg":
+			m.Voice = &fake.Voice{FileID: id, FileUniqueID: id, Duration: 5}
+		case "audio/mpeg", "audio/wave", "audio/aiff":
+			m.Audio = &fake.Audio{FileID: id, FileUniqueID: id, Duration: 5, FileName: fh.Filename}
+		case "video/mp4", "video/webm":
+			m.Video = &fake.Video{FileID: id, FileUniqueID: id, Width: 640, Height: 480, Duration: 5, FileName: fh.Filename}
 		default:
 			m.Document = &fake.Document{FileID: id, FileUniqueID: id, FileName: fh.Filename, MimeType: ctype}
 		}
@@ -333,11 +369,15 @@ func (s *Sandbox) file(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	// A picture shows in the chat; anything else, which may be a page or a
-	// script, only downloads, as bytes, and never runs as the sandbox's.
+	// A picture, a sound or a video shows in the chat; anything else, which
+	// may be a page or a script, only downloads, as bytes, and never runs as
+	// the sandbox's.
 	ctype := http.DetectContentType(f.Data)
-	inline := pictures[ctype] && !r.URL.Query().Has("download")
-	if !pictures[ctype] {
+	if ctype == "application/ogg" {
+		ctype = "audio/ogg"
+	}
+	inline := inlineTypes[ctype] && !r.URL.Query().Has("download")
+	if !inlineTypes[ctype] {
 		ctype = "application/octet-stream"
 	}
 	w.Header().Set("Content-Type", ctype)
@@ -354,8 +394,10 @@ func (s *Sandbox) file(w http.ResponseWriter, r *http.Request) {
 	w.Write(f.Data)
 }
 
-// pictures are the types a file is shown inline as.
-var pictures = map[string]bool{"image/jpeg": true, "image/png": true, "image/gif": true, "image/webp": true}
+// inlineTypes are the types a file is shown or played inline as: pictures,
+// sound and video, none of which runs as a page.
+var inlineTypes = map[string]bool{"image/jpeg": true, "image/png": true, "image/gif": true, "image/webp": true,
+	"audio/ogg": true, "audio/mpeg": true, "audio/wave": true, "video/mp4": true, "video/webm": true}
 
 func (s *Sandbox) fail(w http.ResponseWriter, err error) {
 	s.log.Error("sandbox", "err", err)

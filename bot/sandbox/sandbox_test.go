@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -130,9 +131,14 @@ type stream struct {
 }
 
 func (f *fixture) stream(persona int64) *stream {
+	return f.streamOf(fmt.Sprint(persona))
+}
+
+// streamOf reads the stream of as: a persona's id, or "all".
+func (f *fixture) streamOf(as string) *stream {
 	ctx, cancel := context.WithCancel(context.Background())
 	f.t.Cleanup(cancel)
-	req, _ := http.NewRequestWithContext(ctx, "GET", fmt.Sprintf("%s/api/events?as=%d", f.web.URL, persona), nil)
+	req, _ := http.NewRequestWithContext(ctx, "GET", f.web.URL+"/api/events?as="+as, nil)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		f.t.Fatal(err)
@@ -298,5 +304,60 @@ func TestChatRoundTrip(t *testing.T) {
 	}
 	if resp, _ := http.Get(f.web.URL + "/api/files/nothing"); resp.StatusCode != 404 {
 		t.Errorf("an unknown file: %d, want 404", resp.StatusCode)
+	}
+}
+
+// One stream carries every persona's chat, each message and state naming
+// whose it is, for the page's shared worker; the page sends what Telegram
+// users send: a voice note, a video, a sticker and a location.
+func TestSharedStreamAndWhatUsersSend(t *testing.T) {
+	f := newFixture(t)
+	all := f.streamOf("all")
+	states := map[int64]bool{}
+	for range Personas {
+		var st chatState
+		json.Unmarshal([]byte(all.next("state")), &st)
+		states[st.As] = true
+	}
+	if len(states) != len(Personas) {
+		t.Fatalf("states of %d personas at the start, want %d", len(states), len(Personas))
+	}
+	all.next("ready")
+
+	ogg := append([]byte("OggS\x00\x02"), make([]byte, 100)...)
+	mp4 := append([]byte("\x00\x00\x00\x18ftypmp42"), make([]byte, 100)...)
+	for _, send := range []struct {
+		as     string
+		fields map[string]string
+		file   string
+		data   []byte
+		check  func(fake.Message) bool
+	}{
+		{"1001", nil, "note.ogg", ogg, func(m fake.Message) bool { return m.Voice != nil }},
+		{"1002", nil, "pump.mp4", mp4, func(m fake.Message) bool { return m.Video != nil }},
+		{"2001", map[string]string{"sticker": "1"}, "", nil, func(m fake.Message) bool { return m.Sticker != nil }},
+		{"3001", map[string]string{"location": "51.1282,71.4304"}, "", nil, func(m fake.Message) bool {
+			return m.Location != nil && m.Location.Latitude == 51.1282
+		}},
+	} {
+		fields := map[string]string{"as": send.as}
+		for k, v := range send.fields {
+			fields[k] = v
+		}
+		if status, body := f.post("/api/send", fields, send.file, send.data); status != http.StatusOK {
+			t.Fatalf("send as %s: %d %s", send.as, status, body)
+		}
+		m := all.message()
+		id, _ := strconv.ParseInt(send.as, 10, 64)
+		if m.Chat != id {
+			t.Errorf("a message of %s streamed as %d's", send.as, m.Chat)
+		}
+		msgs := f.tg.Messages(id)
+		if len(msgs) == 0 || !send.check(msgs[len(msgs)-1]) {
+			t.Errorf("as %s: the bot would get %+v", send.as, msgs)
+		}
+	}
+	if status, body := f.post("/api/send", map[string]string{"as": "1001", "location": "north"}, "", nil); status != http.StatusBadRequest {
+		t.Errorf("a location that is not one: %d %s", status, body)
 	}
 }

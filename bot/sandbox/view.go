@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/atameken/expertbot/bot/telegram/fake"
@@ -9,11 +10,14 @@ import (
 // message is a message as the page draws it.
 type message struct {
 	ID       int64      `json:"id"`
+	Chat     int64      `json:"chat"` // the persona's, whose chat it is in
 	FromBot  bool       `json:"from_bot"`
 	HTML     string     `json:"html,omitempty"` // the bot's text or caption in Telegram's HTML
 	Text     string     `json:"text,omitempty"` // a user's text or caption, or a copied one
 	Photo    string     `json:"photo,omitempty"`
 	Document *document  `json:"document,omitempty"`
+	Media    *media     `json:"media,omitempty"` // a voice note, audio, a video or a round video
+	Location string     `json:"location,omitempty"`
 	Sticker  bool       `json:"sticker,omitempty"`
 	ReplyTo  *quote     `json:"reply_to,omitempty"`
 	Buttons  [][]button `json:"buttons,omitempty"`
@@ -25,6 +29,11 @@ type message struct {
 type document struct {
 	FileID string `json:"file_id"`
 	Name   string `json:"name"`
+}
+
+type media struct {
+	Kind   string `json:"kind"` // voice, audio, video, video_note
+	FileID string `json:"file_id"`
 }
 
 type quote struct {
@@ -43,6 +52,7 @@ type button struct {
 func view(m fake.Message) message {
 	v := message{
 		ID:      m.MessageID,
+		Chat:    m.Chat.ID,
 		FromBot: m.Method != "",
 		Sticker: m.Sticker != nil,
 		Edited:  m.EditDate != 0,
@@ -65,6 +75,19 @@ func view(m fake.Message) message {
 		if v.Document.Name == "" {
 			v.Document.Name = "file"
 		}
+	}
+	switch {
+	case m.Voice != nil:
+		v.Media = &media{"voice", m.Voice.FileID}
+	case m.Audio != nil:
+		v.Media = &media{"audio", m.Audio.FileID}
+	case m.Video != nil:
+		v.Media = &media{"video", m.Video.FileID}
+	case m.VideoNote != nil:
+		v.Media = &media{"video_note", m.VideoNote.FileID}
+	}
+	if l := m.Location; l != nil {
+		v.Location = fmt.Sprintf("%.5f, %.5f", l.Latitude, l.Longitude)
 	}
 	if r := m.ReplyToMessage; r != nil {
 		v.ReplyTo = &quote{ID: r.MessageID, FromBot: r.Method != "" || r.From != nil && r.From.IsBot, Text: r.Text + r.Caption}

@@ -12,6 +12,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -21,9 +22,10 @@ import (
 
 // Client calls the Bot API.
 type Client struct {
-	api    *tgbotapi.BotAPI
-	token  string
-	health *Health
+	api      *tgbotapi.BotAPI
+	token    string
+	endpoint string
+	health   *Health
 }
 
 // New makes a client of the Bot API at endpoint, in go-telegram-bot-api's
@@ -35,7 +37,7 @@ type Client struct {
 func New(token, endpoint string, hc *http.Client, health *Health) *Client {
 	api := &tgbotapi.BotAPI{Token: token, Client: hc, Buffer: 100}
 	api.SetAPIEndpoint(endpoint)
-	return &Client{api: api, token: token, health: health}
+	return &Client{api: api, token: token, endpoint: endpoint, health: health}
 }
 
 // NewHTTPClient makes an HTTP client for up to conns calls at once, whose
@@ -47,6 +49,16 @@ func NewHTTPClient(ctx context.Context, timeout time.Duration, conns int) *http.
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.MaxIdleConnsPerHost = conns
 	return &http.Client{Timeout: timeout, Transport: ctxTransport{ctx: ctx, base: transport}}
+}
+
+// Host is the host of the Bot API the client calls: api.telegram.org, or
+// a local server's address in the sandbox and the tests.
+func (c *Client) Host() string {
+	u, err := url.Parse(c.endpoint)
+	if err != nil {
+		return ""
+	}
+	return u.Host
 }
 
 // ctxTransport ties every request to a context, since the library's calls

@@ -104,12 +104,15 @@ func TestSandboxStartsItsOwnPostgres(t *testing.T) {
 	}
 }
 
-// TestSandboxInBrowser drives the sandbox's page in headless Chromium, in
-// three tabs: an entrepreneur posts a problem with a photo through the
-// wizard, the moderator approves it, the expert of the centre serving the
-// sector takes it and answers by replying to the card, and the answer
-// appears on the entrepreneur's page. Each page's screenshot is saved in
-// the test's artifact directory (go test -artifacts keeps it).
+// TestSandboxInBrowser drives the sandbox's page in headless Chromium: an
+// entrepreneur posts a problem with a photo through the wizard, the
+// moderator approves it, the expert of the centre serving the sector takes
+// it and answers by replying to the card, and the answer appears on the
+// entrepreneur's page, who follows up with a voice note and tries a
+// sticker and a location. Then every persona has a tab, eight at once,
+// and a message sent in each is answered. Screenshots of the pages and of
+// the moderator's /stats and /thread are saved in the test's artifact
+// directory (go test -artifacts keeps them).
 func TestSandboxInBrowser(t *testing.T) {
 	t.Parallel()
 	chromium := findChromium(t)
@@ -217,11 +220,43 @@ func TestSandboxInBrowser(t *testing.T) {
 	exp.send(answer)
 	exp.press(ru("answer_sent", id), ru("rec_technology"))
 
-	// The answer is on the entrepreneur's page.
+	// The answer is on the entrepreneur's page; a voice note in reply to it
+	// reaches the expert, who can play it.
 	ent.waitBot(answer)
-	for _, p := range []*page{ent, mod, exp} {
-		p.screenshot()
+	ent.replyTo(answer)
+	ent.do(chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{writeOgg(t)}))
+	ent.waitJS(`!document.getElementById("attached").hidden`)
+	ent.do(chromedp.Click(chromedp.CSS("#send")))
+	exp.waitJS(`document.querySelector(".msg.bot audio.voice") !== null`)
+	// A sticker and a location, from the attach menu, get an explanation.
+	for _, item := range []string{"#attach-sticker", "#attach-location"} {
+		ent.do(chromedp.Click(chromedp.CSS("#attach")), chromedp.Click(chromedp.CSS(item)))
 	}
+	ent.waitJS(fmt.Sprintf(`[...document.querySelectorAll(".msg.bot .text")].filter(e => e.textContent.includes(%s)).length === 2`, jsString(ru("cannot_take"))))
+	for _, p := range []*page{ent, mod, exp} {
+		p.screenshot(p.name)
+	}
+
+	// Every persona in a tab of their own, eight at once: each is answered.
+	tabs := map[int64]*page{1002: ent, 3001: mod, 2004: exp}
+	for _, id := range []int64{1001, 1003, 2001, 2002, 2003} {
+		tabs[id] = tab(id)
+	}
+	for id, p := range tabs {
+		sent := time.Now()
+		before := p.count(".msg.bot")
+		p.send("/help")
+		p.waitJS(fmt.Sprintf(`document.querySelectorAll(".msg.bot").length > %d`, before))
+		if took := time.Since(sent); took > 10*time.Second {
+			t.Errorf("tab %d: /help answered in %v", id, took)
+		}
+	}
+	mod.send("/stats")
+	mod.waitBot(prefix(ru("stats_title")))
+	mod.screenshot("moderator-stats")
+	mod.send(fmt.Sprintf("/thread %d", id))
+	mod.waitBot(answer)
+	mod.screenshot("moderator-thread")
 	var status, rec string
 	var msgs, photos int
 	db.QueryRow(`SELECT status FROM problems WHERE id = $1`, id).Scan(&status)
@@ -247,7 +282,7 @@ func (p *page) do(actions ...chromedp.Action[chromedp.Void]) {
 	ctx, cancel := context.WithTimeout(p.ctx, pageWait)
 	defer cancel()
 	if err := chromedp.Do(ctx, actions...); err != nil {
-		p.screenshot()
+		p.screenshot(p.name)
 		p.t.Fatalf("tab %s: %v", p.name, err)
 	}
 }
@@ -258,7 +293,7 @@ func (p *page) waitJS(expr string) {
 	ctx, cancel := context.WithTimeout(p.ctx, pageWait+5*time.Second)
 	defer cancel()
 	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(pageWait))); err != nil {
-		p.screenshot()
+		p.screenshot(p.name)
 		shown, _ := chromedp.Run(p.ctx, chromedp.Evaluate[string](`document.getElementById("log").innerText`))
 		p.t.Fatalf("tab %s: waiting for %s: %v\nthe page shows:\n%s", p.name, expr, err, shown)
 	}
@@ -301,7 +336,17 @@ func (p *page) send(text string) {
 	p.waitJS(`document.getElementById("text").value === ""`)
 }
 
-func (p *page) screenshot() {
+// count counts the elements matching a CSS selector.
+func (p *page) count(selector string) int {
+	p.t.Helper()
+	n, err := chromedp.Run(p.ctx, chromedp.Evaluate[int](fmt.Sprintf(`document.querySelectorAll(%s).length`, jsString(selector))))
+	if err != nil {
+		p.t.Fatalf("tab %s: %v", p.name, err)
+	}
+	return n
+}
+
+func (p *page) screenshot(name string) {
 	ctx, cancel := context.WithTimeout(p.ctx, 10*time.Second)
 	defer cancel()
 	buf, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
@@ -309,7 +354,7 @@ func (p *page) screenshot() {
 		p.t.Logf("screenshot of tab %s: %v", p.name, err)
 		return
 	}
-	path := filepath.Join(p.t.ArtifactDir(), "sandbox-"+p.name+".png")
+	path := filepath.Join(p.t.ArtifactDir(), "sandbox-"+name+".png")
 	if err := os.WriteFile(path, buf, 0o644); err != nil {
 		p.t.Error(err)
 	}
@@ -360,6 +405,16 @@ func waitHTTP(t *testing.T, url string, timeout time.Duration) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// writeOgg writes what the sandbox takes for a voice note: a file that
+// begins as an Ogg stream does.
+func writeOgg(t *testing.T) string {
+	path := filepath.Join(t.TempDir(), "question.ogg")
+	if err := os.WriteFile(path, append([]byte("OggS\x00\x02"), make([]byte, 200)...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
 
 // writePNG writes a small picture for the entrepreneur to send.

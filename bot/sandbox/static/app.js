@@ -11,6 +11,7 @@ const words = {
     bot: "bot", you: "You:", message: "Message", start: "START", menu: "Menu", replyTo: "Reply to",
     edited: "edited", reconnecting: "Reconnecting…", attach: "Attach a photo or a file", switchPerson: "Someone else",
     sticker: "Sticker", sendFailed: "Not sent:",
+    attachFile: "📎 Photo, video, voice note or file", attachSticker: "🙂 Sticker", attachLocation: "📍 Location",
   },
   ru: {
     banner: "Песочница: нет связи с Telegram. Всё остаётся на этом компьютере.",
@@ -19,6 +20,7 @@ const words = {
     bot: "бот", you: "Вы:", message: "Сообщение", start: "НАЧАТЬ", menu: "Меню", replyTo: "В ответ",
     edited: "изменено", reconnecting: "Переподключение…", attach: "Прикрепить фото или файл", switchPerson: "Другой человек",
     sticker: "Стикер", sendFailed: "Не отправлено:",
+    attachFile: "📎 Фото, видео, голосовое или файл", attachSticker: "🙂 Стикер", attachLocation: "📍 Геопозиция",
   },
   kk: {
     banner: "Сынақ алаңы: Telegram-ға қосылмаған. Бәрі осы компьютерде қалады.",
@@ -27,6 +29,7 @@ const words = {
     bot: "бот", you: "Сіз:", message: "Хабарлама", start: "БАСТАУ", menu: "Мәзір", replyTo: "Жауап",
     edited: "өзгертілді", reconnecting: "Қайта қосылуда…", attach: "Фото не файл тіркеу", switchPerson: "Басқа адам",
     sticker: "Стикер", sendFailed: "Жіберілмеді:",
+    attachFile: "📎 Фото, видео, дауыстық хабарлама не файл", attachSticker: "🙂 Стикер", attachLocation: "📍 Геолокация",
   },
 };
 
@@ -63,6 +66,9 @@ function setLang(l) {
   $("replying-label").textContent = w("replyTo");
   $("status").textContent = w("reconnecting");
   $("attach").title = w("attach");
+  $("attach-file").textContent = w("attachFile");
+  $("attach-sticker").textContent = w("attachSticker");
+  $("attach-location").textContent = w("attachLocation");
   $("switch").title = w("switchPerson");
   for (const e of document.querySelectorAll(".meta .edited")) e.textContent = w("edited") + " ";
 }
@@ -163,6 +169,15 @@ function draw(m) {
     a.href = "api/files/" + encodeURIComponent(m.document.file_id) + "?download=1";
     b.append(a);
   }
+  if (m.media) {
+    const video = m.media.kind === "video" || m.media.kind === "video_note";
+    const player = el(video ? "video" : "audio", "media " + m.media.kind);
+    player.src = "api/files/" + encodeURIComponent(m.media.file_id);
+    player.controls = true;
+    player.preload = "metadata";
+    b.append(player);
+  }
+  if (m.location) b.append(el("div", "location", "📍 " + m.location));
   if (m.sticker) b.append(w("sticker"));
   const body = el("span", "text");
   if (m.html) body.append(rich(m.html)); else body.textContent = m.text || "";
@@ -265,7 +280,17 @@ function setMenu(menu) {
 async function sendText(text) {
   const f = new FormData();
   f.set("text", text);
-  try { await post("api/send", f); } catch (e) { toast(w("sendFailed") + " " + e.message); }
+  await sendForm(f);
+}
+
+async function sendForm(f) {
+  if (replyTo) f.set("reply_to", replyTo);
+  try {
+    await post("api/send", f);
+    stopReply();
+  } catch (e) {
+    toast(w("sendFailed") + " " + e.message);
+  }
 }
 
 async function submit(ev) {
@@ -318,19 +343,52 @@ async function showChat() {
   $("menu-button").onclick = () => { $("menu").hidden = !$("menu").hidden; };
   $("start-button").onclick = () => sendText("/start");
 
+  $("attach").onclick = () => { $("attach-menu").hidden = !$("attach-menu").hidden; };
+  $("attach-file").onclick = () => { $("attach-menu").hidden = true; $("file").click(); };
+  $("attach-sticker").onclick = () => {
+    $("attach-menu").hidden = true;
+    const f = new FormData();
+    f.set("sticker", "1");
+    sendForm(f);
+  };
+  $("attach-location").onclick = () => {
+    $("attach-menu").hidden = true;
+    const f = new FormData();
+    f.set("location", "51.12820,71.43040"); // Astana, as a phone would share it
+    sendForm(f);
+  };
+
+  listen({
+    message: (data) => upsert(JSON.parse(data)),
+    state: (data) => {
+      const st = JSON.parse(data);
+      setLang(st.lang);
+      setMenu(st.menu);
+    },
+    ready: () => {
+      $("status").hidden = true;
+      document.body.dataset.ready = "true";
+      if (shown.size === 0) $("start").hidden = false;
+    },
+    error: () => { $("status").hidden = false; },
+  });
+}
+
+// listen follows the persona's chat: through the shared worker, which
+// keeps one stream for all the browser's tabs, or with a stream of the
+// page's own where there are no shared workers.
+function listen(on) {
+  if (window.SharedWorker) {
+    const worker = new SharedWorker("events.js");
+    worker.port.onmessage = (e) => on[e.data.type](e.data.data);
+    worker.port.start();
+    worker.port.postMessage({ as });
+    addEventListener("pagehide", () => worker.port.postMessage({ bye: true }));
+    return;
+  }
   const events = new EventSource("api/events?as=" + encodeURIComponent(as));
-  events.addEventListener("message", (e) => upsert(JSON.parse(e.data)));
-  events.addEventListener("state", (e) => {
-    const st = JSON.parse(e.data);
-    setLang(st.lang);
-    setMenu(st.menu);
-  });
-  events.addEventListener("ready", () => {
-    $("status").hidden = true;
-    document.body.dataset.ready = "true";
-    if (shown.size === 0) $("start").hidden = false;
-  });
-  events.onerror = () => { $("status").hidden = false; };
+  for (const type of ["message", "state", "ready"]) events.addEventListener(type, (e) => on[type](e.data));
+  events.onerror = on.error;
 }
 
 setLang(lang);
