@@ -118,8 +118,7 @@ func TestRecommendationQuestionOncePerAnswer(t *testing.T) {
 	// The author asks; the expert's reply to it is no new answer.
 	ent.reply(answer, "Қандай қысым қалыпты?")
 	followup := n.agro2.expect("Қандай қысым қалыпты?")
-	n.agro2.reply(followup, "От 8 до 10 бар.")
-	n.agro2.expectT("reply_sent", id)
+	n.agro2.expectPassedOn(n.agro2.reply(followup, "От 8 до 10 бар."))
 	ent.expect("От 8 до 10 бар.")
 	h.waitIdle()
 	asked := 0
@@ -145,8 +144,7 @@ func TestMessageWithoutReplyFindsItsThread(t *testing.T) {
 	card := n.agro2.expectCard(first)
 
 	// Before anyone answers, the author's addition goes to both experts.
-	ent.send("Салқындатқыш 2019 жылы орнатылған.")
-	ent.expectT("sent", first)
+	ent.expectPassedOn(ent.send("Салқындатқыш 2019 жылы орнатылған."))
 	n.agro1.expect("Салқындатқыш 2019 жылы")
 	n.agro2.expect("Салқындатқыш 2019 жылы")
 

@@ -155,8 +155,7 @@ func TestVoiceAndVideoInThreads(t *testing.T) {
 		}
 		return heard
 	})
-	ent.sendMessage(fake.Message{VideoNote: &fake.VideoNote{FileID: "pump", FileUniqueID: "p", Length: 240, Duration: 9}})
-	ent.expectT("sent", id)
+	ent.expectPassedOn(ent.sendMessage(fake.Message{VideoNote: &fake.VideoNote{FileID: "pump", FileUniqueID: "p", Length: 240, Duration: 9}}))
 	h.waitFor("the round video", 20*time.Second, func() bool {
 		for _, m := range h.tg.BotMessages(n.agro2.u.ID) {
 			if m.VideoNote != nil && m.VideoNote.FileID == "pump" {

@@ -204,8 +204,8 @@ func TestProblemJourney(t *testing.T) {
 	}
 
 	// A follow-up and the expert's reply.
-	ent.reply(answer, "Датчиктерді қайдан алуға болады?")
-	ent.expectT("sent", id)
+	// It is marked passed on with a reaction, not a message.
+	ent.expectPassedOn(ent.reply(answer, "Датчиктерді қайдан алуға болады?"))
 	followup := winner.expect("Датчиктерді қайдан алуға болады?")
 	winner.reply(followup, "Алматыдағы жеткізушілерден.")
 	reply := ent.expect("Алматыдағы жеткізушілерден.")

@@ -43,6 +43,17 @@ func editText(chatID, messageID int64, html string, kb *tgbotapi.InlineKeyboardM
 	return storage.Call{ChatID: chatID, Method: "editMessageText", Params: storage.Params(p)}
 }
 
+// received is the reaction that says a user's message was passed on: a
+// 👍 on it, where a message saying so would cost the chat a message of its
+// budget (a reaction is paced as one too, but leaves the chat quiet). The
+// Bot API allows only some emoji; ✅ is not among them.
+func received(chatID, messageID int64) storage.Call {
+	p := tgbotapi.Params{"reaction": `[{"type":"emoji","emoji":"👍"}]`}
+	p.AddNonZero64("chat_id", chatID)
+	p.AddNonZero64("message_id", messageID)
+	return storage.Call{ChatID: chatID, Method: "setMessageReaction", Params: storage.Params(p), Priority: storage.PriorityInteractive}
+}
+
 // answerCallback builds an answerCallbackQuery call, which stops the
 // spinner on the button the user pressed; text, if any, is shown briefly.
 // It is queued with the chat's messages so that it goes out in order.

@@ -85,6 +85,16 @@ func (p *person) expectCard(id int64) fake.Message {
 	return *found
 }
 
+// expectPassedOn waits for the bot's 👍 on a message the person sent: it
+// was passed on.
+func (p *person) expectPassedOn(m *fake.Message) {
+	p.h.t.Helper()
+	p.h.waitFor(p.u.FirstName+"'s message to be marked passed on", 20*time.Second, func() bool {
+		now, ok := p.h.tg.Message(p.u.ID, m.MessageID)
+		return ok && now.Reaction == "👍"
+	})
+}
+
 // expectT waits for a text of the bot, in the person's language.
 func (p *person) expectT(key string, args ...any) fake.Message {
 	p.h.t.Helper()

@@ -107,11 +107,6 @@ var expertTexts = map[string]map[string]string{
 		"ru": "Не рекомендация",
 		"en": "Not a recommendation",
 	},
-	"reply_sent": {
-		"kk": "Жауабыңыз <b>#%d</b> өтінішінің авторына жіберілді.",
-		"ru": "Ваш ответ отправлен автору обращения <b>#%d</b>.",
-		"en": "Your reply went to the author of <b>#%d</b>.",
-	},
 	"rec_technology": {
 		"kk": "Технология немесе шешім",
 		"ru": "Технология или решение",

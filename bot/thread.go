@@ -113,7 +113,7 @@ func (b *Bot) postToThread(ctx context.Context, r *req, p *storage.Problem, m *t
 		}
 	}
 	if role != "expert" {
-		return r.send(ctx, r.t("sent", p.ID), nil)
+		return b.acknowledge(ctx, r, p, m, tm)
 	}
 	if err := r.tx.MarkAnswered(ctx, p.ID, r.user.ID); err != nil {
 		return err
@@ -121,7 +121,7 @@ func (b *Bot) postToThread(ctx context.Context, r *req, p *storage.Problem, m *t
 	// The recommendation question is for an answer: not for a reply to the
 	// author's follow-up, and once for an album, not for each of its files.
 	if replyTo != nil && replyTo.AuthorRole == "entrepreneur" {
-		return r.send(ctx, r.t("reply_sent", p.ID), nil)
+		return b.acknowledge(ctx, r, p, m, tm)
 	}
 	if m.MediaGroupID != "" {
 		first, err := r.tx.FirstOfAlbum(ctx, p.ID, m.MediaGroupID, tm.ID)
@@ -134,6 +134,19 @@ func (b *Bot) postToThread(ctx context.Context, r *req, p *storage.Problem, m *t
 		buttons = append(buttons, tgbotapi.NewInlineKeyboardButtonData(r.t("rec_"+t), callbackData("rec", strconv.FormatInt(tm.ID, 10), t)))
 	}
 	return r.send(ctx, r.t("answer_sent", p.ID), keyboard(1, buttons...))
+}
+
+// acknowledge tells the sender that their message was passed on, with a
+// reaction on it; once for an album, whose reactions Telegram puts on its
+// first message anyway.
+func (b *Bot) acknowledge(ctx context.Context, r *req, p *storage.Problem, m *tgbotapi.Message, tm *storage.ThreadMessage) error {
+	if m.MediaGroupID != "" {
+		first, err := r.tx.FirstOfAlbum(ctx, p.ID, m.MediaGroupID, tm.ID)
+		if err != nil || !first {
+			return err
+		}
+	}
+	return r.tx.Enqueue(ctx, received(r.chat, int64(m.MessageID)))
 }
 
 // choiceMade edits a question to show the choice made, without its buttons;

@@ -22,8 +22,9 @@ type message struct {
 	ReplyTo  *quote     `json:"reply_to,omitempty"`
 	Buttons  [][]button `json:"buttons,omitempty"`
 	Edited   bool       `json:"edited,omitempty"`
-	Deleted  bool       `json:"deleted,omitempty"` // the bot deleted it: the page takes it away
-	Date     int64      `json:"date"`              // Unix seconds
+	Reaction string     `json:"reaction,omitempty"` // the bot's, on a visitor's message
+	Deleted  bool       `json:"deleted,omitempty"`  // the bot deleted it: the page takes it away
+	Date     int64      `json:"date"`               // Unix seconds
 }
 
 type document struct {
@@ -51,13 +52,14 @@ type button struct {
 // view turns a message of the fake server into what the page draws.
 func view(m fake.Message) message {
 	v := message{
-		ID:      m.MessageID,
-		Chat:    m.Chat.ID,
-		FromBot: m.Method != "",
-		Sticker: m.Sticker != nil,
-		Edited:  m.EditDate != 0,
-		Deleted: m.Deleted,
-		Date:    m.Date,
+		ID:       m.MessageID,
+		Chat:     m.Chat.ID,
+		FromBot:  m.Method != "",
+		Sticker:  m.Sticker != nil,
+		Edited:   m.EditDate != 0,
+		Deleted:  m.Deleted,
+		Reaction: m.Reaction,
+		Date:     m.Date,
 	}
 	if v.Date == 0 {
 		v.Date = time.Now().Unix()

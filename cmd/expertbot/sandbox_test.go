@@ -228,6 +228,8 @@ func TestSandboxInBrowser(t *testing.T) {
 	ent.waitJS(`!document.getElementById("attached").hidden`)
 	ent.do(chromedp.Click(chromedp.CSS("#send")))
 	exp.waitJS(`document.querySelector(".msg.bot audio.voice") !== null`)
+	// The entrepreneur sees it passed on: a 👍 on the voice note.
+	ent.waitJS(`[...document.querySelectorAll(".msg.mine")].some(m => m.querySelector("audio") && m.querySelector(".reaction"))`)
 	// A sticker and a location, from the attach menu, get an explanation.
 	for _, item := range []string{"#attach-sticker", "#attach-location"} {
 		ent.do(chromedp.Click(chromedp.CSS("#attach")), chromedp.Click(chromedp.CSS(item)))

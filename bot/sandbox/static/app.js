@@ -182,6 +182,7 @@ function draw(m) {
   const body = el("span", "text");
   if (m.html) body.append(rich(m.html)); else body.textContent = m.text || "";
   b.append(body);
+  if (m.reaction) b.append(el("span", "reaction", m.reaction));
   const meta = el("span", "meta");
   if (m.edited) meta.append(el("span", "edited", w("edited") + " "));
   meta.append(new Date(m.date * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }));

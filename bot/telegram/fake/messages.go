@@ -462,6 +462,52 @@ func (s *Server) answerCallbackQuery(p map[string]string) (any, *apiError) {
 	return true, nil
 }
 
+// setMessageReaction sets the bot's reaction to a message, as Telegram
+// does for a bot: one emoji at most, of those its documentation lists, and
+// paced as any call that changes a chat.
+func (s *Server) setMessageReaction(p map[string]string) (any, *apiError) {
+	var reactions []struct {
+		Type  string `json:"type"`
+		Emoji string `json:"emoji"`
+	}
+	if raw := p["reaction"]; raw != "" {
+		if err := json.Unmarshal([]byte(raw), &reactions); err != nil {
+			return nil, badRequest("can't parse reaction types JSON object")
+		}
+	}
+	if len(reactions) > 1 {
+		s.violate(fmt.Sprintf("setMessageReaction: %d reactions, a bot sets one at most", len(reactions)))
+		return nil, badRequest("REACTIONS_TOO_MANY")
+	}
+	emoji := ""
+	if len(reactions) == 1 {
+		emoji = reactions[0].Emoji
+		if reactions[0].Type != "emoji" || !reactionEmoji()[emoji] {
+			s.violate(fmt.Sprintf("setMessageReaction: %q is not a reaction Telegram allows", emoji))
+			return nil, badRequest("REACTION_INVALID")
+		}
+	}
+	chatID, _ := strconv.ParseInt(p["chat_id"], 10, 64)
+	id, _ := strconv.ParseInt(p["message_id"], 10, 64)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.chats[chatID]
+	if !ok {
+		return nil, badRequest("chat not found")
+	}
+	if apiErr := s.limited(c, time.Now()); apiErr != nil {
+		return nil, apiErr
+	}
+	m := c.find(id)
+	if m == nil {
+		return nil, badRequest("message to react not found")
+	}
+	m.Reaction = emoji
+	s.stats.Sent++
+	s.notify()
+	return true, nil
+}
+
 // BotCommand is one entry of the bot's command menu.
 type BotCommand struct {
 	Command     string `json:"command"`

@@ -352,6 +352,8 @@ func (s *Server) serve(r *http.Request, method string, params map[string]string,
 		return s.chatMember(method, params)
 	case "answerCallbackQuery":
 		return s.answerCallbackQuery(params)
+	case "setMessageReaction":
+		return s.setMessageReaction(params)
 	case "sendMessage", "sendPhoto", "sendDocument", "sendVoice", "sendAudio", "sendVideo", "sendVideoNote",
 		"copyMessage", "editMessageText", "editMessageReplyMarkup", "sendMediaGroup":
 		return s.message(method, params, files, names)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -240,5 +241,43 @@ func TestUnansweredCallbackIsAProblem(t *testing.T) {
 	}
 	if p := s.Problems(); len(p) != 1 || !strings.Contains(p[0], "v1:b") {
 		t.Fatalf("problems %q, want the unanswered press", p)
+	}
+}
+
+// A bot reacts with one emoji of those the Bot API lists, or none; ✅,
+// which people would expect, is not one.
+func TestReactions(t *testing.T) {
+	s := New("1:T", Limits{})
+	defer s.Close()
+	u := User{ID: 9, FirstName: "A"}
+	m := s.SendText(u, "hi")
+	react := func(reaction string) int {
+		resp, err := http.PostForm(s.URL()+"/bot1:T/setMessageReaction", url.Values{
+			"chat_id": {"9"}, "message_id": {strconv.FormatInt(m.MessageID, 10)}, "reaction": {reaction}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for _, tt := range []struct {
+		reaction string
+		status   int
+		now      string
+	}{
+		{`[{"type":"emoji","emoji":"👍"}]`, 200, "👍"},
+		{`[{"type":"emoji","emoji":"✅"}]`, 400, "👍"},
+		{`[{"type":"emoji","emoji":"👍"},{"type":"emoji","emoji":"🔥"}]`, 400, "👍"},
+		{`[]`, 200, ""},
+	} {
+		if got := react(tt.reaction); got != tt.status {
+			t.Errorf("%s: status %d, want %d", tt.reaction, got, tt.status)
+		}
+		if now, _ := s.Message(9, m.MessageID); now.Reaction != tt.now {
+			t.Errorf("after %s the reaction is %q, want %q", tt.reaction, now.Reaction, tt.now)
+		}
+	}
+	if got := len(s.Problems()); got != 2 {
+		t.Errorf("%d problems recorded, want 2 (✅, two reactions): %q", got, s.Problems())
 	}
 }

@@ -268,3 +268,18 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// reactionEmoji is the emoji a bot may react with, as the description of
+// ReactionTypeEmoji lists them.
+var reactionEmoji = sync.OnceValue(func() map[string]bool {
+	out := map[string]bool{}
+	t := loadSpec().Types["ReactionTypeEmoji"]
+	for _, f := range t.Fields {
+		if f.Name == "emoji" {
+			for _, m := range regexp.MustCompile(`"([^"]+)"`).FindAllStringSubmatch(f.Description, -1) {
+				out[m[1]] = true
+			}
+		}
+	}
+	return out
+})

@@ -152,6 +152,8 @@ type Message struct {
 	Edits   []string  `json:"-"` // earlier texts, oldest first
 	Edited  time.Time `json:"-"` // when the server accepted the last edit
 	Deleted bool      `json:"-"` // the bot deleted it
+	// The bot's reaction to it (setMessageReaction), empty for none.
+	Reaction string `json:"-"`
 	At      time.Time `json:"-"` // when the server accepted it
 }
 
