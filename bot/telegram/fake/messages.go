@@ -121,6 +121,19 @@ func (s *Server) BotMessages(chatID int64) []Message {
 	return out
 }
 
+// changing returns the chat a call sends to or changes, within its limits;
+// call with mu held.
+func (s *Server) changing(chatID int64) (*chatState, *apiError) {
+	c, ok := s.chats[chatID]
+	if !ok {
+		return nil, badRequest("chat not found")
+	}
+	if apiErr := s.limited(c, time.Now()); apiErr != nil {
+		return nil, apiErr
+	}
+	return c, nil
+}
+
 // limited applies the limits to a call that sends or edits a message in
 // a chat; call with mu held.
 func (s *Server) limited(c *chatState, now time.Time) *apiError {
@@ -184,11 +197,8 @@ func (s *Server) message(method string, p map[string]string, files map[string][]
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c, ok := s.chats[chatID]
-	if !ok {
-		return nil, badRequest("chat not found")
-	}
-	if apiErr := s.limited(c, time.Now()); apiErr != nil {
+	c, apiErr := s.changing(chatID)
+	if apiErr != nil {
 		return nil, apiErr
 	}
 
@@ -491,11 +501,8 @@ func (s *Server) setMessageReaction(p map[string]string) (any, *apiError) {
 	id, _ := strconv.ParseInt(p["message_id"], 10, 64)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c, ok := s.chats[chatID]
-	if !ok {
-		return nil, badRequest("chat not found")
-	}
-	if apiErr := s.limited(c, time.Now()); apiErr != nil {
+	c, apiErr := s.changing(chatID)
+	if apiErr != nil {
 		return nil, apiErr
 	}
 	m := c.find(id)

@@ -153,8 +153,8 @@ type Message struct {
 	Edited  time.Time `json:"-"` // when the server accepted the last edit
 	Deleted bool      `json:"-"` // the bot deleted it
 	// The bot's reaction to it (setMessageReaction), empty for none.
-	Reaction string `json:"-"`
-	At      time.Time `json:"-"` // when the server accepted it
+	Reaction string    `json:"-"`
+	At       time.Time `json:"-"` // when the server accepted it
 }
 
 // Button returns the callback data of the button labelled label.
