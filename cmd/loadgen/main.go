@@ -6,6 +6,7 @@
 //	loadgen -scenario intake  -users 1000 -rate 0 -updates 20000   (as fast as possible)
 //	loadgen -scenario fanout  -experts 1000 -limits [-latency 100ms]
 //	loadgen -scenario journey -users 50 -experts 10 -duration 60s
+//	loadgen -scenario followups -users 200 -limits                 (ten follow-ups each at once)
 //
 // The database server is DATABASE_URL's (or lib/pq's PG* variables); a
 // database is created for the run and dropped after it.
@@ -66,7 +67,7 @@ type options struct {
 func run(ctx context.Context, args []string, out io.Writer) error {
 	var o options
 	fs := flag.NewFlagSet("loadgen", flag.ContinueOnError)
-	fs.StringVar(&o.scenario, "scenario", "intake", "intake, fanout or journey")
+	fs.StringVar(&o.scenario, "scenario", "intake", "intake, fanout, journey or followups")
 	fs.IntVar(&o.users, "users", 1000, "entrepreneurs")
 	fs.IntVar(&o.experts, "experts", 10, "experts (of the agro-industrial centre)")
 	fs.Float64Var(&o.rate, "rate", 500, "intake: updates offered per second; 0 sends -updates at once, as fast as possible")
@@ -124,6 +125,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return r.fanout(ctx)
 	case "journey":
 		return r.journey(ctx)
+	case "followups":
+		return r.followups(ctx)
 	}
 	return fmt.Errorf("unknown scenario %q", o.scenario)
 }

@@ -313,7 +313,7 @@ func (s *Server) message(method string, p map[string]string, files map[string][]
 			cp := *orig
 			cp.ReplyToMessage = nil
 			m.ReplyToMessage = &cp
-		} else if p["allow_sending_without_reply"] != "true" {
+		} else if !replyMayBeGone(p) {
 			s.unsend(c)
 			return nil, badRequest("message to be replied not found")
 		}
@@ -375,6 +375,17 @@ func replyTo(p map[string]string) int64 {
 	}
 	json.Unmarshal([]byte(p["reply_parameters"]), &rp)
 	return rp.MessageID
+}
+
+// replyMayBeGone reports whether a reply is to be sent even when the
+// message it answers is gone: the legacy parameter, or reply_parameters'
+// allow_sending_without_reply.
+func replyMayBeGone(p map[string]string) bool {
+	var rp struct {
+		Allow bool `json:"allow_sending_without_reply"`
+	}
+	json.Unmarshal([]byte(p["reply_parameters"]), &rp)
+	return rp.Allow || p["allow_sending_without_reply"] == "true"
 }
 
 // checkText checks a message's text or caption as Telegram does and returns

@@ -193,6 +193,8 @@ func TestMessageRules(t *testing.T) {
 		{"BadHTML", url.Values{"chat_id": {"9"}, "text": {"<b>hi"}, "parse_mode": {"HTML"}}, 400},
 		{"LongCallbackData", url.Values{"chat_id": {"9"}, "text": {"hi"}, "reply_markup": {`{"inline_keyboard":[[{"text":"a","callback_data":"` + strings.Repeat("x", 65) + `"}]]}`}}, 400},
 		{"UnknownChat", url.Values{"chat_id": {"10"}, "text": {"hi"}}, 400},
+		{"ReplyToGone", url.Values{"chat_id": {"9"}, "text": {"hi"}, "reply_parameters": {`{"message_id":999}`}}, 400},
+		{"ReplyToGoneAllowed", url.Values{"chat_id": {"9"}, "text": {"hi"}, "reply_parameters": {`{"message_id":999,"allow_sending_without_reply":true}`}}, 200},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
