@@ -142,7 +142,7 @@ func New(cfg Config, db *storage.DB, log *slog.Logger) *Bot {
 	// The sender's calls are not cut short when the bot stops: it waits for
 	// their outcomes, so that none is made again after a restart.
 	b.sender = sender.New(db, b.client(context.Background(), cfg.SendTimeout, cfg.SendInFlight), log, sender.Config{
-		Limits: cfg.Limits, InFlight: cfg.SendInFlight, Listen: true, Blocked: b.noteUndelivered,
+		Limits: cfg.Limits, InFlight: cfg.SendInFlight, Listen: true, Blocked: b.noteUndelivered, Fits: fits,
 	})
 	b.metrics = newMetrics(db, b.intake.Collectors(), b.dispatcher.Collectors(), b.sender.Collectors())
 	return b

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 
@@ -183,7 +184,16 @@ func (b *Bot) relay(ctx context.Context, r *req, p *storage.Problem, m *tgbotapi
 		// The file goes as a copy, with the author's caption, after the header.
 		msgs = append(textMessages(recipient.ID, header, nil, storage.PriorityInteractive), copyMessage(recipient.ID, r.chat, int64(m.MessageID), kb))
 	} else {
-		msgs = textMessages(recipient.ID, header+"\n\n"+Escape(tm.Text)+"\n\n<i>"+hint+"</i>", kb, storage.PriorityInteractive)
+		body, foot := Escape(tm.Text), "<i>"+hint+"</i>"
+		msgs = textMessages(recipient.ID, header+"\n\n"+body+"\n\n"+foot, kb, storage.PriorityInteractive)
+		if len(msgs) == 1 {
+			// Messages of this thread from this author waiting for the same
+			// chat go out as one, each part with its time.
+			msgs[0].Coalesce = &storage.Coalesce{
+				Key:  fmt.Sprintf("thread:%d:%d", p.ID, tm.AuthorID),
+				Head: header, Part: "<i>" + b.clock(b.now()) + "</i> " + body, Foot: foot,
+			}
+		}
 	}
 	if replyTo != nil && replyTo.AuthorID == recipient.ID {
 		// Thread the relay under the recipient's own message it answers.

@@ -21,6 +21,9 @@ const (
 // at writes a moment in the bot's zone, as 06.12.2026 12:37.
 func (b *Bot) at(t time.Time) string { return t.In(b.cfg.Zone).Format(dateTimeLayout) }
 
+// clock is a time of day in the bot's zone, "15:04".
+func (b *Bot) clock(t time.Time) string { return t.In(b.cfg.Zone).Format("15:04") }
+
 // zoneLabel names the bot's zone where times are listed, as "UTC+5".
 func (b *Bot) zoneLabel() string { return b.cfg.Zone.String() }
 

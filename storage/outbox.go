@@ -5,10 +5,16 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/lib/pq"
 )
+
+// AnswerQueued is among the chats OnQueued is told of when an answer to a
+// button press was queued: it goes past the calls waiting in its chat,
+// where only a claim across all chats finds it.
+const AnswerQueued int64 = math.MinInt64
 
 // Call priorities: interactive replies go ahead of bulk notifications.
 const (
@@ -47,6 +53,36 @@ type Call struct {
 	EditOf    int64     `db:"edit_of"`  // an edit of the message this outbox row sent
 	Attempts  int       `db:"attempts"` // calls made with it that failed
 	CreatedAt time.Time `db:"created_at"`
+	Coalesce  *Coalesce `db:"coalesce"` // a part of a thread that may share a message
+}
+
+// Coalesce lets a sendMessage call of a thread share one message with the
+// calls of the same Key queued right behind it in its chat: the message
+// is the first one's Head, every call's Part, and the first one's Foot,
+// separated by blank lines. Alone, a call sends its own text.
+type Coalesce struct {
+	Key  string `json:"key"`
+	Head string `json:"head"`
+	Part string `json:"part"`
+	Foot string `json:"foot"`
+}
+
+// Value stores a Coalesce as a JSON object.
+func (c *Coalesce) Value() (driver.Value, error) {
+	if c == nil {
+		return nil, nil
+	}
+	b, err := json.Marshal(c)
+	return string(b), err
+}
+
+// Scan reads a Coalesce from a JSON object.
+func (c *Coalesce) Scan(src any) error {
+	b, ok := src.([]byte)
+	if !ok {
+		return fmt.Errorf("storage: coalesce: want []byte, got %T", src)
+	}
+	return json.Unmarshal(b, c)
 }
 
 // Claimed is a call a sender took, with what the claim found of its chat.
@@ -104,7 +140,7 @@ func (tx *Tx) insertCalls(ctx context.Context, calls []Call) ([]int64, error) {
 	}
 	chats, prios, edits := make([]int64, n), make([]int64, n), make([]int64, n)
 	methods, fields, names := make([]string, n), make([]string, n), make([]string, n)
-	params := make([][]byte, n)
+	params, joins := make([][]byte, n), make([][]byte, n)
 	data := make(pq.ByteaArray, n)
 	for i, m := range calls {
 		p, err := json.Marshal(m.Params)
@@ -112,7 +148,13 @@ func (tx *Tx) insertCalls(ctx context.Context, calls []Call) ([]int64, error) {
 			return nil, fmt.Errorf("storage: enqueue %s: %w", m.Method, err)
 		}
 		chats[i], methods[i], params[i], prios[i], edits[i] = m.ChatID, m.Method, p, int64(m.Priority), m.EditOf
+		if joins[i], err = json.Marshal(m.Coalesce); err != nil { // null when nil
+			return nil, fmt.Errorf("storage: enqueue %s: %w", m.Method, err)
+		}
 		tx.queued = append(tx.queued, m.ChatID)
+		if m.Method == "answerCallbackQuery" {
+			tx.queued = append(tx.queued, AnswerQueued)
+		}
 		fields[i], names[i], data[i] = m.FileField, m.FileName, m.FileData
 		if data[i] == nil {
 			data[i] = []byte{}
@@ -121,23 +163,24 @@ func (tx *Tx) insertCalls(ctx context.Context, calls []Call) ([]int64, error) {
 	if n == 1 {
 		var id int64
 		err := tx.get(ctx, &id, `
-			INSERT INTO outbox (chat_id, method, params, file_field, file_name, file_data, priority, edit_of)
-			VALUES ($1, $2, $3::text::jsonb, $4, $5, $6, $7, NULLIF($8, 0))
+			INSERT INTO outbox (chat_id, method, params, file_field, file_name, file_data, priority, edit_of, coalesce)
+			VALUES ($1, $2, $3::text::jsonb, $4, $5, $6, $7, NULLIF($8, 0), NULLIF($9::text::jsonb, 'null'))
 			RETURNING id`,
-			chats[0], methods[0], string(params[0]), fields[0], names[0], data[0], prios[0], edits[0])
+			chats[0], methods[0], string(params[0]), fields[0], names[0], data[0], prios[0], edits[0], string(joins[0]))
 		if err != nil {
 			return nil, fmt.Errorf("storage: enqueue %s: %w", methods[0], dbErr(err))
 		}
 		return []int64{id}, tx.supersede(ctx, calls, []int64{id})
 	}
 	_, err := tx.exec(ctx, `
-		INSERT INTO outbox (id, chat_id, method, params, file_field, file_name, file_data, priority, edit_of)
-		SELECT m.id, m.chat, m.method, m.params, m.field, m.name, m.data, m.prio, NULLIF(m.edit, 0)
+		INSERT INTO outbox (id, chat_id, method, params, file_field, file_name, file_data, priority, edit_of, coalesce)
+		SELECT m.id, m.chat, m.method, m.params, m.field, m.name, m.data, m.prio, NULLIF(m.edit, 0), NULLIF(m.coal, 'null')
 		FROM ROWS FROM (unnest($1::bigint[]), unnest($2::bigint[]), unnest($3::text[]), jsonb_array_elements($4::jsonb),
-			unnest($5::text[]), unnest($6::text[]), unnest($7::bytea[]), unnest($8::smallint[]), unnest($9::bigint[]))
-			AS m (id, chat, method, params, field, name, data, prio, edit)`,
+			unnest($5::text[]), unnest($6::text[]), unnest($7::bytea[]), unnest($8::smallint[]), unnest($9::bigint[]),
+			jsonb_array_elements($10::jsonb))
+			AS m (id, chat, method, params, field, name, data, prio, edit, coal)`,
 		pq.Array(ids), pq.Array(chats), pq.Array(methods), jsonArray(params),
-		pq.Array(fields), pq.Array(names), data, pq.Array(prios), pq.Array(edits))
+		pq.Array(fields), pq.Array(names), data, pq.Array(prios), pq.Array(edits), jsonArray(joins))
 	if err != nil {
 		return nil, fmt.Errorf("storage: enqueue %d calls: %w", n, dbErr(err))
 	}
@@ -148,8 +191,20 @@ func (tx *Tx) insertCalls(ctx context.Context, calls []Call) ([]int64, error) {
 // replaces: a text edit replaces earlier text and keyboard edits, a
 // keyboard edit earlier keyboard edits. One a sender is sending already
 // goes out all the same, before the new one.
+//
+// A reaction replaces the reactions still waiting in its chat: a burst of
+// messages is acknowledged on its last one, one call for all.
 func (tx *Tx) supersede(ctx context.Context, calls []Call, ids []int64) error {
 	for i, c := range calls {
+		if c.Method == "setMessageReaction" {
+			_, err := tx.exec(ctx, `
+				UPDATE outbox SET status = 'superseded'
+				WHERE chat_id = $1 AND status = 'pending' AND id < $2 AND method = 'setMessageReaction'`, c.ChatID, ids[i])
+			if err != nil {
+				return fmt.Errorf("storage: supersede reactions in chat %d: %w", c.ChatID, dbErr(err))
+			}
+			continue
+		}
 		replaced := map[string][]string{
 			"editMessageText":        {"editMessageText", "editMessageReplyMarkup"},
 			"editMessageReplyMarkup": {"editMessageReplyMarkup"},
@@ -172,7 +227,9 @@ func (tx *Tx) supersede(ctx context.Context, calls []Call, ids []int64) error {
 // at the oldest waiting call of each chat, since a chat's calls go out in
 // order, leaving out the chats in skip: those the sender's limits hold
 // back, and those with a call in flight, whose oldest waiting call is that
-// one. pick chooses which of the candidates to send now (the sender's rate
+// one. Answers to button presses are the exception: they change no
+// message and count against no limit, so they go at once, past the calls
+// waiting in their chat, and pick must leave out those in flight. pick chooses which of the candidates to send now (the sender's rate
 // limits decide; the candidates carry what it needs to: id, chat, method,
 // priority) and returns their ids; the chosen ones are read whole and
 // returned in pick's order.
@@ -198,10 +255,9 @@ func (l *Lock) ClaimCalls(ctx context.Context, now time.Time, limit int, skip []
 		SELECT o.id, o.chat_id, o.method, o.priority, o.attempts, o.created_at
 		FROM outbox o
 		WHERE o.status = 'pending' AND o.not_before <= $3
-			AND NOT EXISTS (
+			AND (o.method = 'answerCallbackQuery' OR o.chat_id <> ALL($2) AND NOT EXISTS (
 				SELECT 1 FROM outbox p
-				WHERE p.status = 'pending' AND p.chat_id = o.chat_id AND p.id < o.id)
-			AND o.chat_id <> ALL($2)
+				WHERE p.status = 'pending' AND p.chat_id = o.chat_id AND p.id < o.id AND p.method <> 'answerCallbackQuery'))
 		ORDER BY o.priority, o.id
 		LIMIT $1`, limit, pq.Array(skip), now)
 	if err != nil {
@@ -273,9 +329,35 @@ func inOrder(claimed []Claimed, ids []int64) []Claimed {
 // the Telegram id of the message it edits, and whether another call of
 // its chat waits behind it.
 const claimedColumns = `o.id, o.chat_id, o.method, o.params, o.file_field, o.file_name, o.file_data,
-	o.priority, COALESCE(o.edit_of, 0) AS edit_of, o.attempts, o.created_at,
+	o.priority, COALESCE(o.edit_of, 0) AS edit_of, o.attempts, o.created_at, o.coalesce,
 	COALESCE((SELECT t.message_id FROM outbox t WHERE t.id = o.edit_of), 0) AS edit_target,
 	EXISTS (SELECT FROM outbox n WHERE n.status = 'pending' AND n.chat_id = o.chat_id AND n.id > o.id) AS more`
+
+// Behind returns the calls of a chat waiting behind call id that share
+// its Coalesce key, oldest first, at most limit: those a combined message
+// may carry. It looks past other threads' messages, whose order among
+// themselves it keeps, and stops at the first call of any other kind,
+// which must not be overtaken.
+func (db *DB) Behind(ctx context.Context, chatID, id int64, key string, limit int) ([]Call, error) {
+	var next []Call
+	err := db.sel(ctx, &next, `
+		SELECT id, chat_id, method, params, COALESCE(edit_of, 0) AS edit_of, coalesce FROM outbox
+		WHERE chat_id = $1 AND status = 'pending' AND id > $2
+		ORDER BY id LIMIT $3`, chatID, id, 4*limit)
+	if err != nil {
+		return nil, fmt.Errorf("storage: calls behind %d: %w", id, dbErr(err))
+	}
+	var same []Call
+	for _, c := range next {
+		if c.Coalesce == nil || c.Method != "sendMessage" || c.EditOf != 0 || len(same) == limit {
+			break
+		}
+		if c.Coalesce.Key == key {
+			same = append(same, c)
+		}
+	}
+	return same, nil
+}
 
 // AnalyzeOutbox refreshes the planner's statistics of the outbox's
 // waiting calls. Autovacuum does it too (migration 6), but only as often
@@ -298,15 +380,16 @@ type Sent struct {
 	AlbumIDs  []int64
 }
 
-// MarkSent records calls as sent, in one statement. A file uploaded with a
-// call (an export) is dropped: it is delivered.
+// MarkSent records calls as sent, in one statement. What only the sending
+// needed goes: a file uploaded with a call (an export), delivered, and
+// the parts of a message to combine.
 func (db *DB) MarkSent(ctx context.Context, sent ...Sent) error {
 	ids, mids := make([]int64, len(sent)), make([]int64, len(sent))
 	for i, s := range sent {
 		ids[i], mids[i] = s.ID, s.MessageID
 	}
 	_, err := db.exec(ctx, `
-		UPDATE outbox o SET status = 'sent', sent_at = now(), message_id = NULLIF(s.mid, 0), last_error = '', file_data = ''
+		UPDATE outbox o SET status = 'sent', sent_at = now(), message_id = NULLIF(s.mid, 0), last_error = '', file_data = '', coalesce = NULL
 		FROM unnest($1::bigint[], $2::bigint[]) AS s (id, mid)
 		WHERE o.id = s.id`, pq.Array(ids), pq.Array(mids))
 	if err != nil {

@@ -153,7 +153,7 @@ func (tx *Tx) Forget(ctx context.Context, id int64) (int64, []Forgotten, error) 
 		{"dialogue", `DELETE FROM dialogs WHERE user_id = $1`},
 		{"floods", `DELETE FROM floods WHERE user_id = $1`},
 		{"updates", `DELETE FROM inbox WHERE user_id = $1 OR chat_id = $1`},
-		{"calls to them", `UPDATE outbox SET params = '{}', file_data = '', chat_id = $2,
+		{"calls to them", `UPDATE outbox SET params = '{}', file_data = '', coalesce = NULL, chat_id = $2,
 			status = CASE WHEN status = 'pending' THEN 'failed' ELSE status END,
 			last_error = CASE WHEN status = 'pending' THEN 'the user was forgotten' ELSE last_error END
 			WHERE chat_id = $1`},
@@ -176,10 +176,10 @@ func (tx *Tx) Forget(ctx context.Context, id int64) (int64, []Forgotten, error) 
 		return fail("plan the search", err)
 	}
 	if _, err := tx.exec(ctx, `
-		UPDATE outbox SET params = '{}', file_data = '',
+		UPDATE outbox SET params = '{}', file_data = '', coalesce = NULL,
 			status = CASE WHEN status = 'pending' THEN 'failed' ELSE status END,
 			last_error = CASE WHEN status = 'pending' THEN 'it showed a forgotten user' ELSE last_error END
-		WHERE params::text LIKE ANY($1)
+		WHERE params::text LIKE ANY($1) OR coalesce::text LIKE ANY($1)
 			OR (method = 'sendDocument' AND file_name LIKE '%.csv' AND file_data <> '' AND convert_from(file_data, 'UTF8') LIKE ANY($1))
 			OR id IN (SELECT outbox_id FROM relays WHERE problem_id IN (SELECT id FROM problems WHERE author_id = $2))
 			OR id IN (SELECT outbox_id FROM moderation_cards WHERE problem_id IN (SELECT id FROM problems WHERE author_id = $2))`,

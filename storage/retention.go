@@ -46,7 +46,7 @@ func (db *DB) Purge(ctx context.Context, before time.Time, limit int) (int, erro
 					OR EXISTS (SELECT FROM moderation_cards m WHERE m.outbox_id = d.id)
 					OR EXISTS (SELECT FROM problem_experts p WHERE p.card_id = d.id)
 					OR EXISTS (SELECT FROM outbox e WHERE e.edit_of = d.id)),
-			stripped AS (UPDATE outbox SET params = '{}', file_data = ''
+			stripped AS (UPDATE outbox SET params = '{}', file_data = '', coalesce = NULL
 				WHERE id IN (SELECT id FROM named) RETURNING id),
 			gone AS (DELETE FROM outbox WHERE id IN (SELECT id FROM due) AND id NOT IN (SELECT id FROM named) RETURNING id),
 			moved AS (UPDATE retention_marks SET upto = (SELECT max(id) FROM due)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"maps"
 	"strconv"
 	"strings"
 	"time"
@@ -26,6 +27,9 @@ func (t *turn) send(ctx context.Context, j job) result {
 		t.starts.wait()
 	}
 	res := result{chatID: j.ChatID, more: j.More}
+	if isAnswer(j.Method) {
+		res.answer, res.more = j.ID, false
+	}
 	ctx = context.WithoutCancel(ctx)
 	log := t.log.With("outbox_id", j.ID, "chat_id", j.ChatID, "method", j.Method)
 	if j.EditOf != 0 {
@@ -37,6 +41,7 @@ func (t *turn) send(ctx context.Context, j job) result {
 		}
 		j.Params["message_id"] = strconv.FormatInt(j.EditTarget, 10)
 	}
+	parts := t.combine(ctx, log, &j)
 	var file *tgbotapi.RequestFile
 	if j.FileField != "" {
 		file = &tgbotapi.RequestFile{Name: j.FileField, Data: tgbotapi.FileBytes{Name: j.FileName, Bytes: j.FileData}}
@@ -48,7 +53,7 @@ func (t *turn) send(ctx context.Context, j job) result {
 	switch {
 	case err == nil:
 		t.metrics.sent.WithLabelValues(j.Method).Inc()
-		res.sent = carriedOut(j.ID, raw)
+		res.sent, res.parts = carriedOut(j.ID, raw), parts
 	case errors.As(err, &apiErr) && apiErr.Code == 429:
 		wait := max(apiErr.RetryAfter, time.Second)
 		res.pauseUntil = time.Now().Add(wait)
@@ -79,6 +84,43 @@ func (t *turn) send(ctx context.Context, j job) result {
 		t.record(log, func() error { return t.db.RetryCall(ctx, j.ID, res.pauseUntil, err.Error()) })
 	}
 	return res
+}
+
+// maxParts is the most calls one combined message carries.
+const maxParts = 20
+
+// combine makes a thread's message carry the messages of the same thread
+// queued right behind it in its chat, as many as fit one message, so that
+// ten follow-ups cost the chat one message, not ten. It returns the ids of
+// the calls it took in, to be recorded as sent with it: until then they
+// wait in the outbox, and a failure leaves them to be sent after it.
+func (t *turn) combine(ctx context.Context, log *slog.Logger, j *job) []int64 {
+	c := j.Coalesce
+	if c == nil || !j.More || j.Method != "sendMessage" || j.EditOf != 0 {
+		return nil
+	}
+	behind, err := t.db.Behind(ctx, j.ChatID, j.ID, c.Key, maxParts-1)
+	if err != nil {
+		log.Warn("sender: calls to combine", "err", err) // sent alone, then
+		return nil
+	}
+	text := c.Head + "\n\n" + c.Part
+	var ids []int64
+	for _, b := range behind {
+		more := text + "\n\n" + b.Coalesce.Part
+		if !t.cfg.Fits(more + "\n\n" + c.Foot) {
+			break
+		}
+		text = more
+		ids = append(ids, b.ID)
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	params := maps.Clone(j.Params)
+	params["text"] = text + "\n\n" + c.Foot
+	j.Params = params
+	return ids
 }
 
 // record writes a call's outcome, trying for recordFor, so that a

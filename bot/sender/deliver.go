@@ -14,6 +14,9 @@ type turn struct {
 	lock    *storage.Lock
 	results chan result
 	busy    map[int64]bool // chats with a call in flight, until its outcome is recorded
+	// answering are the answers to button presses in flight, by call id:
+	// they go past their chat's queue, and leave their chat free.
+	answering map[int64]bool
 	// queuedBusy are chats that had calls queued while a call of theirs was
 	// in flight: when it is done, another may be waiting that the claim did
 	// not know of.
@@ -30,9 +33,11 @@ type turn struct {
 // result is the outcome of one call.
 type result struct {
 	chatID     int64
+	answer     int64         // the call, when it answers a button press
 	more       bool          // another call of the chat waits behind this one
 	pauseUntil time.Time     // Telegram asked us to leave the chat alone until then
-	sent       *storage.Sent // a call carried out, to record as sent
+	sent       *storage.Sent // a call carried out, to record as sent…
+	parts      []int64       // …with the calls it carried too, which sent its message
 }
 
 // deliver sends due calls while the lock holds and ctx lasts.
@@ -42,6 +47,7 @@ func (s *Sender) deliver(ctx context.Context, lock *storage.Lock) {
 		lock:       lock,
 		results:    make(chan result, s.cfg.InFlight),
 		busy:       map[int64]bool{},
+		answering:  map[int64]bool{},
 		queuedBusy: map[int64]bool{},
 		targets:    map[int64]bool{},
 		deferred:   map[int64]bool{},
@@ -106,7 +112,7 @@ func (t *turn) run(ctx context.Context) {
 		if t.stalled.Load() {
 			slots = 1
 		}
-		if free := slots - len(t.busy); free > 0 && (due || len(t.targets) > 0) {
+		if free := slots - len(t.busy) - len(t.answering); free > 0 && (due || len(t.targets) > 0) {
 			var chats []int64 // nil: all
 			if !due {
 				for chat := range t.targets {
@@ -141,7 +147,11 @@ func (t *turn) run(ctx context.Context) {
 				// know of: the queue is read again when a slot is free.
 				due = err != nil || (more || len(jobs) == free) && len(t.targets) == 0
 				for _, j := range jobs {
-					t.busy[j.ChatID] = true
+					if isAnswer(j.Method) {
+						t.answering[j.ID] = true
+					} else {
+						t.busy[j.ChatID] = true
+					}
 					go func() { t.results <- t.send(ctx, j) }()
 				}
 			}
@@ -154,7 +164,7 @@ func (t *turn) run(ctx context.Context) {
 			}
 		}
 		next := sendPoll
-		if len(t.busy) < slots {
+		if len(t.busy)+len(t.answering) < slots {
 			// With no slot free, the next call done wakes the loop.
 			next = sendPoll - time.Since(lastAll)
 			if !retryAt.IsZero() {
@@ -242,6 +252,10 @@ func (t *turn) finish(done []result, toRecord chan<- []result) {
 // with another call waiting becomes a target.
 func (t *turn) free(done []result) {
 	for _, r := range done {
+		if r.answer != 0 {
+			delete(t.answering, r.answer) // its chat was never busy for it
+			continue
+		}
 		delete(t.busy, r.chatID)
 		if !r.pauseUntil.IsZero() {
 			t.limiter.pause(r.chatID, r.pauseUntil)
@@ -268,9 +282,12 @@ func (t *turn) recordSent(ctx context.Context, toRecord <-chan []result, recorde
 				more = false
 			}
 		}
-		sent := make([]storage.Sent, len(batch))
-		for i, r := range batch {
-			sent[i] = *r.sent
+		var sent []storage.Sent
+		for _, r := range batch {
+			sent = append(sent, *r.sent)
+			for _, id := range r.parts {
+				sent = append(sent, storage.Sent{ID: id, MessageID: r.sent.MessageID})
+			}
 		}
 		t.record(t.log.With("calls", len(sent)), func() error { return t.db.MarkSent(ctx, sent...) })
 		recorded <- batch
@@ -279,7 +296,7 @@ func (t *turn) recordSent(ctx context.Context, toRecord <-chan []result, recorde
 
 // drain waits for the calls in flight and for their recording.
 func (t *turn) drain(toRecord chan []result, recorded <-chan []result) {
-	for len(t.busy) > 0 {
+	for len(t.busy)+len(t.answering) > 0 {
 		select {
 		case r := <-t.results:
 			t.finish([]result{r}, toRecord)
@@ -291,3 +308,7 @@ func (t *turn) drain(toRecord chan []result, recorded <-chan []result) {
 	for range recorded {
 	}
 }
+
+// isAnswer reports whether a method answers a button press: it goes at
+// once, past the calls waiting in its chat, and leaves the chat free.
+func isAnswer(method string) bool { return method == "answerCallbackQuery" }

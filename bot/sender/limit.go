@@ -86,14 +86,14 @@ func (l *limiter) chatRate(chatID int64) (rate, burst float64) {
 // it returns how long the call must wait for its slot, or false (and how
 // long until it could be booked) when that is further off.
 func (l *limiter) reserve(now time.Time, chatID int64, method string, horizon time.Duration) (time.Duration, bool) {
+	if !telegram.CountsTowardLimits(method) || chatID == 0 {
+		return 0, true // and a pause for a flood of messages does not hold it
+	}
 	if until, ok := l.paused[chatID]; ok {
 		if now.Before(until) {
 			return until.Sub(now), false
 		}
 		delete(l.paused, chatID)
-	}
-	if !telegram.CountsTowardLimits(method) || chatID == 0 {
-		return 0, true
 	}
 	b, ok := l.chats[chatID]
 	if !ok {

@@ -28,6 +28,16 @@
 // slot serve where a claim by chat would read every chat's oldest call to
 // send only the few the global limit lets go.
 //
+// # Using a chat's budget well
+//
+// A message of a thread (storage.Coalesce) carries the messages of the same
+// thread queued behind it for its chat, as many as fit one message: ten
+// follow-ups sent at once cost the expert's chat one message of its pace,
+// not ten seconds (combine). The calls it carried are recorded as sent
+// with it, so a reply to it finds its thread through any of them. Answers
+// to button presses count against no limit and change no message: they go
+// at once, past the calls waiting in their chat, and leave it free.
+//
 // # Failures
 //
 // A 429 pauses the chat for Telegram's retry_after. Network errors and
@@ -45,9 +55,11 @@ package sender
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -78,6 +90,10 @@ type Config struct {
 	// Blocked, if not nil, is told of a call Telegram refused because the
 	// user blocked the bot, after it is recorded.
 	Blocked func(ctx context.Context, callID int64)
+	// Fits reports whether a text in Telegram's HTML fits one message, for
+	// combining a thread's messages; nil: counting every character, tags
+	// too, against Telegram's 4096.
+	Fits func(html string) bool
 }
 
 // Sender delivers the outbox.
@@ -105,6 +121,9 @@ func New(db *storage.DB, client *telegram.Client, log *slog.Logger, cfg Config) 
 	}
 	if cfg.InFlight <= 0 {
 		cfg.InFlight = 8
+	}
+	if cfg.Fits == nil {
+		cfg.Fits = func(html string) bool { return utf8.RuneCountInString(html) <= 4096 }
 	}
 	s := &Sender{
 		db:      db,
@@ -175,6 +194,10 @@ func (s *Sender) Run(ctx context.Context) {
 // and otherwise the active sender of another process, through PostgreSQL.
 func (s *Sender) queued(chats []int64) {
 	if s.active.Load() {
+		if slices.Contains(chats, storage.AnswerQueued) {
+			s.woken.addAll() // an answer may go past a busy chat's queue
+			chats = slices.DeleteFunc(slices.Clone(chats), func(c int64) bool { return c == storage.AnswerQueued })
+		}
 		s.woken.add(chats)
 		s.poke()
 		return

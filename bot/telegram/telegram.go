@@ -54,7 +54,7 @@ func NewHTTPClient(ctx context.Context, timeout time.Duration, conns int) *http.
 // Host is the host of the Bot API the client calls: api.telegram.org, or
 // a local server's address in the sandbox and the tests.
 func (c *Client) Host() string {
-	u, err := url.Parse(c.endpoint)
+	u, err := url.Parse(strings.ReplaceAll(c.endpoint, "%s", "x"))
 	if err != nil {
 		return ""
 	}
