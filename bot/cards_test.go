@@ -149,8 +149,10 @@ func TestMessageWithoutReplyFindsItsThread(t *testing.T) {
 	n.agro2.expect("Салқындатқыш 2019 жылы")
 
 	// Boris takes it and writes, and sends a photo, without a reply.
-	n.agro2.pressT(card, "btn_take")
-	n.agro2.expectT("took", first)
+	if got, _ := h.tg.CallbackAnswer(n.agro2.pressT(card, "btn_take")); got != plain(T("ru", "took", first)) {
+		t.Errorf("Take was answered %q", got)
+	}
+	n.agro2.waitCard(card, plain(T("ru", "card_yours")), T("ru", "btn_answer"), T("ru", "btn_decline"))
 	n.agro2.send("Проверьте компрессор.")
 	n.agro2.expectT("answer_sent", first)
 	ent.expect("Проверьте компрессор.")

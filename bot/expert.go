@@ -151,16 +151,11 @@ func (b *Bot) take(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, p *st
 				owner = displayName(u, r.lang)
 			}
 		}
-		text := r.t("already_taken", p.ID, Escape(owner))
-		if err := r.answer(ctx, q, stripTags(text)); err != nil {
-			return err
-		}
-		return r.send(ctx, text, nil)
+		// The card says so too, as it is refreshed: the press is answered
+		// in a notice that costs the chat no message.
+		return r.answer(ctx, q, stripTags(r.t("already_taken", p.ID, Escape(owner))))
 	}
-	if err := r.answer(ctx, q, ""); err != nil {
-		return err
-	}
-	if err := r.send(ctx, r.t("took", p.ID), nil); err != nil {
+	if err := r.answer(ctx, q, stripTags(r.t("took", p.ID))); err != nil {
 		return err
 	}
 	author, err := r.tx.User(ctx, p.AuthorID)
@@ -200,10 +195,8 @@ func (b *Bot) decline(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, p 
 	if err := r.tx.ReleaseProblem(ctx, p.ID, r.user.ID); err != nil {
 		return err
 	}
-	if err := r.answer(ctx, q, ""); err != nil {
-		return err
-	}
-	if err := r.send(ctx, r.t("declined", p.ID), nil); err != nil {
+	// The card says it too, as it is refreshed.
+	if err := r.answer(ctx, q, stripTags(r.t("declined", p.ID))); err != nil {
 		return err
 	}
 	as, err := r.tx.Assignments(ctx, p.ID)

@@ -214,7 +214,7 @@ func TestSandboxInBrowser(t *testing.T) {
 	exp := tab(2004)
 	exp.waitBot(title)
 	exp.press(title, ru("btn_take"))
-	exp.waitBot(ru("took", id))
+	exp.waitBot(firstLine(ru("card_yours")))
 	exp.replyTo(title)
 	answer := "Проверьте скорость подъёма давления: при 2 часах блоки не успевают прогреться. Попробуйте 3 часа с выдержкой."
 	exp.send(answer)
