@@ -20,7 +20,7 @@ func (tx *Tx) PersonalData(ctx context.Context, id int64) (json.RawMessage, erro
 	err := tx.get(ctx, &out, `
 		SELECT json_build_object(
 			'user', (SELECT row_to_json(u) FROM (
-				SELECT id, username, first_name, last_name, telegram_language, language, role, away,
+				SELECT id, username, first_name, last_name, telegram_language, language, languages, role, away,
 					created_at, updated_at, unreachable_since, unreachable_reason, banned_at, ban_reason,
 					consent_version, consented_at
 				FROM users WHERE id = $1) u),
@@ -28,7 +28,7 @@ func (tx *Tx) PersonalData(ctx context.Context, id int64) (json.RawMessage, erro
 				FROM experts e JOIN centres c ON c.id = e.centre_id WHERE e.user_id = $1),
 			'requests', (SELECT COALESCE(json_agg(p ORDER BY p.id), '[]') FROM (
 				SELECT p.id, p.kind, s.code AS sector, r.code AS region, p.title, p.body, p.company, p.bin, p.anonymous,
-					p.status, p.created_at, p.routed_at, p.first_answer_at, p.resolved_at, p.reject_reason,
+					p.language, p.status, p.created_at, p.routed_at, p.first_answer_at, p.resolved_at, p.reject_reason,
 					(SELECT COALESCE(json_agg(json_build_object('from', e.from_status, 'to', e.to_status, 'at', e.at, 'note', e.note) ORDER BY e.id), '[]')
 						FROM problem_events e WHERE e.problem_id = p.id) AS history,
 					(SELECT COALESCE(json_agg(json_build_object('kind', a.kind, 'file_id', a.file_id, 'file_name', a.file_name, 'caption', a.caption) ORDER BY a.id), '[]')
