@@ -52,6 +52,11 @@ func (db *DB) Purge(ctx context.Context, before time.Time, limit int) (int, erro
 			moved AS (UPDATE retention_marks SET upto = (SELECT max(id) FROM due)
 				WHERE queue = 'outbox' AND EXISTS (SELECT FROM due))
 			SELECT (SELECT count(*) FROM gone) + (SELECT count(*) FROM stripped)`},
+		// Searches serve their buttons for a day, kept no longer whatever the window.
+		{"searches", `
+			WITH gone AS (DELETE FROM searches WHERE id IN (
+				SELECT id FROM searches WHERE created_at < greatest($1, now() - interval '1 day') ORDER BY id LIMIT $2) RETURNING id)
+			SELECT count(*) FROM gone`},
 	} {
 		var purged int
 		if err := db.get(ctx, &purged, q.sql, before, limit); err != nil {

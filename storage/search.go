@@ -1,0 +1,125 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Found is a published problem a search found, as anyone may see it: no
+// author, no company.
+type Found struct {
+	ID       int64    `db:"id"`
+	Title    string   `db:"title"`
+	SectorID int      `db:"sector_id"`
+	Status   string   `db:"status"`
+	Answers  int      `db:"answers"`
+	Rating   *float64 `db:"rating"`
+	Matched  int      `db:"matched"` // how many of the words it has, in some form
+}
+
+// SearchWords are the words of a query worth looking for: three letters
+// or more, at most eight of them.
+func SearchWords(q string) []string {
+	var words []string
+	for _, w := range strings.FieldsFunc(strings.ToLower(q), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		if utf8.RuneCountInString(w) >= 3 && len(words) < 8 {
+			words = append(words, w)
+		}
+	}
+	return words
+}
+
+// Search finds published problems (answered or solved, not hidden by a
+// moderator, not merged into another) of a sector, or of any when sector
+// is 0, whose text or experts' answers have the words: a Russian or
+// English word by its stem, any word, Kazakh ones too, by trigrams, so
+// that another case ending or a typo still finds it. The best first:
+// those with more of the words, then solved, well rated and much
+// answered ones. It returns a page and how many there are in all.
+func (tx *Tx) Search(ctx context.Context, words []string, sector, limit, offset int) ([]Found, int, error) {
+	if len(words) == 0 {
+		return nil, 0, nil
+	}
+	args := []any{sector, limit, offset}
+	var inProblem, inAnswer []string
+	for _, w := range words {
+		args = append(args, w)
+		n := "$" + strconv.Itoa(len(args))
+		inProblem = append(inProblem, fmt.Sprintf(`(p.search @@ plainto_tsquery('russian', %[1]s) OR p.search @@ plainto_tsquery('english', %[1]s) OR %[1]s <%% (p.title || ' ' || p.body))`, n))
+		inAnswer = append(inAnswer, fmt.Sprintf(`(m.search @@ plainto_tsquery('russian', %[1]s) OR m.search @@ plainto_tsquery('english', %[1]s) OR %[1]s <%% m.text)`, n))
+	}
+	count := func(conds []string) string {
+		var b strings.Builder
+		for i, c := range conds {
+			if i > 0 {
+				b.WriteString(" + ")
+			}
+			b.WriteString("(" + c + ")::int")
+		}
+		return b.String()
+	}
+	var out []struct {
+		Found
+		Total int `db:"total"`
+	}
+	err := tx.sel(ctx, &out, `
+		WITH hits AS (
+			SELECT p.id, `+count(inProblem)+` AS matched FROM problems p
+			WHERE `+strings.Join(inProblem, " OR ")+`
+			UNION ALL
+			SELECT m.problem_id, `+count(inAnswer)+` FROM messages m
+			WHERE m.author_role = 'expert' AND (`+strings.Join(inAnswer, " OR ")+`)),
+		best AS (SELECT id, max(matched) AS matched FROM hits GROUP BY id)
+		SELECT p.id, p.title, p.sector_id, p.status, b.matched,
+			(SELECT count(*) FROM messages m WHERE m.problem_id = p.id AND m.author_role = 'expert') AS answers,
+			(SELECT avg(score) FROM ratings r WHERE r.problem_id = p.id) AS rating,
+			count(*) OVER () AS total
+		FROM best b JOIN problems p ON p.id = b.id
+		WHERE p.status IN ('answered', 'resolved') AND p.hidden_at IS NULL AND p.merged_into IS NULL
+			AND ($1 = 0 OR p.sector_id = $1)
+		ORDER BY b.matched DESC, (p.status = 'resolved') DESC,
+			COALESCE((SELECT avg(score) FROM ratings r WHERE r.problem_id = p.id), 3) DESC, answers DESC, p.id DESC
+		LIMIT $2 OFFSET $3`, args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("storage: search: %w", dbErr(err))
+	}
+	found := make([]Found, len(out))
+	total := 0
+	for i, f := range out {
+		found[i], total = f.Found, f.Total
+	}
+	return found, total, nil
+}
+
+// SaveSearch keeps a search's words for its buttons and returns its id.
+func (tx *Tx) SaveSearch(ctx context.Context, userID int64, words string) (int64, error) {
+	var id int64
+	if err := tx.get(ctx, &id, `INSERT INTO searches (user_id, words) VALUES ($1, $2) RETURNING id`, userID, words); err != nil {
+		return 0, fmt.Errorf("storage: save a search: %w", dbErr(err))
+	}
+	return id, nil
+}
+
+// SavedSearch returns the words of a user's search of the last day.
+func (tx *Tx) SavedSearch(ctx context.Context, userID, id int64) (string, error) {
+	var words string
+	err := tx.get(ctx, &words, `
+		SELECT words FROM searches WHERE id = $1 AND user_id = $2 AND created_at > now() - interval '1 day'`, id, userID)
+	if err != nil {
+		return "", fmt.Errorf("storage: search %d: %w", id, dbErr(err))
+	}
+	return words, nil
+}
+
+// HideProblem keeps a problem out of search, or lets it back in.
+func (tx *Tx) HideProblem(ctx context.Context, id int64, hide bool) error {
+	_, err := tx.exec(ctx, `UPDATE problems SET hidden_at = CASE WHEN $2 THEN now() END WHERE id = $1`, id, hide)
+	if err != nil {
+		return fmt.Errorf("storage: hide problem %d: %w", id, dbErr(err))
+	}
+	return nil
+}
