@@ -12,10 +12,10 @@ import (
 
 // Commands by role: everyone's, then what experts, moderators and admins add.
 var (
-	commonCommands    = []string{"new", "my", "language", "help", "cancel", "start", "privacy", "mydata", "forget"}
+	commonCommands    = []string{"new", "my", "search", "language", "help", "cancel", "start", "privacy", "mydata", "forget"}
 	expertCommands    = []string{"away", "back", "languages"}
 	moderatorCommands = []string{"queue", "thread", "approve", "reject", "stats", "export", "experts", "addexpert",
-		"removeexpert", "ban", "unban", "merge", "centres", "audit", "parked"}
+		"removeexpert", "ban", "unban", "merge", "hide", "unhide", "centres", "audit", "parked"}
 	adminCommands = []string{"addmoderator", "removemoderator"}
 )
 

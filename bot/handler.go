@@ -173,6 +173,7 @@ func (b *Bot) commandTable() map[string]command {
 		"new":     plain(b.startNew),
 		"cancel":  plain(b.cancel),
 		"my":      plain(b.showMine),
+		"search":  b.search,
 
 		"away":      expertsOnly(func(ctx context.Context, r *req, _ string) error { return b.setAway(ctx, r, true) }),
 		"back":      expertsOnly(func(ctx context.Context, r *req, _ string) error { return b.setAway(ctx, r, false) }),
@@ -197,6 +198,8 @@ func (b *Bot) commandTable() map[string]command {
 		"experts":         moderatorsOnly(b.showExperts),
 		"merge":           moderatorsOnly(b.merge),
 		"centres":         moderatorsOnly(b.manageCentres),
+		"hide":            moderatorsOnly(toggle(true, b.hideFromSearch)),
+		"unhide":          moderatorsOnly(toggle(false, b.hideFromSearch)),
 	}
 }
 
@@ -284,6 +287,9 @@ func (b *Bot) buttonTable() map[string]button {
 		},
 		"addexp":  moderatorsPress(b.addExpertButton),
 		"consent": b.agree,
+		"srch":    b.searchButton,
+		"srchsec": b.searchButton,
+		"found":   b.openFound,
 		"reads":   expertsPress(b.toggleLanguage),
 		"forget":  b.forgetButton,
 	}

@@ -38,7 +38,8 @@ type Problem struct {
 	ResolvedAt    *time.Time `db:"resolved_at"` // when last marked solved
 	MergedInto    *int64     `db:"merged_into"`
 	RejectReason  string     `db:"reject_reason"`
-	Language      string     `db:"language"` // the author's when posted: kk, ru, en; empty if not known
+	Language      string     `db:"language"`  // the author's when posted: kk, ru, en; empty if not known
+	HiddenAt      *time.Time `db:"hidden_at"` // a moderator keeps it out of search
 }
 
 // Closed reports whether the problem takes no more answers.
@@ -51,7 +52,7 @@ func (p *Problem) Closed() bool {
 }
 
 const problemColumns = `id, author_id, kind, sector_id, region_id, title, body, company, bin, anonymous,
-	status, owner_id, created_at, routed_at, first_answer_at, resolved_at, merged_into, reject_reason, language`
+	status, owner_id, created_at, routed_at, first_answer_at, resolved_at, merged_into, reject_reason, language, hidden_at`
 
 // Attachment is a photo or document kept by Telegram's file_id.
 type Attachment struct {

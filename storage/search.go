@@ -123,3 +123,26 @@ func (tx *Tx) HideProblem(ctx context.Context, id int64, hide bool) error {
 	}
 	return nil
 }
+
+// Published reports whether a problem is found by search and may be shown
+// to anyone: answered or solved, not hidden, not merged into another.
+func (p *Problem) Published() bool {
+	return (p.Status == StatusAnswered || p.Status == StatusResolved) && p.HiddenAt == nil && p.MergedInto == nil
+}
+
+// Recommendations returns the types of a problem's recommendations, by the
+// id of the answer each marks.
+func (tx *Tx) Recommendations(ctx context.Context, problemID int64) (map[int64]string, error) {
+	var rows []struct {
+		MessageID int64  `db:"message_id"`
+		Type      string `db:"type"`
+	}
+	if err := tx.sel(ctx, &rows, `SELECT message_id, type FROM recommendations WHERE problem_id = $1`, problemID); err != nil {
+		return nil, fmt.Errorf("storage: recommendations of %d: %w", problemID, dbErr(err))
+	}
+	out := make(map[int64]string, len(rows))
+	for _, r := range rows {
+		out[r.MessageID] = r.Type
+	}
+	return out, nil
+}

@@ -1,0 +1,207 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/atameken/expertbot/storage"
+)
+
+// searchPage is how many results a page of /search shows.
+const searchPage = 5
+
+// search is /search words: the published answers that have them, a page
+// at a time, with a button to open each and to narrow them to a sector.
+// Anyone may search; nobody's name or company is shown but the experts'.
+func (b *Bot) search(ctx context.Context, r *req, args string) error {
+	words := strings.TrimSpace(args)
+	if len(storage.SearchWords(words)) == 0 {
+		return r.send(ctx, r.t("search_what"), nil)
+	}
+	words = clipText(words, 200)
+	id, err := r.tx.SaveSearch(ctx, r.user.ID, words)
+	if err != nil {
+		return err
+	}
+	text, kb, err := b.searchResults(ctx, r, id, words, 0, 0)
+	if err != nil {
+		return err
+	}
+	return r.send(ctx, text, kb)
+}
+
+// searchResults is a page of a search's results, in a sector or in all.
+func (b *Bot) searchResults(ctx context.Context, r *req, id int64, words string, page, sector int) (string, *tgbotapi.InlineKeyboardMarkup, error) {
+	found, total, err := r.tx.Search(ctx, storage.SearchWords(words), sector, searchPage, page*searchPage)
+	if err != nil {
+		return "", nil, err
+	}
+	sectors, err := r.tx.Sectors(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	sectorName := map[int]string{}
+	for _, s := range sectors {
+		sectorName[s.ID] = s.Name(r.lang)
+	}
+	var t strings.Builder
+	if sector != 0 {
+		t.WriteString(r.t("search_in", Escape(sectorName[sector])) + "\n")
+	}
+	if total == 0 {
+		t.WriteString(r.t("search_none", Escape(words)))
+	} else {
+		t.WriteString(r.t("search_head", Escape(words), total, page*searchPage+1, page*searchPage+len(found)))
+	}
+	var open []tgbotapi.InlineKeyboardButton
+	for _, f := range found {
+		facts := []string{Escape(sectorName[f.SectorID]), r.t("status_" + f.Status), r.t("search_answers", f.Answers)}
+		if f.Rating != nil {
+			facts = append(facts, "★ "+formatDecimal(*f.Rating, r.lang))
+		}
+		fmt.Fprintf(&t, "\n\n<b>#%d</b> %s\n%s", f.ID, Escape(f.Title), strings.Join(facts, " · "))
+		open = append(open, tgbotapi.NewInlineKeyboardButtonData(clipText(fmt.Sprintf("#%d %s", f.ID, f.Title), 40), callbackData("found", strconv.FormatInt(f.ID, 10))))
+	}
+	kb := keyboard(1, open...)
+	s, sec := strconv.FormatInt(id, 10), strconv.Itoa(sector)
+	var nav []tgbotapi.InlineKeyboardButton
+	if page > 0 {
+		nav = append(nav, tgbotapi.NewInlineKeyboardButtonData(r.t("btn_prev"), callbackData("srch", s, strconv.Itoa(page-1), sec)))
+	}
+	if (page+1)*searchPage < total {
+		nav = append(nav, tgbotapi.NewInlineKeyboardButtonData(r.t("btn_next"), callbackData("srch", s, strconv.Itoa(page+1), sec)))
+	}
+	if total > 0 || sector != 0 {
+		nav = append(nav, tgbotapi.NewInlineKeyboardButtonData(r.t("btn_sectors"), callbackData("srchsec", s)))
+	}
+	if len(nav) > 0 {
+		kb.InlineKeyboard = append(kb.InlineKeyboard, nav)
+	}
+	if len(kb.InlineKeyboard) == 0 {
+		kb = nil // none found, anywhere
+	}
+	return t.String(), kb, nil
+}
+
+// searchButton turns a search's pages, narrows it to a sector, or lists
+// the sectors to choose from, in the message of the results. Only the
+// person who searched can press them: the search is theirs.
+func (b *Bot) searchButton(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, cb callback) error {
+	id, err := cb.intArg(0)
+	if err != nil {
+		return r.answer(ctx, q, r.t("button_expired"))
+	}
+	words, err := r.tx.SavedSearch(ctx, r.user.ID, id)
+	if errors.Is(err, storage.ErrNotFound) {
+		return r.answer(ctx, q, r.t("button_expired"))
+	}
+	if err != nil {
+		return err
+	}
+	var text string
+	var kb *tgbotapi.InlineKeyboardMarkup
+	if cb.action == "srchsec" {
+		sectors, err := r.tx.Sectors(ctx)
+		if err != nil {
+			return err
+		}
+		s := strconv.FormatInt(id, 10)
+		buttons := []tgbotapi.InlineKeyboardButton{tgbotapi.NewInlineKeyboardButtonData(r.t("stats_total"), callbackData("srch", s, "0", "0"))}
+		for _, sec := range sectors {
+			buttons = append(buttons, tgbotapi.NewInlineKeyboardButtonData(sec.Name(r.lang), callbackData("srch", s, "0", strconv.Itoa(sec.ID))))
+		}
+		text, kb = r.t("search_head_sectors", Escape(words)), keyboard(2, buttons...)
+	} else {
+		page, _ := strconv.Atoi(cb.arg(1))
+		sector, _ := strconv.Atoi(cb.arg(2))
+		if text, kb, err = b.searchResults(ctx, r, id, words, max(page, 0), sector); err != nil {
+			return err
+		}
+	}
+	if err := r.answer(ctx, q, ""); err != nil || q.Message == nil {
+		return err
+	}
+	return r.tx.Enqueue(ctx, editText(r.chat, int64(q.Message.MessageID), text, kb))
+}
+
+// openFound shows a published problem as search shows it to anyone: the
+// problem, its experts' answers with their names and centres, the types
+// of recommendation and the rating, and never its author.
+func (b *Bot) openFound(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, cb callback) error {
+	id, err := cb.intArg(0)
+	if err != nil {
+		return r.answer(ctx, q, r.t("button_expired"))
+	}
+	p, err := r.tx.Problem(ctx, id)
+	if err != nil && !errors.Is(err, storage.ErrNotFound) {
+		return err
+	}
+	if err != nil || !p.Published() {
+		return r.answer(ctx, q, r.t("found_gone"))
+	}
+	sector, err := r.tx.Sector(ctx, p.SectorID)
+	if err != nil {
+		return err
+	}
+	msgs, err := r.tx.ThreadMessages(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	recs, err := r.tx.Recommendations(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	var t strings.Builder
+	fmt.Fprintf(&t, "<b>#%d</b> · %s · %s\n\n<b>%s</b>\n%s", p.ID, Escape(sector.Name(r.lang)), r.t("status_"+p.Status), Escape(p.Title), Escape(p.Body))
+	experts := map[int64]string{}
+	for _, m := range msgs {
+		if m.AuthorRole != "expert" || m.Text == "" {
+			continue
+		}
+		name, ok := experts[m.AuthorID]
+		if !ok {
+			u, err := r.tx.User(ctx, m.AuthorID)
+			if err != nil {
+				return err
+			}
+			if name, err = expertName(ctx, r.tx, u, p.SectorID, r.lang); err != nil {
+				return err
+			}
+			experts[m.AuthorID] = name
+		}
+		t.WriteString("\n\n" + r.t("found_answer", name) + "\n" + Escape(m.Text))
+		if typ, ok := recs[m.ID]; ok {
+			t.WriteString("\n<i>" + r.t("found_rec", r.t("rec_"+typ)) + "</i>")
+		}
+	}
+	if err := r.answer(ctx, q, ""); err != nil {
+		return err
+	}
+	return r.send(ctx, t.String(), nil)
+}
+
+// hideFromSearch is a moderator's /hide N and /unhide N.
+func (b *Bot) hideFromSearch(ctx context.Context, r *req, hide bool, args string) error {
+	id, _, ok := problemNumber(args)
+	if !ok {
+		return r.send(ctx, r.t("usage", map[bool]string{true: "/hide N", false: "/unhide N"}[hide]), nil)
+	}
+	if _, err := r.tx.Problem(ctx, id); errors.Is(err, storage.ErrNotFound) {
+		return r.send(ctx, r.t("not_found", id), nil)
+	} else if err != nil {
+		return err
+	}
+	if err := r.tx.HideProblem(ctx, id, hide); err != nil {
+		return err
+	}
+	action := map[bool]string{true: "hide", false: "unhide"}[hide]
+	if err := r.tx.Audit(ctx, r.user.ID, action, &id, "", ""); err != nil {
+		return err
+	}
+	return r.send(ctx, r.t(map[bool]string{true: "mod_hidden", false: "mod_unhidden"}[hide], id), nil)
+}

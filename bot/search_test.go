@@ -1,0 +1,61 @@
+package bot
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+// An entrepreneur finds another's answered problem by other forms of its
+// words, opens it with one press and reads the expert's answer, never the
+// author's name; a moderator can keep a problem out of search.
+func TestSearchFindsPublishedAnswers(t *testing.T) {
+	n := newNetwork(t, nil)
+	h := n.h
+	author := h.person(5701, "Ерлан", "kk")
+	author.startIn("Қазақша")
+	id, _ := n.answered(author, "Бидай кептіргіші шулы", "Кептіргіштің желдеткіштерін ауыстырыңыз.")
+
+	other := h.person(5702, "Асель", "kk")
+	other.startIn("Қазақша")
+	other.send("/search")
+	other.expectT("search_what")
+	other.send("/search бидайдың кептіргішіне")
+	results := other.expect("🔎")
+	if !strings.Contains(results.Text, fmt.Sprintf("#%d Бидай кептіргіші шулы", id)) || strings.Contains(results.Text, "Ерлан") {
+		t.Fatalf("the results read %q, want the problem and not its author", results.Text)
+	}
+	other.press(results, fmt.Sprintf("#%d Бидай кептіргіші шулы", id))
+	found := other.expect("Кептіргіштің желдеткіштерін ауыстырыңыз.")
+	for _, want := range []string{"Aigerim", "Агроөнеркәсіптік технологиялар құзыреттілік орталығы"} {
+		if !strings.Contains(found.Text, want) {
+			t.Errorf("the problem as found lacks %q:\n%s", want, found.Text)
+		}
+	}
+	if strings.Contains(found.Text, "Ерлан") {
+		t.Errorf("the problem as found names its author:\n%s", found.Text)
+	}
+
+	// Narrowed to another sector, nothing; to its own, found again.
+	other.press(results, T("kk", "btn_sectors"))
+	h.waitFor("the sectors to choose from", 10*time.Second, func() bool {
+		now, _ := h.tg.Message(other.u.ID, results.MessageID)
+		_, ok := now.Button("Тау-кен және металлургия")
+		return ok
+	})
+	now, _ := h.tg.Message(other.u.ID, results.MessageID)
+	other.press(now, "Тау-кен және металлургия")
+	h.waitFor("no result in mining", 10*time.Second, func() bool {
+		now, _ = h.tg.Message(other.u.ID, results.MessageID)
+		return strings.Contains(now.Text, "Тау-кен") && strings.Contains(now.Text, "табылмады")
+	})
+
+	// Kept out of search by a moderator.
+	n.mod.send(fmt.Sprintf("/hide %d", id))
+	n.mod.expectT("mod_hidden", id)
+	other.send("/search бидай кептіргіш")
+	if none := other.expect("🔎"); !strings.Contains(none.Text, "табылмады") {
+		t.Errorf("a hidden problem was found: %q", none.Text)
+	}
+}
