@@ -44,36 +44,51 @@ func (tx *Tx) Search(ctx context.Context, words []string, sector, limit, offset 
 	if len(words) == 0 {
 		return nil, 0, nil
 	}
-	args := []any{sector, limit, offset}
-	var inProblem, inAnswer []string
-	for _, w := range words {
-		args = append(args, w)
-		n := "$" + strconv.Itoa(len(args))
-		inProblem = append(inProblem, fmt.Sprintf(`(p.search @@ plainto_tsquery('russian', %[1]s) OR p.search @@ plainto_tsquery('english', %[1]s) OR %[1]s <%% (p.title || ' ' || p.body))`, n))
-		inAnswer = append(inAnswer, fmt.Sprintf(`(m.search @@ plainto_tsquery('russian', %[1]s) OR m.search @@ plainto_tsquery('english', %[1]s) OR %[1]s <%% m.text)`, n))
-	}
-	count := func(conds []string) string {
-		var b strings.Builder
-		for i, c := range conds {
-			if i > 0 {
-				b.WriteString(" + ")
-			}
-			b.WriteString("(" + c + ")::int")
-		}
-		return b.String()
-	}
+	query, args := searchQuery(words, sector, limit, offset)
 	var out []struct {
 		Found
 		Total int `db:"total"`
 	}
-	err := tx.sel(ctx, &out, `
-		WITH hits AS (
-			SELECT p.id, `+count(inProblem)+` AS matched FROM problems p
-			WHERE `+strings.Join(inProblem, " OR ")+`
-			UNION ALL
-			SELECT m.problem_id, `+count(inAnswer)+` FROM messages m
-			WHERE m.author_role = 'expert' AND (`+strings.Join(inAnswer, " OR ")+`)),
-		best AS (SELECT id, max(matched) AS matched FROM hits GROUP BY id)
+	if err := tx.sel(ctx, &out, query, args...); err != nil {
+		return nil, 0, fmt.Errorf("storage: search: %w", dbErr(err))
+	}
+	found := make([]Found, len(out))
+	total := 0
+	for i, f := range out {
+		found[i], total = f.Found, f.Total
+	}
+	return found, total, nil
+}
+
+// ExplainSearch is the plan of a search as PostgreSQL carries it out, for
+// the benchmark to show which indexes it uses.
+func (tx *Tx) ExplainSearch(ctx context.Context, words []string, sector int) (string, error) {
+	query, args := searchQuery(words, sector, 5, 0)
+	var lines []string
+	if err := tx.sel(ctx, &lines, "EXPLAIN (ANALYZE, COSTS OFF) "+query, args...); err != nil {
+		return "", fmt.Errorf("storage: explain a search: %w", dbErr(err))
+	}
+	return strings.Join(lines, "\n"), nil
+}
+
+// searchQuery is the statement of a search and its arguments: each word
+// found by its Russian or English stem or by trigrams, in a problem's
+// title and description or in an expert's answer.
+func searchQuery(words []string, sector, limit, offset int) (string, []any) {
+	args := []any{sector, limit, offset}
+	// One branch a word and a place, so that each condition is checked
+	// once a row; a problem's count of branches is how many words it has.
+	var hits []string
+	for _, w := range words {
+		args = append(args, w)
+		n := "$" + strconv.Itoa(len(args))
+		hits = append(hits,
+			fmt.Sprintf(`SELECT p.id, %[2]d AS word FROM problems p WHERE p.search @@ plainto_tsquery('russian', %[1]s) OR p.search @@ plainto_tsquery('english', %[1]s) OR %[1]s <%% (p.title || ' ' || p.body)`, n, len(args)),
+			fmt.Sprintf(`SELECT m.problem_id, %[2]d FROM messages m WHERE m.author_role = 'expert' AND (m.search @@ plainto_tsquery('russian', %[1]s) OR m.search @@ plainto_tsquery('english', %[1]s) OR %[1]s <%% m.text)`, n, len(args)))
+	}
+	return `
+		WITH hits AS (` + strings.Join(hits, "\n\t\t\tUNION ALL ") + `),
+		best AS (SELECT id, count(DISTINCT word) AS matched FROM hits GROUP BY id)
 		SELECT p.id, p.title, p.sector_id, p.status, b.matched,
 			(SELECT count(*) FROM messages m WHERE m.problem_id = p.id AND m.author_role = 'expert') AS answers,
 			(SELECT avg(score) FROM ratings r WHERE r.problem_id = p.id) AS rating,
@@ -83,16 +98,7 @@ func (tx *Tx) Search(ctx context.Context, words []string, sector, limit, offset 
 			AND ($1 = 0 OR p.sector_id = $1)
 		ORDER BY b.matched DESC, (p.status = 'resolved') DESC,
 			COALESCE((SELECT avg(score) FROM ratings r WHERE r.problem_id = p.id), 3) DESC, answers DESC, p.id DESC
-		LIMIT $2 OFFSET $3`, args...)
-	if err != nil {
-		return nil, 0, fmt.Errorf("storage: search: %w", dbErr(err))
-	}
-	found := make([]Found, len(out))
-	total := 0
-	for i, f := range out {
-		found[i], total = f.Found, f.Total
-	}
-	return found, total, nil
+		LIMIT $2 OFFSET $3`, args
 }
 
 // SaveSearch keeps a search's words for its buttons and returns its id.

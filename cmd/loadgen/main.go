@@ -7,6 +7,7 @@
 //	loadgen -scenario fanout  -experts 1000 -limits [-latency 100ms]
 //	loadgen -scenario journey -users 50 -experts 10 -duration 60s
 //	loadgen -scenario followups -users 200 -limits                 (ten follow-ups each at once)
+//	loadgen -scenario search -users 100000 -updates 1000            (a corpus, then searches)
 //
 // The database server is DATABASE_URL's (or lib/pq's PG* variables); a
 // database is created for the run and dropped after it.
@@ -67,7 +68,7 @@ type options struct {
 func run(ctx context.Context, args []string, out io.Writer) error {
 	var o options
 	fs := flag.NewFlagSet("loadgen", flag.ContinueOnError)
-	fs.StringVar(&o.scenario, "scenario", "intake", "intake, fanout, journey or followups")
+	fs.StringVar(&o.scenario, "scenario", "intake", "intake, fanout, journey, followups or search")
 	fs.IntVar(&o.users, "users", 1000, "entrepreneurs")
 	fs.IntVar(&o.experts, "experts", 10, "experts (of the agro-industrial centre)")
 	fs.Float64Var(&o.rate, "rate", 500, "intake: updates offered per second; 0 sends -updates at once, as fast as possible")
@@ -127,6 +128,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return r.journey(ctx)
 	case "followups":
 		return r.followups(ctx)
+	case "search":
+		return r.searchBench(ctx)
 	}
 	return fmt.Errorf("unknown scenario %q", o.scenario)
 }
