@@ -168,7 +168,17 @@ func (b *Bot) question(ctx context.Context, r *req, d *draft, step string) (stri
 		if err != nil {
 			return "", nil, err
 		}
-		return text, keyboard(3, btn("btn_submit", "submit"), btn("btn_edit", "edit"), btn("btn_cancel", "cancel")), nil
+		kb := keyboard(3, btn("btn_submit", "submit"), btn("btn_edit", "edit"), btn("btn_cancel", "cancel"))
+		// Answered problems like this one, each a press away: perhaps the
+		// answer is there already. Submit stays one press.
+		hint, open, err := b.similar(ctx, r, d)
+		if err != nil {
+			return "", nil, err
+		}
+		if open != nil {
+			kb.InlineKeyboard = append(open.InlineKeyboard, kb.InlineKeyboard...)
+		}
+		return text + hint, kb, nil
 	case stepEditMenu:
 		var buttons []tgbotapi.InlineKeyboardButton
 		for _, f := range []string{stepKind, stepSector, stepRegion, stepTitle, stepBody, stepFiles, stepCompany, stepAnonymous} {
@@ -177,6 +187,34 @@ func (b *Bot) question(ctx context.Context, r *req, d *draft, step string) (stri
 		return r.t("edit_which"), keyboard(2, buttons...), nil
 	}
 	return "", nil, fmt.Errorf("no question for step %q", step)
+}
+
+// similar finds up to three published problems of the draft's sector whose
+// texts have most of the words of its title (a near-copy, not a problem
+// that shares a word or two), and returns them as a hint for the summary
+// with a button to open each.
+func (b *Bot) similar(ctx context.Context, r *req, d *draft) (string, *tgbotapi.InlineKeyboardMarkup, error) {
+	words := storage.SearchWords(d.Title)
+	if len(words) < 2 {
+		return "", nil, nil
+	}
+	found, _, err := r.tx.Search(ctx, words, d.SectorID, 3, 0)
+	if err != nil {
+		return "", nil, err
+	}
+	var hint string
+	var open []tgbotapi.InlineKeyboardButton
+	for _, f := range found {
+		if 2*f.Matched < len(words)+1 {
+			continue
+		}
+		hint += fmt.Sprintf("\n<b>#%d</b> %s", f.ID, Escape(f.Title))
+		open = append(open, tgbotapi.NewInlineKeyboardButtonData(clipText(fmt.Sprintf("#%d %s", f.ID, f.Title), 40), callbackData("found", strconv.FormatInt(f.ID, 10))))
+	}
+	if hint == "" {
+		return "", nil, nil
+	}
+	return "\n\n" + r.t("similar_answered") + hint, keyboard(1, open...), nil
 }
 
 func (b *Bot) summary(ctx context.Context, r *req, d *draft) (string, error) {
@@ -410,11 +448,16 @@ func (b *Bot) newButton(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, 
 			if d.Kind == "" || d.SectorID == 0 || d.RegionID == 0 || d.Title == "" || d.Body == "" {
 				return b.moveOn(ctx, r, &draft{}, stepKind, q, answered) // a draft from an older version: start over
 			}
+			// The hint's buttons stay: the answers may still help.
+			_, open, err := b.similar(ctx, r, &d)
+			if err != nil {
+				return err
+			}
 			ack, err := b.submit(ctx, r, &d)
 			if err != nil {
 				return err
 			}
-			return b.inPlace(ctx, r, q, answered, ack, nil)
+			return b.inPlace(ctx, r, q, answered, ack, open)
 		case "edit":
 			next = stepEditMenu
 		case "cancel":

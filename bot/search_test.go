@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/atameken/expertbot/bot/telegram/fake"
 )
 
 // An entrepreneur finds another's answered problem by other forms of its
@@ -57,5 +59,41 @@ func TestSearchFindsPublishedAnswers(t *testing.T) {
 	other.send("/search бидай кептіргіш")
 	if none := other.expect("🔎"); !strings.Contains(none.Text, "табылмады") {
 		t.Errorf("a hidden problem was found: %q", none.Text)
+	}
+}
+
+// Posting a near-copy of an answered problem, the summary offers it with
+// one press; an unrelated problem gets no hint; submitting stays one press.
+func TestNearCopyGetsAHint(t *testing.T) {
+	n := newNetwork(t, nil)
+	h := n.h
+	first := h.person(5801, "Ерлан", "kk")
+	first.startIn("Қазақша")
+	id, _ := n.answered(first, "Бидай кептіргіші қатты шулы", "Кептіргіштің желдеткіштерін ауыстырыңыз.")
+
+	second := h.person(5802, "Асель", "kk")
+	second.startIn("Қазақша")
+	copyID := n.post(second, "Бидай кептіргіші шулы") // submitted in one press, the hint notwithstanding
+	summaryOf := func(title string) (m fake.Message) {
+		for _, b := range h.tg.BotMessages(second.u.ID) {
+			if strings.Contains(b.Text, "Тексеріңіз") && strings.Contains(b.Text, title+"\n") {
+				m = b
+			}
+		}
+		return m
+	}
+	summary := summaryOf("Бидай кептіргіші шулы")
+	if !strings.Contains(summary.Text, plain(T("kk", "similar_answered"))) {
+		t.Fatalf("the summary of a near-copy has no hint:\n%s", summary.Text)
+	}
+	second.press(summary, fmt.Sprintf("#%d Бидай кептіргіші қатты шулы", id))
+	second.expect("Кептіргіштің желдеткіштерін ауыстырыңыз.")
+	if copyID == 0 {
+		t.Fatal("the near-copy was not submitted")
+	}
+
+	n.post(second, "Жылыжай жылытуы қымбат")
+	if m := summaryOf("Жылыжай жылытуы қымбат"); m.MessageID == 0 || strings.Contains(m.Text, plain(T("kk", "similar_answered"))) {
+		t.Errorf("an unrelated problem's summary: %q, want no hint", m.Text)
 	}
 }
