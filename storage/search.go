@@ -21,6 +21,10 @@ type Found struct {
 	Matched  int      `db:"matched"` // how many of the words it has, in some form
 }
 
+// searchDepth is how many of a search's best results are ordered and
+// paged through: forty pages of five.
+const searchDepth = 200
+
 // SearchWords are the words of a query worth looking for: three letters
 // or more, at most eight of them.
 func SearchWords(q string) []string {
@@ -36,7 +40,8 @@ func SearchWords(q string) []string {
 // Search finds published problems (answered or solved, not hidden by a
 // moderator, not merged into another) of a sector, or of any when sector
 // is 0, whose text or experts' answers have the words: a Russian or
-// English word by its stem, any word, Kazakh ones too, by trigrams, so
+// English word by its stem, any word, Kazakh ones too, as one of its forms
+// in the lexicon (the words of all the texts, matched by trigrams), so
 // that another case ending or a typo still finds it. The best first:
 // those with more of the words, then solved, well rated and much
 // answered ones. It returns a page and how many there are in all.
@@ -78,26 +83,37 @@ func searchQuery(words []string, sector, limit, offset int) (string, []any) {
 	args := []any{sector, limit, offset}
 	// One branch a word and a place, so that each condition is checked
 	// once a row; a problem's count of branches is how many words it has.
-	var hits []string
-	for _, w := range words {
+	// A word is found by its Russian or English stem, or as one of its
+	// forms in the lexicon (forms).
+	var forms, hits []string
+	for i, w := range words {
 		args = append(args, w)
-		n := "$" + strconv.Itoa(len(args))
+		n, f := "$"+strconv.Itoa(len(args)), "f"+strconv.Itoa(i)
+		forms = append(forms, fmt.Sprintf(`%[2]s AS (SELECT COALESCE(to_tsquery('simple', string_agg(quote_literal(word), ' | ')), '') AS q
+				FROM (SELECT word FROM lexicon WHERE word %% %[1]s ORDER BY word <-> %[1]s LIMIT 12) l)`, n, f))
 		hits = append(hits,
-			fmt.Sprintf(`SELECT p.id, %[2]d AS word FROM problems p WHERE p.search @@ plainto_tsquery('russian', %[1]s) OR p.search @@ plainto_tsquery('english', %[1]s) OR %[1]s <%% (p.title || ' ' || p.body)`, n, len(args)),
-			fmt.Sprintf(`SELECT m.problem_id, %[2]d FROM messages m WHERE m.author_role = 'expert' AND (m.search @@ plainto_tsquery('russian', %[1]s) OR m.search @@ plainto_tsquery('english', %[1]s) OR %[1]s <%% m.text)`, n, len(args)))
+			fmt.Sprintf(`SELECT p.id, %[3]d AS word FROM problems p, %[2]s WHERE p.search @@ plainto_tsquery('russian', %[1]s) OR p.search @@ plainto_tsquery('english', %[1]s) OR p.words @@ %[2]s.q`, n, f, i),
+			fmt.Sprintf(`SELECT m.problem_id, %[3]d FROM messages m, %[2]s WHERE m.author_role = 'expert' AND (m.search @@ plainto_tsquery('russian', %[1]s) OR m.search @@ plainto_tsquery('english', %[1]s) OR m.words @@ %[2]s.q)`, n, f, i))
 	}
 	return `
-		WITH hits AS (` + strings.Join(hits, "\n\t\t\tUNION ALL ") + `),
-		best AS (SELECT id, count(DISTINCT word) AS matched FROM hits GROUP BY id)
-		SELECT p.id, p.title, p.sector_id, p.status, b.matched,
-			(SELECT count(*) FROM messages m WHERE m.problem_id = p.id AND m.author_role = 'expert') AS answers,
-			(SELECT avg(score) FROM ratings r WHERE r.problem_id = p.id) AS rating,
-			count(*) OVER () AS total
-		FROM best b JOIN problems p ON p.id = b.id
-		WHERE p.status IN ('answered', 'resolved') AND p.hidden_at IS NULL AND p.merged_into IS NULL
-			AND ($1 = 0 OR p.sector_id = $1)
-		ORDER BY b.matched DESC, (p.status = 'resolved') DESC,
-			COALESCE((SELECT avg(score) FROM ratings r WHERE r.problem_id = p.id), 3) DESC, answers DESC, p.id DESC
+		WITH ` + strings.Join(forms, ",\n\t\t") + `,
+		hits AS (` + strings.Join(hits, "\n\t\t\tUNION ALL ") + `),
+		best AS (SELECT id, count(DISTINCT word) AS matched FROM hits GROUP BY id),
+		-- The first few hundred by words and being solved, with how many
+		-- there are in all; ratings and answers order only those.
+		top AS (
+			SELECT p.id, p.title, p.sector_id, p.status, b.matched, count(*) OVER () AS total
+			FROM best b JOIN problems p ON p.id = b.id
+			WHERE p.status IN ('answered', 'resolved') AND p.hidden_at IS NULL AND p.merged_into IS NULL
+				AND ($1 = 0 OR p.sector_id = $1)
+			ORDER BY b.matched DESC, (p.status = 'resolved') DESC, p.id DESC
+			LIMIT ` + strconv.Itoa(searchDepth) + `)
+		SELECT t.*,
+			(SELECT count(*) FROM messages m WHERE m.problem_id = t.id AND m.author_role = 'expert') AS answers,
+			(SELECT avg(score) FROM ratings r WHERE r.problem_id = t.id) AS rating
+		FROM top t
+		ORDER BY t.matched DESC, (t.status = 'resolved') DESC, COALESCE((SELECT avg(score) FROM ratings r WHERE r.problem_id = t.id), 3) DESC,
+			answers DESC, t.id DESC
 		LIMIT $2 OFFSET $3`, args
 }
 
