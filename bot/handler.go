@@ -32,6 +32,8 @@ func (b *Bot) handle(ctx context.Context, tx *storage.Tx, u *tgbotapi.Update, re
 		err = b.handleCallback(ctx, tx, u.CallbackQuery, recent)
 	case u.MyChatMember != nil:
 		err = b.handleMyChatMember(ctx, tx, u.MyChatMember)
+	case u.InlineQuery != nil:
+		err = b.answerInline(ctx, tx, u.InlineQuery)
 	}
 	// Kinds the bot does not act on are kept in the inbox only.
 	if err != nil {

@@ -38,6 +38,9 @@ func (b *Bot) retain(ctx context.Context) {
 // unused reports whether an update carries nothing the bot uses, such as
 // a contact or a location: it is kept no longer than its handling.
 func unused(u *tgbotapi.Update) bool {
+	if u.InlineQuery != nil {
+		return true // answered at once; what someone searched for is not kept
+	}
 	m := u.Message
 	if m == nil {
 		m = u.EditedMessage

@@ -2,8 +2,10 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -204,4 +206,62 @@ func (b *Bot) hideFromSearch(ctx context.Context, r *req, hide bool, args string
 		return err
 	}
 	return r.send(ctx, r.t(map[bool]string{true: "mod_hidden", false: "mod_unhidden"}[hide], id), nil)
+}
+
+// article is an inline query's result that sends a message: one of the
+// Bot API's InlineQueryResultArticle, with only the fields it uses.
+type article struct {
+	Type        string `json:"type"`
+	ID          string `json:"id"`
+	Title       string `json:"title"`
+	Description string `json:"description,omitempty"`
+	Content     struct {
+		Text      string `json:"message_text"`
+		ParseMode string `json:"parse_mode"`
+	} `json:"input_message_content"`
+}
+
+// answerInline answers "@bot words" typed in any chat with the published
+// answers that have the words, so that an expert or a committee member
+// drops a verified answer into a sector's group: each result sends the
+// problem's title and its first answer with the expert's name. Nothing of
+// the person asking is kept.
+func (b *Bot) answerInline(ctx context.Context, tx *storage.Tx, q *tgbotapi.InlineQuery) error {
+	lang := languageFor("", q.From.LanguageCode)
+	results := []article{}
+	if words := storage.SearchWords(q.Query); len(words) > 0 {
+		found, _, err := tx.Search(ctx, words, 0, 10, 0)
+		if err != nil {
+			return err
+		}
+		for _, f := range found {
+			msgs, err := tx.ThreadMessages(ctx, f.ID)
+			if err != nil {
+				return err
+			}
+			i := slices.IndexFunc(msgs, func(m storage.ThreadMessage) bool { return m.AuthorRole == "expert" && m.Text != "" })
+			if i < 0 {
+				continue
+			}
+			expert, err := tx.User(ctx, msgs[i].AuthorID)
+			if err != nil {
+				return err
+			}
+			name, err := expertName(ctx, tx, expert, f.SectorID, lang)
+			if err != nil {
+				return err
+			}
+			a := article{Type: "article", ID: strconv.FormatInt(f.ID, 10), Title: fmt.Sprintf("#%d %s", f.ID, f.Title),
+				Description: clipText(msgs[i].Text, 120)}
+			a.Content.Text = fmt.Sprintf("<b>#%d %s</b>\n\n%s\n%s", f.ID, Escape(f.Title), T(lang, "found_answer", name), Escape(clipText(msgs[i].Text, 3000)))
+			a.Content.ParseMode = tgbotapi.ModeHTML
+			results = append(results, a)
+		}
+	}
+	raw, err := json.Marshal(results)
+	if err != nil {
+		return err
+	}
+	p := tgbotapi.Params{"inline_query_id": q.ID, "results": string(raw), "cache_time": "300"}
+	return tx.Enqueue(ctx, storage.Call{ChatID: q.From.ID, Method: "answerInlineQuery", Params: storage.Params(p), Priority: storage.PriorityInteractive})
 }

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -95,5 +96,48 @@ func TestNearCopyGetsAHint(t *testing.T) {
 	n.post(second, "Жылыжай жылытуы қымбат")
 	if m := summaryOf("Жылыжай жылытуы қымбат"); m.MessageID == 0 || strings.Contains(m.Text, plain(T("kk", "similar_answered"))) {
 		t.Errorf("an unrelated problem's summary: %q, want no hint", m.Text)
+	}
+}
+
+// "@bot words" in any chat is answered with the published answers, as
+// results the Bot API accepts (the fake checks them against its
+// description), each sending the answer with its expert's name.
+func TestInlineQueryFindsAnswers(t *testing.T) {
+	n := newNetwork(t, nil)
+	h := n.h
+	author := h.person(5901, "Ерлан", "kk")
+	author.startIn("Қазақша")
+	id, _ := n.answered(author, "Бидай кептіргіші шулы", "Кептіргіштің желдеткіштерін ауыстырыңыз.")
+
+	stranger := fake.User{ID: 5902, FirstName: "Committee", LanguageCode: "ru"}
+	q := h.tg.AskInline(stranger, "кептіргіштің шуы")
+	var raw json.RawMessage
+	h.waitFor("the inline answer", 10*time.Second, func() bool {
+		var ok bool
+		raw, ok = h.tg.InlineAnswer(q)
+		return ok
+	})
+	var results []struct {
+		Type, ID, Title string
+		Content         struct {
+			Text string `json:"message_text"`
+		} `json:"input_message_content"`
+	}
+	if err := json.Unmarshal(raw, &results); err != nil {
+		t.Fatal(err)
+	}
+	if len(results) != 1 || results[0].ID != fmt.Sprint(id) || !strings.Contains(results[0].Content.Text, "Кептіргіштің желдеткіштерін") ||
+		!strings.Contains(results[0].Content.Text, "Aigerim") || strings.Contains(results[0].Content.Text, "Ерлан") {
+		t.Fatalf("inline results %s, want the answer with its expert and not its author", raw)
+	}
+	var kept int
+	h.query(&kept, `SELECT count(*) FROM inbox WHERE kind = 'inline_query' AND payload::text LIKE '%кептіргіштің%'`)
+	if kept != 0 {
+		t.Errorf("the inline query's words are kept in %d updates", kept)
+	}
+	var asker int
+	h.query(&asker, `SELECT count(*) FROM users WHERE id = $1`, stranger.ID)
+	if asker != 0 {
+		t.Errorf("someone who only asked inline was recorded as a user")
 	}
 }

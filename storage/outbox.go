@@ -11,6 +11,13 @@ import (
 	"github.com/lib/pq"
 )
 
+// IsAnswer reports whether a method answers a button press or an inline
+// query: it changes no message and counts against no limit, so it goes at
+// once, past the calls waiting in its chat (ClaimCalls).
+func IsAnswer(method string) bool {
+	return method == "answerCallbackQuery" || method == "answerInlineQuery"
+}
+
 // AnswerQueued is among the chats OnQueued is told of when an answer to a
 // button press was queued: it goes past the calls waiting in its chat,
 // where only a claim across all chats finds it.
@@ -152,7 +159,7 @@ func (tx *Tx) insertCalls(ctx context.Context, calls []Call) ([]int64, error) {
 			return nil, fmt.Errorf("storage: enqueue %s: %w", m.Method, err)
 		}
 		tx.queued = append(tx.queued, m.ChatID)
-		if m.Method == "answerCallbackQuery" {
+		if IsAnswer(m.Method) {
 			tx.queued = append(tx.queued, AnswerQueued)
 		}
 		fields[i], names[i], data[i] = m.FileField, m.FileName, m.FileData
@@ -255,9 +262,10 @@ func (l *Lock) ClaimCalls(ctx context.Context, now time.Time, limit int, skip []
 		SELECT o.id, o.chat_id, o.method, o.priority, o.attempts, o.created_at
 		FROM outbox o
 		WHERE o.status = 'pending' AND o.not_before <= $3
-			AND (o.method = 'answerCallbackQuery' OR o.chat_id <> ALL($2) AND NOT EXISTS (
+			AND (o.method IN ('answerCallbackQuery', 'answerInlineQuery') OR o.chat_id <> ALL($2) AND NOT EXISTS (
 				SELECT 1 FROM outbox p
-				WHERE p.status = 'pending' AND p.chat_id = o.chat_id AND p.id < o.id AND p.method <> 'answerCallbackQuery'))
+				WHERE p.status = 'pending' AND p.chat_id = o.chat_id AND p.id < o.id
+					AND p.method NOT IN ('answerCallbackQuery', 'answerInlineQuery')))
 		ORDER BY o.priority, o.id
 		LIMIT $1`, limit, pq.Array(skip), now)
 	if err != nil {

@@ -18,7 +18,7 @@ import (
 )
 
 // AllowedUpdates are the kinds of update the bot asks Telegram for.
-var AllowedUpdates = []string{"message", "edited_message", "callback_query", "my_chat_member"}
+var AllowedUpdates = []string{"message", "edited_message", "callback_query", "my_chat_member", "inline_query"}
 
 // Config is how updates are taken.
 type Config struct {

@@ -72,6 +72,8 @@ func (h *updateHead) kind() string {
 		return "callback_query"
 	case h.MyChatMember != nil:
 		return "my_chat_member"
+	case h.InlineQuery != nil:
+		return "inline_query"
 	}
 	return "other"
 }

@@ -309,6 +309,7 @@ func (t *turn) drain(toRecord chan []result, recorded <-chan []result) {
 	}
 }
 
-// isAnswer reports whether a method answers a button press: it goes at
-// once, past the calls waiting in its chat, and leaves the chat free.
-func isAnswer(method string) bool { return method == "answerCallbackQuery" }
+// isAnswer reports whether a method answers a button press or an inline
+// query: it goes at once, past the calls waiting in its chat, and leaves
+// the chat free.
+func isAnswer(method string) bool { return storage.IsAnswer(method) }

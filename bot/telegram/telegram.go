@@ -211,7 +211,7 @@ func (h *Health) note(err error) {
 // which Telegram's flood limits count.
 func CountsTowardLimits(method string) bool {
 	switch method {
-	case "answerCallbackQuery", "setMyCommands", "deleteMyCommands",
+	case "answerCallbackQuery", "answerInlineQuery", "setMyCommands", "deleteMyCommands",
 		"getMe", "getUpdates", "setWebhook", "deleteWebhook":
 		return false
 	}

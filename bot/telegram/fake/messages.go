@@ -483,6 +483,27 @@ func (s *Server) answerCallbackQuery(p map[string]string) (any, *apiError) {
 	return true, nil
 }
 
+// answerInlineQuery answers an inline query once, with at most 50 results.
+func (s *Server) answerInlineQuery(p map[string]string) (any, *apiError) {
+	var results []json.RawMessage
+	if err := json.Unmarshal([]byte(p["results"]), &results); err != nil {
+		return nil, badRequest("can't parse inline query results JSON object")
+	}
+	if len(results) > 50 {
+		s.violate(fmt.Sprintf("answerInlineQuery: %d results, over 50", len(results)))
+		return nil, badRequest("RESULTS_TOO_MUCH")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.inline[p["inline_query_id"]]
+	if !ok || r != nil {
+		return nil, badRequest("query is too old and response timeout expired or query ID is invalid")
+	}
+	s.inline[p["inline_query_id"]] = json.RawMessage(p["results"])
+	s.notify()
+	return true, nil
+}
+
 // setMessageReaction sets the bot's reaction to a message, as Telegram
 // does for a bot: one emoji at most, of those its documentation lists, and
 // paced as any call that changes a chat.

@@ -42,6 +42,7 @@ type Server struct {
 	closed     chan struct{} // closed by Close
 	chats      map[int64]*chatState
 	callbacks  map[string]*callbackState
+	inline     map[string]json.RawMessage // inline queries asked, with their answers once given
 	requests   []Request
 	violations []string
 	faults     []*Fault
@@ -131,6 +132,7 @@ func NewUnstarted(token string, limits Limits) *Server {
 		nextUpdate: 100000,
 		chats:      map[int64]*chatState{},
 		callbacks:  map[string]*callbackState{},
+		inline:     map[string]json.RawMessage{},
 		commands:   map[string][]BotCommand{},
 		files:      map[string]File{},
 		closed:     make(chan struct{}),
@@ -354,6 +356,8 @@ func (s *Server) serve(r *http.Request, method string, params map[string]string,
 		return s.answerCallbackQuery(params)
 	case "setMessageReaction":
 		return s.setMessageReaction(params)
+	case "answerInlineQuery":
+		return s.answerInlineQuery(params)
 	case "sendMessage", "sendPhoto", "sendDocument", "sendVoice", "sendAudio", "sendVideo", "sendVideoNote",
 		"copyMessage", "editMessageText", "editMessageReplyMarkup", "sendMediaGroup":
 		return s.message(method, params, files, names)

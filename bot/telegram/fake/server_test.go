@@ -38,6 +38,8 @@ func TestRequestsCheckedAgainstSpec(t *testing.T) {
 		{"BadMarkup", "sendMessage", map[string]string{"chat_id": "5", "text": "hi", "reply_markup": `{"inline_keyboard":[[{"txt":"a"}]]}`}, "reply_markup"},
 		{"BadScope", "setMyCommands", map[string]string{"commands": `[]`, "scope": `{"type":"chat"}`}, "scope"},
 		{"GoodScope", "setMyCommands", map[string]string{"commands": `[]`, "scope": `{"type":"chat","chat_id":5}`}, ""},
+		{"InlineArticle", "answerInlineQuery", map[string]string{"inline_query_id": "q", "results": `[{"type":"article","id":"1","title":"t","input_message_content":{"message_text":"m"}}]`}, ""},
+		{"InlineArticleWithoutContent", "answerInlineQuery", map[string]string{"inline_query_id": "q", "results": `[{"type":"article","id":"1","title":"t"}]`}, "results"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -318,6 +318,33 @@ func (s *Server) Press(from User, m *Message, data string) string {
 	return id
 }
 
+// InlineQuery is what a user types after the bot's @username in any chat.
+type InlineQuery struct {
+	ID     string `json:"id"`
+	From   User   `json:"from"`
+	Query  string `json:"query"`
+	Offset string `json:"offset"`
+}
+
+// AskInline types "@bot query" as a user, and returns the query's id.
+func (s *Server) AskInline(from User, query string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id := "iq" + strconv.FormatInt(time.Now().UnixNano(), 36) + strconv.FormatInt(s.nextUpdate, 36)
+	s.inline[id] = nil
+	s.pushLocked("inline_query", &InlineQuery{ID: id, From: from, Query: query})
+	return id
+}
+
+// InlineAnswer returns the results the bot answered an inline query with,
+// as JSON, and whether it answered at all.
+func (s *Server) InlineAnswer(id string) (json.RawMessage, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.inline[id]
+	return r, ok && r != nil
+}
+
 // CallbackAnswer returns the text the bot answered a callback query with,
 // and whether it answered at all.
 func (s *Server) CallbackAnswer(id string) (string, bool) {
