@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -75,8 +76,9 @@ type Bot struct {
 	dispatcher *dispatch.Dispatcher
 	sender     *sender.Sender
 	metrics    http.Handler
-	commands   map[string]command // by name, without the slash
-	buttons    map[string]button  // by callback action
+	commands   map[string]command     // by name, without the slash
+	buttons    map[string]button      // by callback action
+	username   atomic.Pointer[string] // the bot's, once Telegram said it
 	// handleUpdate is handle, unless a test wraps it before Run.
 	handleUpdate func(ctx context.Context, tx *storage.Tx, u *tgbotapi.Update, recent int) error
 }
@@ -138,6 +140,7 @@ func New(cfg Config, db *storage.DB, log *slog.Logger) *Bot {
 	b.intake = intake.New(db, dial, log, intake.Config{
 		PollTimeout: cfg.PollTimeout,
 		WebhookURL:  cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret, WebhookMaxConnections: cfg.WebhookMaxConnections,
+		Me: func(username string) { b.username.Store(&username) },
 	}, b.dispatcher.Arrived)
 	// The sender's calls are not cut short when the bot stops: it waits for
 	// their outcomes, so that none is made again after a restart.

@@ -163,7 +163,7 @@ func (b *Bot) commandTable() map[string]command {
 		return func(ctx context.Context, r *req, args string) error { return run(ctx, r, on, args) }
 	}
 	return map[string]command{
-		"start":    func(ctx context.Context, r *req, _ string) error { return b.askLanguage(ctx, r, true) },
+		"start":    b.start,
 		"language": func(ctx context.Context, r *req, _ string) error { return b.askLanguage(ctx, r, false) },
 		"help": func(ctx context.Context, r *req, _ string) error {
 			who := roles{expert: r.user.Expert, moderator: r.user.IsModerator(), admin: r.user.Role == storage.RoleAdmin}

@@ -139,24 +139,54 @@ func (b *Bot) openFound(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, 
 	if err != nil {
 		return r.answer(ctx, q, r.t("button_expired"))
 	}
-	p, err := r.tx.Problem(ctx, id)
-	if err != nil && !errors.Is(err, storage.ErrNotFound) {
+	text, err := b.foundText(ctx, r, id)
+	if err != nil {
 		return err
 	}
-	if err != nil || !p.Published() {
+	if text == "" {
 		return r.answer(ctx, q, r.t("found_gone"))
+	}
+	if err := r.answer(ctx, q, ""); err != nil {
+		return err
+	}
+	return r.send(ctx, text, nil)
+}
+
+// deepLinkPrefix starts the /start argument of a link that opens a
+// published problem: t.me/bot?start=p42.
+const deepLinkPrefix = "p"
+
+// problemLink is the link that opens a published problem in the bot, ""
+// while the bot does not know its username.
+func (b *Bot) problemLink(id int64) string {
+	name := b.username.Load()
+	if name == nil || *name == "" {
+		return ""
+	}
+	return fmt.Sprintf("https://t.me/%s?start=%s%d", *name, deepLinkPrefix, id)
+}
+
+// foundText is a published problem as anyone may see it, "" when it is
+// not published.
+func (b *Bot) foundText(ctx context.Context, r *req, id int64) (string, error) {
+	p, err := r.tx.Problem(ctx, id)
+	if err != nil && !errors.Is(err, storage.ErrNotFound) {
+		return "", err
+	}
+	if err != nil || !p.Published() {
+		return "", nil
 	}
 	sector, err := r.tx.Sector(ctx, p.SectorID)
 	if err != nil {
-		return err
+		return "", err
 	}
 	msgs, err := r.tx.ThreadMessages(ctx, p.ID)
 	if err != nil {
-		return err
+		return "", err
 	}
 	recs, err := r.tx.Recommendations(ctx, p.ID)
 	if err != nil {
-		return err
+		return "", err
 	}
 	var t strings.Builder
 	fmt.Fprintf(&t, "<b>#%d</b> · %s · %s\n\n<b>%s</b>\n%s", p.ID, Escape(sector.Name(r.lang)), r.t("status_"+p.Status), Escape(p.Title), Escape(p.Body))
@@ -169,10 +199,10 @@ func (b *Bot) openFound(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, 
 		if !ok {
 			u, err := r.tx.User(ctx, m.AuthorID)
 			if err != nil {
-				return err
+				return "", err
 			}
 			if name, err = expertName(ctx, r.tx, u, p.SectorID, r.lang); err != nil {
-				return err
+				return "", err
 			}
 			experts[m.AuthorID] = name
 		}
@@ -181,10 +211,7 @@ func (b *Bot) openFound(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, 
 			t.WriteString("\n<i>" + r.t("found_rec", r.t("rec_"+typ)) + "</i>")
 		}
 	}
-	if err := r.answer(ctx, q, ""); err != nil {
-		return err
-	}
-	return r.send(ctx, t.String(), nil)
+	return t.String(), nil
 }
 
 // hideFromSearch is a moderator's /hide N and /unhide N.
@@ -219,6 +246,7 @@ type article struct {
 		Text      string `json:"message_text"`
 		ParseMode string `json:"parse_mode"`
 	} `json:"input_message_content"`
+	ReplyMarkup *tgbotapi.InlineKeyboardMarkup `json:"reply_markup,omitempty"`
 }
 
 // answerInline answers "@bot words" typed in any chat with the published
@@ -255,6 +283,9 @@ func (b *Bot) answerInline(ctx context.Context, tx *storage.Tx, q *tgbotapi.Inli
 				Description: clipText(msgs[i].Text, 120)}
 			a.Content.Text = fmt.Sprintf("<b>#%d %s</b>\n\n%s\n%s", f.ID, Escape(f.Title), T(lang, "found_answer", name), Escape(clipText(msgs[i].Text, 3000)))
 			a.Content.ParseMode = tgbotapi.ModeHTML
+			if link := b.problemLink(f.ID); link != "" {
+				a.ReplyMarkup = keyboard(1, tgbotapi.NewInlineKeyboardButtonURL(T(lang, "btn_open_in_bot"), link))
+			}
 			results = append(results, a)
 		}
 	}
@@ -264,4 +295,28 @@ func (b *Bot) answerInline(ctx context.Context, tx *storage.Tx, q *tgbotapi.Inli
 	}
 	p := tgbotapi.Params{"inline_query_id": q.ID, "results": string(raw), "cache_time": "300"}
 	return tx.Enqueue(ctx, storage.Call{ChatID: q.From.ID, Method: "answerInlineQuery", Params: storage.Params(p), Priority: storage.PriorityInteractive})
+}
+
+// start is /start: the language question, which greets a newcomer; with a
+// link's argument (start=p42) the published problem it opens comes first,
+// and a newcomer is asked their language after it.
+func (b *Bot) start(ctx context.Context, r *req, args string) error {
+	if n, ok := strings.CutPrefix(strings.TrimSpace(args), deepLinkPrefix); ok {
+		if id, err := strconv.ParseInt(n, 10, 64); err == nil && id > 0 {
+			text, err := b.foundText(ctx, r, id)
+			if err != nil {
+				return err
+			}
+			if text == "" {
+				text = r.t("found_gone")
+			}
+			if err := r.send(ctx, text, nil); err != nil {
+				return err
+			}
+			if r.user.Language != "" {
+				return nil
+			}
+		}
+	}
+	return b.askLanguage(ctx, r, true)
 }

@@ -122,6 +122,7 @@ func TestInlineQueryFindsAnswers(t *testing.T) {
 		Content         struct {
 			Text string `json:"message_text"`
 		} `json:"input_message_content"`
+		ReplyMarkup fake.InlineKeyboardMarkup `json:"reply_markup"`
 	}
 	if err := json.Unmarshal(raw, &results); err != nil {
 		t.Fatal(err)
@@ -129,6 +130,11 @@ func TestInlineQueryFindsAnswers(t *testing.T) {
 	if len(results) != 1 || results[0].ID != fmt.Sprint(id) || !strings.Contains(results[0].Content.Text, "Кептіргіштің желдеткіштерін") ||
 		!strings.Contains(results[0].Content.Text, "Aigerim") || strings.Contains(results[0].Content.Text, "Ерлан") {
 		t.Fatalf("inline results %s, want the answer with its expert and not its author", raw)
+	}
+	// Its link opens the problem in the bot, for someone new too.
+	link := results[0].ReplyMarkup.InlineKeyboard[0][0].URL
+	if want := fmt.Sprintf("?start=p%d", id); !strings.HasSuffix(link, want) {
+		t.Fatalf("the result's link is %q, want one ending %q", link, want)
 	}
 	var kept int
 	h.query(&kept, `SELECT count(*) FROM inbox WHERE kind = 'inline_query' AND payload::text LIKE '%кептіргіштің%'`)
@@ -140,4 +146,8 @@ func TestInlineQueryFindsAnswers(t *testing.T) {
 	if asker != 0 {
 		t.Errorf("someone who only asked inline was recorded as a user")
 	}
+	opener := h.person(stranger.ID, stranger.FirstName, "ru")
+	opener.send(fmt.Sprintf("/start p%d", id))
+	opener.expect("Кептіргіштің желдеткіштерін ауыстырыңыз.")
+	opener.expectT("choose_language")
 }

@@ -28,6 +28,9 @@ type Config struct {
 	WebhookURL            string
 	WebhookSecret         string
 	WebhookMaxConnections int // zero: 40
+	// Me, if not nil, is told the bot's username whenever Telegram says
+	// who the bot is, for links that open the bot.
+	Me func(username string)
 }
 
 // Intake takes updates in.
@@ -83,6 +86,9 @@ func (in *Intake) start(ctx context.Context, c *telegram.Client) bool {
 		me, err := c.GetMe()
 		if err == nil {
 			in.log.Info("connected to the Bot API", "bot", me.UserName, "host", c.Host())
+			if in.cfg.Me != nil {
+				in.cfg.Me(me.UserName)
+			}
 			break
 		}
 		if ctx.Err() != nil {

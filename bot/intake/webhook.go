@@ -87,7 +87,9 @@ func (in *Intake) setWebhook(ctx context.Context, c *telegram.Client) bool {
 // health knows whether it can be reached when no update or call says.
 func (in *Intake) watch(ctx context.Context, c *telegram.Client, every time.Duration) {
 	for ctx.Err() == nil {
-		c.GetMe()
+		if me, err := c.GetMe(); err == nil && in.cfg.Me != nil {
+			in.cfg.Me(me.UserName)
+		}
 		sleep(ctx, every)
 	}
 }
