@@ -292,6 +292,7 @@ func (b *Bot) buttonTable() map[string]button {
 		"srch":    b.searchButton,
 		"srchsec": b.searchButton,
 		"found":   b.openFound,
+		"metoo":   b.meToo,
 		"reads":   expertsPress(b.toggleLanguage),
 		"forget":  b.forgetButton,
 	}

@@ -132,6 +132,11 @@ func (b *Bot) cardText(ctx context.Context, tx *storage.Tx, p *storage.Problem, 
 	if p.Anonymous && len(atts) > 0 {
 		text += "\n\n" + T(lang, "anon_files_card")
 	}
+	if n, err := tx.Supporters(ctx, p.ID); err != nil {
+		return "", nil, err
+	} else if n > 0 {
+		text += "\n" + T(lang, "card_supporters", n)
+	}
 	return text, atts, nil
 }
 

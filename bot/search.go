@@ -149,7 +149,39 @@ func (b *Bot) openFound(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, 
 	if err := r.answer(ctx, q, ""); err != nil {
 		return err
 	}
-	return r.send(ctx, text, nil)
+	return r.send(ctx, text, metooKeyboard(r, id))
+}
+
+// metooKeyboard is the Me too button under a published problem.
+func metooKeyboard(r *req, id int64) *tgbotapi.InlineKeyboardMarkup {
+	return keyboard(1, tgbotapi.NewInlineKeyboardButtonData(r.t("btn_metoo"), callbackData("metoo", strconv.FormatInt(id, 10))))
+}
+
+// meToo records that the presser has the same problem, once, and tells
+// them how many have it: its weight, which the experts and moderators see.
+func (b *Bot) meToo(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, cb callback) error {
+	id, err := cb.intArg(0)
+	if err != nil {
+		return r.answer(ctx, q, r.t("button_expired"))
+	}
+	p, err := r.tx.Problem(ctx, id)
+	if err != nil && !errors.Is(err, storage.ErrNotFound) {
+		return err
+	}
+	switch {
+	case err != nil || !p.Published() && p.Status != storage.StatusOpen && p.Status != storage.StatusTaken:
+		return r.answer(ctx, q, r.t("found_gone"))
+	case p.AuthorID == r.user.ID:
+		return r.answer(ctx, q, r.t("metoo_own"))
+	}
+	added, n, err := r.tx.Support(ctx, id, r.user.ID)
+	if err != nil {
+		return err
+	}
+	if !added {
+		return r.answer(ctx, q, r.t("metoo_already"))
+	}
+	return r.answer(ctx, q, r.t("metoo_counted", n+1))
 }
 
 // deepLinkPrefix starts the /start argument of a link that opens a
@@ -307,10 +339,13 @@ func (b *Bot) start(ctx context.Context, r *req, args string) error {
 			if err != nil {
 				return err
 			}
+			var kb *tgbotapi.InlineKeyboardMarkup
 			if text == "" {
 				text = r.t("found_gone")
+			} else {
+				kb = metooKeyboard(r, id)
 			}
-			if err := r.send(ctx, text, nil); err != nil {
+			if err := r.send(ctx, text, kb); err != nil {
 				return err
 			}
 			if r.user.Language != "" {

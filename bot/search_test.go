@@ -151,3 +151,36 @@ func TestInlineQueryFindsAnswers(t *testing.T) {
 	opener.expect("Кептіргіштің желдеткіштерін ауыстырыңыз.")
 	opener.expectT("choose_language")
 }
+
+// Me too from a problem found: counted once per person, not for its own
+// author.
+func TestMeTooCountsOnce(t *testing.T) {
+	n := newNetwork(t, nil)
+	h := n.h
+	author := h.person(6001, "Ерлан", "kk")
+	author.startIn("Қазақша")
+	id, _ := n.answered(author, "Бидай кептіргіші шулы", "Кептіргіштің желдеткіштерін ауыстырыңыз.")
+	for _, p := range []*person{h.person(6002, "Асель", "kk"), author} {
+		if p != author {
+			p.startIn("Қазақша")
+		}
+		p.send(fmt.Sprintf("/start p%d", id))
+		found := p.expect("Кептіргіштің желдеткіштерін ауыстырыңыз.")
+		first, _ := h.tg.CallbackAnswer(p.pressT(found, "btn_metoo"))
+		second, _ := h.tg.CallbackAnswer(p.pressT(found, "btn_metoo"))
+		if p == author {
+			if first != T("kk", "metoo_own") {
+				t.Errorf("the author's own Me too answered %q", first)
+			}
+			continue
+		}
+		if first != plain(T("kk", "metoo_counted", 2)) || second != T("kk", "metoo_already") {
+			t.Errorf("Me too answered %q, then %q", first, second)
+		}
+	}
+	var supporters int
+	h.query(&supporters, `SELECT count(*) FROM supporters WHERE problem_id = $1`, id)
+	if supporters != 1 {
+		t.Errorf("%d supporters recorded, want 1", supporters)
+	}
+}

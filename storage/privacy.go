@@ -40,6 +40,8 @@ func (tx *Tx) PersonalData(ctx context.Context, id int64) (json.RawMessage, erro
 					(SELECT COALESCE(json_agg(json_build_object('kind', a.kind, 'file_id', a.file_id, 'file_name', a.file_name, 'caption', a.caption) ORDER BY a.id), '[]')
 						FROM attachments a WHERE a.message_id = m.id) AS files
 				FROM messages m WHERE m.author_id = $1) m),
+			'requests_supported', (SELECT COALESCE(json_agg(json_build_object('request', problem_id, 'at', created_at)), '[]')
+				FROM supporters WHERE user_id = $1),
 			'ratings_given', (SELECT COALESCE(json_agg(json_build_object('request', problem_id, 'score', score, 'comment', comment, 'at', created_at)), '[]')
 				FROM ratings WHERE author_id = $1),
 			'ratings_received', (SELECT COALESCE(json_agg(json_build_object('request', problem_id, 'score', score, 'at', created_at)), '[]')

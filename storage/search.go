@@ -168,3 +168,24 @@ func (tx *Tx) Recommendations(ctx context.Context, problemID int64) (map[int64]s
 	}
 	return out, nil
 }
+
+// Support records that a user has the same problem, once: it reports
+// whether this is new, and how many support it now.
+func (tx *Tx) Support(ctx context.Context, problemID, userID int64) (bool, int, error) {
+	res, err := tx.exec(ctx, `INSERT INTO supporters (problem_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, problemID, userID)
+	if err != nil {
+		return false, 0, fmt.Errorf("storage: support problem %d: %w", problemID, dbErr(err))
+	}
+	added, _ := res.RowsAffected()
+	n, err := tx.Supporters(ctx, problemID)
+	return added == 1, n, err
+}
+
+// Supporters counts who said they have the same problem.
+func (tx *Tx) Supporters(ctx context.Context, problemID int64) (int, error) {
+	var n int
+	if err := tx.get(ctx, &n, `SELECT count(*) FROM supporters WHERE problem_id = $1`, problemID); err != nil {
+		return 0, fmt.Errorf("storage: supporters of %d: %w", problemID, dbErr(err))
+	}
+	return n, nil
+}
