@@ -10,15 +10,24 @@ import (
 	"github.com/atameken/expertbot/bot/telegram/fake"
 )
 
+// withAnswered starts a network where a Kazakh entrepreneur's problem of
+// the given title has Aigerim's answer: "Кептіргіштің желдеткіштерін
+// ауыстырыңыз."
+func withAnswered(t *testing.T, authorID int64, title string) (*network, *person, int64) {
+	t.Helper()
+	n := newNetwork(t, nil)
+	author := n.h.person(authorID, "Ерлан", "kk")
+	author.startIn("Қазақша")
+	id, _ := n.answered(author, title, "Кептіргіштің желдеткіштерін ауыстырыңыз.")
+	return n, author, id
+}
+
 // An entrepreneur finds another's answered problem by other forms of its
 // words, opens it with one press and reads the expert's answer, never the
 // author's name; a moderator can keep a problem out of search.
 func TestSearchFindsPublishedAnswers(t *testing.T) {
-	n := newNetwork(t, nil)
+	n, _, id := withAnswered(t, 5701, "Бидай кептіргіші шулы")
 	h := n.h
-	author := h.person(5701, "Ерлан", "kk")
-	author.startIn("Қазақша")
-	id, _ := n.answered(author, "Бидай кептіргіші шулы", "Кептіргіштің желдеткіштерін ауыстырыңыз.")
 
 	other := h.person(5702, "Асель", "kk")
 	other.startIn("Қазақша")
@@ -66,11 +75,8 @@ func TestSearchFindsPublishedAnswers(t *testing.T) {
 // Posting a near-copy of an answered problem, the summary offers it with
 // one press; an unrelated problem gets no hint; submitting stays one press.
 func TestNearCopyGetsAHint(t *testing.T) {
-	n := newNetwork(t, nil)
+	n, _, id := withAnswered(t, 5801, "Бидай кептіргіші қатты шулы")
 	h := n.h
-	first := h.person(5801, "Ерлан", "kk")
-	first.startIn("Қазақша")
-	id, _ := n.answered(first, "Бидай кептіргіші қатты шулы", "Кептіргіштің желдеткіштерін ауыстырыңыз.")
 
 	second := h.person(5802, "Асель", "kk")
 	second.startIn("Қазақша")
@@ -103,11 +109,8 @@ func TestNearCopyGetsAHint(t *testing.T) {
 // results the Bot API accepts (the fake checks them against its
 // description), each sending the answer with its expert's name.
 func TestInlineQueryFindsAnswers(t *testing.T) {
-	n := newNetwork(t, nil)
+	n, _, id := withAnswered(t, 5901, "Бидай кептіргіші шулы")
 	h := n.h
-	author := h.person(5901, "Ерлан", "kk")
-	author.startIn("Қазақша")
-	id, _ := n.answered(author, "Бидай кептіргіші шулы", "Кептіргіштің желдеткіштерін ауыстырыңыз.")
 
 	stranger := fake.User{ID: 5902, FirstName: "Committee", LanguageCode: "ru"}
 	q := h.tg.AskInline(stranger, "кептіргіштің шуы")
@@ -155,11 +158,8 @@ func TestInlineQueryFindsAnswers(t *testing.T) {
 // Me too from a problem found: counted once per person, not for its own
 // author.
 func TestMeTooCountsOnce(t *testing.T) {
-	n := newNetwork(t, nil)
+	n, author, id := withAnswered(t, 6001, "Бидай кептіргіші шулы")
 	h := n.h
-	author := h.person(6001, "Ерлан", "kk")
-	author.startIn("Қазақша")
-	id, _ := n.answered(author, "Бидай кептіргіші шулы", "Кептіргіштің желдеткіштерін ауыстырыңыз.")
 	for _, p := range []*person{h.person(6002, "Асель", "kk"), author} {
 		if p != author {
 			p.startIn("Қазақша")
