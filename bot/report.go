@@ -184,7 +184,7 @@ func WriteExport(w io.Writer, rows []storage.ExportRow, f ExportFormat) error {
 			T(lang, "status_"+p.Status), p.Title, p.Body, p.AuthorName, strconv.FormatInt(p.AuthorID, 10),
 			p.Company, p.BIN, T(lang, map[bool]string{true: "yes", false: "no"}[p.Anonymous]), p.OwnerName, at(p.FirstAnswerAt),
 			strings.Join(messages, sep), strings.Join(recs, sep), strings.Join(impl, sep), rating,
-			strings.Join(ratings, sep), strings.Join(files, "; "),
+			strings.Join(ratings, sep), strings.Join(files, "; "), strconv.Itoa(p.Supporters),
 		}
 		for i, cell := range record {
 			record[i] = inert(cell)

@@ -135,7 +135,7 @@ func TestModeratorReportsReadAsWords(t *testing.T) {
 	for i, name := range rows[0] {
 		col[name] = i
 	}
-	for _, name := range []string{"Дата (UTC+5)", "Первый ответ (UTC+5)", "Внедрение", "Комментарии к оценкам", "Файлы"} {
+	for _, name := range []string{"Дата (UTC+5)", "Первый ответ (UTC+5)", "Внедрение", "Комментарии к оценкам", "Файлы", "У кого такая же проблема"} {
 		if _, ok := col[name]; !ok {
 			t.Fatalf("the CSV has no column %q: %q", name, rows[0])
 		}
@@ -146,14 +146,15 @@ func TestModeratorReportsReadAsWords(t *testing.T) {
 	row := rows[1]
 	checkTimes(t, "the CSV row", strings.Join(row, " | "))
 	for name, want := range map[string]string{
-		"Рекомендации":          "Технология или решение: Тамшылатып",
-		"Внедрение":             "Технология или решение: ответа пока нет",
-		"Комментарии к оценкам": "Aigerim: 5/5 Пайдалы, рақмет!",
-		"Файлы":                 "фото; фото; фото",
-		"Средняя оценка":        "5,0",
-		"Анонимно":              "нет",
-		"Статус":                "решено",
-		"Сообщения":             "(эксперт, ",
+		"Рекомендации":             "Технология или решение: Тамшылатып",
+		"Внедрение":                "Технология или решение: ответа пока нет",
+		"Комментарии к оценкам":    "Aigerim: 5/5 Пайдалы, рақмет!",
+		"Файлы":                    "фото; фото; фото",
+		"Средняя оценка":           "5,0",
+		"Анонимно":                 "нет",
+		"Статус":                   "решено",
+		"Сообщения":                "(эксперт, ",
+		"У кого такая же проблема": "0",
 	} {
 		if !strings.Contains(row[col[name]], want) {
 			t.Errorf("CSV column %s = %q, want it to contain %q", name, row[col[name]], want)

@@ -100,9 +100,9 @@ var moderationTexts = map[string]map[string]string{
 	"period_usage":           {"kk": "Кезеңді екі күнмен жазыңыз, мысалы: 01.11.2026 30.11.2026. Күнсіз — соңғы 30 күн.", "ru": "Укажите период двумя датами, например: 01.11.2026 30.11.2026. Без дат — последние 30 дней.", "en": "Give the period as two dates, for example: 01.11.2026 30.11.2026. Without dates: the last 30 days."},
 	"export_caption":         {"kk": "Өтініштер: %s — %s, барлығы %d", "ru": "Обращения за %s — %s, всего: %d", "en": "Requests, %s to %s: %d"},
 	"csv_header": {
-		"kk": "№|Күні (%s)|Түрі|Сала|Өңір|Күйі|Атауы|Сипаттама|Авторы|Автор ID|Компания|БСН|Жасырын|Сарапшы|Алғашқы жауап (%s)|Хабарламалар|Ұсынымдар|Енгізілуі|Орташа баға|Баға пікірлері|Файлдар",
-		"ru": "№|Дата (%s)|Вид|Отрасль|Регион|Статус|Заголовок|Описание|Автор|ID автора|Компания|БИН|Анонимно|Эксперт|Первый ответ (%s)|Сообщения|Рекомендации|Внедрение|Средняя оценка|Комментарии к оценкам|Файлы",
-		"en": "No.|Date (%s)|Kind|Sector|Region|Status|Title|Description|Author|Author id|Company|BIN|Anonymous|Expert|First answer (%s)|Messages|Recommendations|Implementation|Average rating|Rating comments|Files",
+		"kk": "№|Күні (%s)|Түрі|Сала|Өңір|Күйі|Атауы|Сипаттама|Авторы|Автор ID|Компания|БСН|Жасырын|Сарапшы|Алғашқы жауап (%s)|Хабарламалар|Ұсынымдар|Енгізілуі|Орташа баға|Баға пікірлері|Файлдар|Осындай мәселесі барлар",
+		"ru": "№|Дата (%s)|Вид|Отрасль|Регион|Статус|Заголовок|Описание|Автор|ID автора|Компания|БИН|Анонимно|Эксперт|Первый ответ (%s)|Сообщения|Рекомендации|Внедрение|Средняя оценка|Комментарии к оценкам|Файлы|У кого такая же проблема",
+		"en": "No.|Date (%s)|Kind|Sector|Region|Status|Title|Description|Author|Author id|Company|BIN|Anonymous|Expert|First answer (%s)|Messages|Recommendations|Implementation|Average rating|Rating comments|Files|Others with this problem",
 	},
 	"impl_unknown":         {"kk": "жауап әлі жоқ", "ru": "ответа пока нет", "en": "no answer yet"},
 	"file_kind_photo":      {"kk": "фото", "ru": "фото", "en": "photo"},

@@ -83,6 +83,7 @@ type ExportRow struct {
 	Recommendations JSONList[ExportRecommendation] `db:"recommendations"`
 	Ratings         JSONList[ExportRating]         `db:"ratings"`
 	Attachments     JSONList[ExportAttachment]     `db:"attachments"`
+	Supporters      int                            `db:"supporters"` // Me too: who have the same problem
 }
 
 // ExportMessage is one message of an exported thread.
@@ -166,7 +167,8 @@ func export(ctx context.Context, q sqlx.QueryerContext, from, to time.Time) ([]E
 					'score', r.score, 'comment', r.comment) ORDER BY r.created_at), '[]')
 				FROM ratings r JOIN users u ON u.id = r.expert_id WHERE r.problem_id = p.id) AS ratings,
 			(SELECT COALESCE(json_agg(json_build_object('kind', f.kind, 'name', f.file_name) ORDER BY f.id), '[]')
-				FROM attachments f WHERE f.problem_id = p.id) AS attachments
+				FROM attachments f WHERE f.problem_id = p.id) AS attachments,
+			(SELECT count(*) FROM supporters sp WHERE sp.problem_id = p.id) AS supporters
 		FROM problems p
 		JOIN users a ON a.id = p.author_id
 		JOIN sectors s ON s.id = p.sector_id
