@@ -353,6 +353,7 @@ func (b *Bot) reassignPicker(ctx context.Context, r *req, q *tgbotapi.CallbackQu
 	s := strconv.FormatInt(p.ID, 10)
 	var text string
 	var experts []storage.User
+	var busy map[int64]int                   // what each has in progress
 	var more []tgbotapi.InlineKeyboardButton // after the experts, one a row
 	if cb.action == "reassc" {
 		centreID, err := cb.intArg(1)
@@ -371,8 +372,9 @@ func (b *Bot) reassignPicker(ctx context.Context, r *req, q *tgbotapi.CallbackQu
 		if err != nil {
 			return err
 		}
+		busy = map[int64]int{}
 		for _, e := range loads {
-			experts = append(experts, e.User)
+			experts, busy[e.ID] = append(experts, e.User), e.Open
 		}
 		text = r.t("reassign_centre", p.ID, Escape(centres[i].Name(r.lang)))
 		more = append(more, tgbotapi.NewInlineKeyboardButtonData(r.t("btn_back"), callbackData("reassign", s, "in")))
@@ -398,13 +400,15 @@ func (b *Bot) reassignPicker(ctx context.Context, r *req, q *tgbotapi.CallbackQu
 	if cb.action == "reassc" && len(experts) == 0 {
 		text += "\n" + r.t("reassign_none")
 	}
-	ids := make([]int64, len(experts))
-	for i, e := range experts {
-		ids[i] = e.ID
-	}
-	busy, err := r.tx.InProgress(ctx, ids)
-	if err != nil {
-		return err
+	if busy == nil {
+		ids := make([]int64, len(experts))
+		for i, e := range experts {
+			ids[i] = e.ID
+		}
+		var err error
+		if busy, err = r.tx.InProgress(ctx, ids); err != nil {
+			return err
+		}
 	}
 	var picks []tgbotapi.InlineKeyboardButton
 	for _, e := range experts {
