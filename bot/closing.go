@@ -328,11 +328,11 @@ func (b *Bot) showMine(ctx context.Context, r *req) error {
 			text += line(p)
 		}
 	}
-	centres, err := r.tx.ExpertCentres(ctx, r.user.ID)
+	expert, err := isExpert(ctx, r.tx, r.user.ID)
 	if err != nil {
 		return err
 	}
-	if len(centres) > 0 {
+	if expert {
 		taken, err := r.tx.ProblemsOwnedBy(ctx, r.user.ID, 20)
 		if err != nil {
 			return err

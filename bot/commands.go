@@ -72,11 +72,11 @@ func (b *Bot) registerCommands(ctx context.Context) error {
 // they chose, with the commands of their roles. Called when their language
 // or roles change.
 func registerUserCommands(ctx context.Context, tx *storage.Tx, u *storage.User) error {
-	centres, err := tx.ExpertCentres(ctx, u.ID)
+	expert, err := isExpert(ctx, tx, u.ID)
 	if err != nil {
 		return err
 	}
-	who := roles{expert: len(centres) > 0, moderator: u.IsModerator(), admin: u.Role == storage.RoleAdmin}
+	who := roles{expert: expert, moderator: u.IsModerator(), admin: u.Role == storage.RoleAdmin}
 	scope := tgbotapi.NewBotCommandScopeChat(u.ID)
 	if who == (roles{}) {
 		// The menu of all private chats serves them, also after they lost a role.

@@ -23,8 +23,7 @@ type answerDialog struct {
 // through a centre and it was sent to them and they did not decline it.
 func mayAnswer(ctx context.Context, tx *storage.Tx, userID int64, p *storage.Problem) (bool, error) {
 	if p.OwnerID != nil && *p.OwnerID == userID {
-		centres, err := tx.ExpertCentres(ctx, userID)
-		return len(centres) > 0, err
+		return isExpert(ctx, tx, userID)
 	}
 	if _, err := tx.ExpertCentreFor(ctx, userID, p.SectorID); err != nil {
 		if errors.Is(err, storage.ErrNotFound) {
@@ -52,8 +51,7 @@ func mayWrite(ctx context.Context, tx *storage.Tx, userID int64, p *storage.Prob
 	if ok, err := mayAnswer(ctx, tx, userID, p); ok || err != nil || !writtenTo {
 		return ok, err
 	}
-	centres, err := tx.ExpertCentres(ctx, userID)
-	if err != nil || len(centres) == 0 {
+	if expert, err := isExpert(ctx, tx, userID); err != nil || !expert {
 		return false, err
 	}
 	a, err := tx.Assignment(ctx, p.ID, userID)

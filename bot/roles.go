@@ -50,11 +50,11 @@ func moderatorsPress(press button) button {
 // else that it is for experts.
 func expertsOnly(run command) command {
 	return func(ctx context.Context, r *req, args string) error {
-		centres, err := r.tx.ExpertCentres(ctx, r.user.ID)
+		ok, err := isExpert(ctx, r.tx, r.user.ID)
 		if err != nil {
 			return err
 		}
-		if len(centres) == 0 {
+		if !ok {
 			return r.send(ctx, r.t("experts_only"), nil)
 		}
 		return run(ctx, r, args)
@@ -65,13 +65,20 @@ func expertsOnly(run command) command {
 // anyone else's press that it is not allowed.
 func expertsPress(press button) button {
 	return func(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, cb callback) error {
-		centres, err := r.tx.ExpertCentres(ctx, r.user.ID)
+		ok, err := isExpert(ctx, r.tx, r.user.ID)
 		if err != nil {
 			return err
 		}
-		if len(centres) == 0 {
+		if !ok {
 			return r.answer(ctx, q, r.t("not_allowed"))
 		}
 		return press(ctx, r, q, cb)
 	}
+}
+
+// isExpert reports whether a user is an expert of a centre in use, as the
+// database says.
+func isExpert(ctx context.Context, tx *storage.Tx, userID int64) (bool, error) {
+	centres, err := tx.ExpertCentres(ctx, userID)
+	return len(centres) > 0, err
 }

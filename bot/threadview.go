@@ -435,7 +435,7 @@ func (b *Bot) reassign(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, p
 	if err != nil || expert.BannedAt != nil {
 		return r.answer(ctx, q, r.t("button_expired"))
 	}
-	if centres, err := r.tx.ExpertCentres(ctx, expertID); err != nil || len(centres) == 0 {
+	if ok, err := isExpert(ctx, r.tx, expertID); err != nil || !ok {
 		return refuse(ctx, r, q, err)
 	}
 	if p.OwnerID != nil {

@@ -27,7 +27,7 @@ func (t *turn) send(ctx context.Context, j job) result {
 		t.starts.wait()
 	}
 	res := result{chatID: j.ChatID, more: j.More}
-	if isAnswer(j.Method) {
+	if storage.IsAnswer(j.Method) {
 		res.answer, res.more = j.ID, false
 	}
 	ctx = context.WithoutCancel(ctx)

@@ -64,7 +64,7 @@ func (t *turn) claim(ctx context.Context, now time.Time, free int, chats []int64
 		var picked []int64
 		for _, horizon := range []time.Duration{0, sendHorizon} {
 			for _, c := range cands {
-				if _, taken := delays[c.ID]; taken || t.answering[c.ID] || t.busy[c.ChatID] && !isAnswer(c.Method) {
+				if _, taken := delays[c.ID]; taken || t.answering[c.ID] || t.busy[c.ChatID] && !storage.IsAnswer(c.Method) {
 					continue
 				}
 				if len(picked) == free {

@@ -147,7 +147,7 @@ func (t *turn) run(ctx context.Context) {
 				// know of: the queue is read again when a slot is free.
 				due = err != nil || (more || len(jobs) == free) && len(t.targets) == 0
 				for _, j := range jobs {
-					if isAnswer(j.Method) {
+					if storage.IsAnswer(j.Method) {
 						t.answering[j.ID] = true
 					} else {
 						t.busy[j.ChatID] = true
@@ -308,8 +308,3 @@ func (t *turn) drain(toRecord chan []result, recorded <-chan []result) {
 	for range recorded {
 	}
 }
-
-// isAnswer reports whether a method answers a button press or an inline
-// query: it goes at once, past the calls waiting in its chat, and leaves
-// the chat free.
-func isAnswer(method string) bool { return storage.IsAnswer(method) }
