@@ -217,6 +217,26 @@ func (b *Bot) similar(ctx context.Context, r *req, d *draft) (string, *tgbotapi.
 	return "\n\n" + r.t("similar_answered") + hint, keyboard(1, open...), nil
 }
 
+// foundRows keeps the rows of a pressed message's keyboard that open
+// published problems, as the summary's hint has them; nil when none do.
+func foundRows(kb *tgbotapi.InlineKeyboardMarkup) *tgbotapi.InlineKeyboardMarkup {
+	if kb == nil {
+		return nil
+	}
+	var rows [][]tgbotapi.InlineKeyboardButton
+	for _, row := range kb.InlineKeyboard {
+		if data := row[0].CallbackData; data != nil {
+			if cb, err := parseCallback(*data); err == nil && cb.action == "found" {
+				rows = append(rows, row)
+			}
+		}
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	return &tgbotapi.InlineKeyboardMarkup{InlineKeyboard: rows}
+}
+
 func (b *Bot) summary(ctx context.Context, r *req, d *draft) (string, error) {
 	sector, err := r.tx.Sector(ctx, d.SectorID)
 	if err != nil {
@@ -448,14 +468,14 @@ func (b *Bot) newButton(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, 
 			if d.Kind == "" || d.SectorID == 0 || d.RegionID == 0 || d.Title == "" || d.Body == "" {
 				return b.moveOn(ctx, r, &draft{}, stepKind, q, answered) // a draft from an older version: start over
 			}
-			// The hint's buttons stay: the answers may still help.
-			_, open, err := b.similar(ctx, r, &d)
-			if err != nil {
-				return err
-			}
 			ack, err := b.submit(ctx, r, &d)
 			if err != nil {
 				return err
+			}
+			// The hint's buttons stay: the answers may still help.
+			var open *tgbotapi.InlineKeyboardMarkup
+			if q.Message != nil {
+				open = foundRows(q.Message.ReplyMarkup)
 			}
 			return b.inPlace(ctx, r, q, answered, ack, open)
 		case "edit":
