@@ -70,15 +70,7 @@ func (b *Bot) resolve(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, cb
 	if err := r.send(ctx, r.t("resolved_author", p.ID, int(reopenWindow.Hours()/24)), again); err != nil {
 		return err
 	}
-	answerers, err := r.tx.Answerers(ctx, p.ID)
-	if err != nil {
-		return err
-	}
-	for _, eid := range answerers {
-		e, err := r.tx.User(ctx, eid)
-		if err != nil {
-			return err
-		}
+	return tellAnswerers(ctx, r.tx, p, func(e *storage.User) error {
 		if err := r.tx.Enqueue(ctx, textMessages(e.ID, T(userLang(e), "resolved_expert", p.ID), nil, storage.PriorityBulk)...); err != nil {
 			return err
 		}
@@ -89,9 +81,24 @@ func (b *Bot) resolve(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, cb
 		var stars []tgbotapi.InlineKeyboardButton
 		for s := 1; s <= 5; s++ {
 			stars = append(stars, tgbotapi.NewInlineKeyboardButtonData("⭐"+strconv.Itoa(s),
-				callbackData("rate", strconv.FormatInt(p.ID, 10), strconv.FormatInt(eid, 10), strconv.Itoa(s))))
+				callbackData("rate", strconv.FormatInt(p.ID, 10), strconv.FormatInt(e.ID, 10), strconv.Itoa(s))))
 		}
-		if err := r.send(ctx, r.t("rate_expert", who, p.ID), keyboard(5, stars...)); err != nil {
+		return r.send(ctx, r.t("rate_expert", who, p.ID), keyboard(5, stars...))
+	})
+}
+
+// tellAnswerers calls tell with each expert who answered a problem.
+func tellAnswerers(ctx context.Context, tx *storage.Tx, p *storage.Problem, tell func(*storage.User) error) error {
+	answerers, err := tx.Answerers(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	for _, id := range answerers {
+		e, err := tx.User(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := tell(e); err != nil {
 			return err
 		}
 	}
@@ -136,18 +143,11 @@ func (b *Bot) reopenOwn(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, 
 	if err := r.send(ctx, r.t("reopened_by_author", p.ID), nil); err != nil {
 		return err
 	}
-	answerers, err := r.tx.Answerers(ctx, p.ID)
+	err = tellAnswerers(ctx, r.tx, p, func(e *storage.User) error {
+		return r.tx.Enqueue(ctx, textMessages(e.ID, T(userLang(e), "reopened_expert", p.ID, Escape(p.Title)), nil, storage.PriorityBulk)...)
+	})
 	if err != nil {
 		return err
-	}
-	for _, eid := range answerers {
-		e, err := r.tx.User(ctx, eid)
-		if err != nil {
-			return err
-		}
-		if err := r.tx.Enqueue(ctx, textMessages(e.ID, T(userLang(e), "reopened_expert", p.ID, Escape(p.Title)), nil, storage.PriorityBulk)...); err != nil {
-			return err
-		}
 	}
 	dlg, err := r.tx.Dialog(ctx, r.user.ID)
 	if errors.Is(err, storage.ErrNotFound) || err == nil && dlg.Name != dialogPick {
@@ -156,19 +156,7 @@ func (b *Bot) reopenOwn(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, 
 	if err != nil {
 		return err
 	}
-	var d pickDialog
-	if err := json.Unmarshal(dlg.Data, &d); err != nil {
-		return err
-	}
-	if err := r.tx.EndDialog(ctx, r.user.ID); err != nil {
-		return err
-	}
-	for i := range d.Messages {
-		if err := b.postUnaddressed(ctx, r, p, &d.Messages[i]); err != nil {
-			return err
-		}
-	}
-	return nil
+	return b.postPicked(ctx, r, p, dlg)
 }
 
 // offerReopen answers the author's message about a problem they marked

@@ -152,17 +152,23 @@ func (b *Bot) pickProblem(ctx context.Context, r *req, q *tgbotapi.CallbackQuery
 	if p == nil {
 		return r.answer(ctx, q, stripTags(r.t("problem_closed", id)))
 	}
+	if err := r.answer(ctx, q, ""); err != nil {
+		return err
+	}
+	if err := r.tx.Enqueue(ctx, choiceMade(r.chat, q.Message, fmt.Sprintf("#%d · %s", p.ID, p.Title))...); err != nil {
+		return err
+	}
+	return b.postPicked(ctx, r, p, dlg)
+}
+
+// postPicked ends the pick dialogue and posts the messages it kept to a
+// problem's thread.
+func (b *Bot) postPicked(ctx context.Context, r *req, p *storage.Problem, dlg *storage.Dialog) error {
 	var d pickDialog
 	if err := json.Unmarshal(dlg.Data, &d); err != nil {
 		return err
 	}
 	if err := r.tx.EndDialog(ctx, r.user.ID); err != nil {
-		return err
-	}
-	if err := r.answer(ctx, q, ""); err != nil {
-		return err
-	}
-	if err := r.tx.Enqueue(ctx, choiceMade(r.chat, q.Message, fmt.Sprintf("#%d · %s", p.ID, p.Title))...); err != nil {
 		return err
 	}
 	for i := range d.Messages {
