@@ -28,16 +28,21 @@ func (b *Bot) askLanguage(ctx context.Context, r *req, welcome bool) error {
 }
 
 func languageKeyboard(current string) *tgbotapi.InlineKeyboardMarkup {
+	return languageButtons("lang", func(lang string) bool { return lang == current })
+}
+
+// languageButtons is a row of the languages, each named in itself, those
+// marked with a ✅, pressing one the action with its code.
+func languageButtons(action string, marked func(lang string) bool) *tgbotapi.InlineKeyboardMarkup {
 	var row []tgbotapi.InlineKeyboardButton
 	for _, lang := range Languages {
 		label := languageNames[lang]
-		if lang == current {
+		if marked(lang) {
 			label = "✅ " + label
 		}
-		row = append(row, tgbotapi.NewInlineKeyboardButtonData(label, callbackData("lang", lang)))
+		row = append(row, tgbotapi.NewInlineKeyboardButtonData(label, callbackData(action, lang)))
 	}
-	kb := tgbotapi.NewInlineKeyboardMarkup(row)
-	return &kb
+	return keyboard(len(row), row...)
 }
 
 // chooseLanguage stores the language the user pressed. Any user may set

@@ -61,16 +61,12 @@ func (b *Bot) showLanguages(ctx context.Context, r *req, _ string) error {
 func readerLanguages(r *req) (string, *tgbotapi.InlineKeyboardMarkup) {
 	langs := readsIn(r.user)
 	var names []string
-	var buttons []tgbotapi.InlineKeyboardButton
 	for _, code := range Languages {
-		label := languageNames[code]
 		if slices.Contains(langs, code) {
-			label = "✅ " + label
 			names = append(names, languageName(code, r.lang))
 		}
-		buttons = append(buttons, tgbotapi.NewInlineKeyboardButtonData(label, callbackData("reads", code)))
 	}
-	return r.t("reads_in", strings.Join(names, ", ")), keyboard(3, buttons...)
+	return r.t("reads_in", strings.Join(names, ", ")), languageButtons("reads", func(code string) bool { return slices.Contains(langs, code) })
 }
 
 // toggleLanguage adds a language to those an expert reads, or removes it;
