@@ -73,6 +73,12 @@ func (n *network) postIn(ent *person, sector, title string) int64 {
 // postAs is postIn, with the author's name hidden from the experts when
 // anonymous.
 func (n *network) postAs(ent *person, sector, title string, anonymous bool) int64 {
+	n.h.t.Helper()
+	return n.postWith(ent, sector, title, "Бидай алқаптарында топырақ ылғалы тез азаяды, суару жүйесі жеткіліксіз. Қандай технология ұсынасыз?", anonymous)
+}
+
+// postWith is postAs with a description of its own.
+func (n *network) postWith(ent *person, sector, title, body string, anonymous bool) int64 {
 	t := n.h.t
 	t.Helper()
 	ent.send("/new")
@@ -82,7 +88,7 @@ func (n *network) postAs(ent *person, sector, title string, anonymous bool) int6
 	ent.expectT("new_title", maxTitle)
 	ent.send(title)
 	ent.expectT("new_body", maxBody)
-	ent.send("Бидай алқаптарында топырақ ылғалы тез азаяды, суару жүйесі жеткіліксіз. Қандай технология ұсынасыз?")
+	ent.send(body)
 	ent.expectT("new_files", maxFiles)
 	for i := range 3 {
 		ent.sendMessage(fake.Message{

@@ -169,8 +169,8 @@ func (b *Bot) question(ctx context.Context, r *req, d *draft, step string) (stri
 			return "", nil, err
 		}
 		kb := keyboard(3, btn("btn_submit", "submit"), btn("btn_edit", "edit"), btn("btn_cancel", "cancel"))
-		// Answered problems like this one, each a press away: perhaps the
-		// answer is there already. Submit stays one press.
+		// Requests like this one, each a press away: perhaps the answer is
+		// there already, or a Me too says it better. Submit stays one press.
 		hint, open, err := b.similar(ctx, r, d)
 		if err != nil {
 			return "", nil, err
@@ -189,32 +189,44 @@ func (b *Bot) question(ctx context.Context, r *req, d *draft, step string) (stri
 	return "", nil, fmt.Errorf("no question for step %q", step)
 }
 
-// similar finds up to three published problems of the draft's sector whose
-// texts have most of the words of its title (a near-copy, not a problem
-// that shares a word or two), and returns them as a hint for the summary
-// with a button to open each.
+// similar finds up to three requests like the draft (see nearCopies) and
+// returns them as a hint for the summary: answered ones open with a press,
+// perhaps answering the question already; open ones take a Me too instead
+// of the same request posted again.
 func (b *Bot) similar(ctx context.Context, r *req, d *draft) (string, *tgbotapi.InlineKeyboardMarkup, error) {
-	words := storage.SearchWords(d.Title)
-	if len(words) < 2 {
-		return "", nil, nil
-	}
-	found, _, err := r.tx.Search(ctx, words, d.SectorID, 3, 0)
-	if err != nil {
+	found, err := nearCopies(ctx, r.tx, d.Title+" "+d.Body, 0)
+	if err != nil || len(found) == 0 {
 		return "", nil, err
 	}
-	var hint string
-	var open []tgbotapi.InlineKeyboardButton
+	hint := "\n\n" + r.t("similar_found")
+	var buttons []tgbotapi.InlineKeyboardButton
 	for _, f := range found {
-		if 2*f.Matched < len(words)+1 {
-			continue
+		id := strconv.FormatInt(f.ID, 10)
+		hint += fmt.Sprintf("\n<b>#%d</b> %s · %s", f.ID, Escape(f.Title), r.t("status_"+f.Status))
+		if f.Status == storage.StatusAnswered || f.Status == storage.StatusResolved {
+			buttons = append(buttons, tgbotapi.NewInlineKeyboardButtonData(clipText("#"+id+" "+f.Title, 40), callbackData("found", id)))
+		} else {
+			buttons = append(buttons, tgbotapi.NewInlineKeyboardButtonData(r.t("btn_metoo_n", f.ID), callbackData("metoo", id)))
 		}
-		hint += fmt.Sprintf("\n<b>#%d</b> %s", f.ID, Escape(f.Title))
-		open = append(open, tgbotapi.NewInlineKeyboardButtonData(clipText(fmt.Sprintf("#%d %s", f.ID, f.Title), 40), callbackData("found", strconv.FormatInt(f.ID, 10))))
 	}
-	if hint == "" {
-		return "", nil, nil
+	return hint, keyboard(1, buttons...), nil
+}
+
+// nearCopies are up to three requests, open or published, with most of the
+// words of a text in some form: a near-copy, not a problem that shares a
+// word or two. Before, when not 0, keeps to older requests than that.
+func nearCopies(ctx context.Context, tx *storage.Tx, text string, before int64) ([]storage.Found, error) {
+	found, _, err := tx.Search(ctx, storage.Query{Words: storage.SearchWords(text), Open: true, Before: before, Limit: 3})
+	if err != nil {
+		return nil, err
 	}
-	return "\n\n" + r.t("similar_answered") + hint, keyboard(1, open...), nil
+	var out []storage.Found
+	for _, f := range found {
+		if f.Of >= 2 && 2*f.Matched > f.Of {
+			out = append(out, f)
+		}
+	}
+	return out, nil
 }
 
 // foundRows keeps the rows of a pressed message's keyboard that open

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
@@ -39,7 +40,7 @@ func (b *Bot) search(ctx context.Context, r *req, args string) error {
 
 // searchResults is a page of a search's results, in a sector or in all.
 func (b *Bot) searchResults(ctx context.Context, r *req, id int64, words string, page, sector int) (string, *tgbotapi.InlineKeyboardMarkup, error) {
-	found, total, err := r.tx.Search(ctx, storage.SearchWords(words), sector, searchPage, page*searchPage)
+	found, total, err := r.tx.Search(ctx, storage.Query{Words: storage.SearchWords(words), Sector: sector, Limit: searchPage, Offset: page * searchPage})
 	if err != nil {
 		return "", nil, err
 	}
@@ -181,7 +182,57 @@ func (b *Bot) meToo(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, cb c
 	if !added {
 		return r.answer(ctx, q, r.t("metoo_already"))
 	}
-	return r.answer(ctx, q, r.t("metoo_counted", n+1))
+	if err := r.answer(ctx, q, r.t("metoo_counted", n+1)); err != nil {
+		return err
+	}
+	// Where the answers will come, and how to say how their case differs:
+	// a reply to this message.
+	ids, err := r.tx.EnqueueIDs(ctx, textMessages(r.chat, r.t("metoo_welcome", p.ID, Escape(p.Title)), nil, storage.PriorityInteractive)...)
+	if err != nil {
+		return err
+	}
+	return r.tx.AddRelays(ctx, p.ID, nil, r.user.ID, ids)
+}
+
+// maxSupportLine is how long a supporter's line about their case may be.
+const maxSupportLine = 500
+
+// supporterLine keeps what a supporter wrote in reply to a copy of the
+// problem they support, as their line about their own case, and passes it
+// on to the experts who took or answered it, without their name.
+func (b *Bot) supporterLine(ctx context.Context, r *req, p *storage.Problem, m *tgbotapi.Message) error {
+	text, _ := messageContent(m)
+	if text == "" {
+		return r.send(ctx, r.t("metoo_line_text", maxSupportLine), nil)
+	}
+	if utf8.RuneCountInString(text) > maxSupportLine {
+		return r.send(ctx, r.t("metoo_line_long", maxSupportLine), nil)
+	}
+	ok, err := r.tx.SetSupportLine(ctx, p.ID, r.user.ID, text)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return r.send(ctx, r.t("not_allowed"), nil)
+	}
+	experts, err := r.tx.Answerers(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	if p.OwnerID != nil && !slices.Contains(experts, *p.OwnerID) {
+		experts = append(experts, *p.OwnerID)
+	}
+	for _, id := range experts {
+		u, err := r.tx.User(ctx, id)
+		if err != nil {
+			return err
+		}
+		lang := userLang(u)
+		if err := r.tx.Enqueue(ctx, textMessages(id, T(lang, "metoo_line_to_expert", p.ID, Escape(p.Title), Escape(text)), nil, storage.PriorityBulk)...); err != nil {
+			return err
+		}
+	}
+	return r.send(ctx, r.t("metoo_line_saved"), nil)
 }
 
 // deepLinkPrefix starts the /start argument of a link that opens a
@@ -290,7 +341,7 @@ func (b *Bot) answerInline(ctx context.Context, tx *storage.Tx, q *tgbotapi.Inli
 	lang := languageFor("", q.From.LanguageCode)
 	results := []article{}
 	if words := storage.SearchWords(q.Query); len(words) > 0 {
-		found, _, err := tx.Search(ctx, words, 0, 10, 0)
+		found, _, err := tx.Search(ctx, storage.Query{Words: words, Limit: 10})
 		if err != nil {
 			return err
 		}

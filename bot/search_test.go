@@ -90,7 +90,7 @@ func TestNearCopyGetsAHint(t *testing.T) {
 		return m
 	}
 	summary := summaryOf("Бидай кептіргіші шулы")
-	if !strings.Contains(summary.Text, plain(T("kk", "similar_answered"))) {
+	if !strings.Contains(summary.Text, plain(T("kk", "similar_found"))) {
 		t.Fatalf("the summary of a near-copy has no hint:\n%s", summary.Text)
 	}
 	second.press(summary, fmt.Sprintf("#%d Бидай кептіргіші қатты шулы", id))
@@ -99,8 +99,8 @@ func TestNearCopyGetsAHint(t *testing.T) {
 		t.Fatal("the near-copy was not submitted")
 	}
 
-	n.post(second, "Жылыжай жылытуы қымбат")
-	if m := summaryOf("Жылыжай жылытуы қымбат"); m.MessageID == 0 || strings.Contains(m.Text, plain(T("kk", "similar_answered"))) {
+	n.postWith(second, "Агроөнеркәсіптік кешен", "Жылыжай жылытуы қымбат", "Қыста жылыжайды газбен жылыту шығыны екі есе өсті.", false)
+	if m := summaryOf("Жылыжай жылытуы қымбат"); m.MessageID == 0 || strings.Contains(m.Text, plain(T("kk", "similar_found"))) {
 		t.Errorf("an unrelated problem's summary: %q, want no hint", m.Text)
 	}
 }
@@ -182,5 +182,50 @@ func TestMeTooCountsOnce(t *testing.T) {
 	h.query(&supporters, `SELECT count(*) FROM supporters WHERE problem_id = $1`, id)
 	if supporters != 1 {
 		t.Errorf("%d supporters recorded, want 1", supporters)
+	}
+}
+
+// A supporter is told where the answers will come, writes a line about
+// their case that the answering expert reads without their name, and gets
+// the expert's next answer too; the moderator's thread view counts them
+// and shows the line.
+func TestSupportersGetAnswersAndWriteTheirLine(t *testing.T) {
+	n := newNetwork(t, nil)
+	h := n.h
+	author := h.person(6101, "Ерлан", "kk")
+	author.startIn("Қазақша")
+	id := n.approved(author, "Бидай кептіргіші шулы")
+	card := n.agro1.expectCard(id)
+	n.agro1.pressT(card, "btn_take")
+	n.agro1.reply(card, "Кептіргіштің желдеткіштерін ауыстырыңыз.")
+	n.agro1.pressT(n.agro1.expectT("answer_sent", id), "rec_none")
+
+	asel := h.person(6102, "Асель", "kk")
+	asel.startIn("Қазақша")
+	asel.send(fmt.Sprintf("/start p%d", id))
+	asel.pressT(asel.expect("Кептіргіштің желдеткіштерін ауыстырыңыз."), "btn_metoo")
+	welcome := asel.expectT("metoo_welcome", id, "Бидай кептіргіші шулы")
+
+	asel.reply(welcome, strings.Repeat("ұзын ", 101))
+	asel.expectT("metoo_line_long", maxSupportLine)
+	asel.reply(welcome, "Біздің кептіргіш түнде ғана шулайды.")
+	asel.expectT("metoo_line_saved")
+	line := n.agro1.expect("Біздің кептіргіш түнде ғана шулайды.")
+	if strings.Contains(line.Text, "Асель") {
+		t.Errorf("the expert learnt the supporter's name: %q", line.Text)
+	}
+
+	n.agro1.reply(card, "Түнгі шу — подшипниктің тозуы, оны ауыстырыңыз.")
+	n.agro1.pressT(n.agro1.expectT("answer_sent", id), "rec_none")
+	got := asel.expect("Түнгі шу — подшипниктің тозуы")
+	if !strings.Contains(got.Text, "Сізде де бар") || got.ReplyMarkup != nil {
+		t.Errorf("the supporter's copy reads %q with buttons %v, want the supporter's header and no Solved button", got.Text, got.ReplyMarkup)
+	}
+	author.expect("Түнгі шу — подшипниктің тозуы")
+
+	n.mod.send(fmt.Sprintf("/thread %d", id))
+	view := n.mod.expect(plain(T("en", "card_supporters", 1)))
+	if !strings.Contains(view.Text, "Біздің кептіргіш түнде ғана шулайды.") || strings.Contains(view.Text, "Асель") {
+		t.Errorf("the moderator's view of the thread: %q", view.Text)
 	}
 }

@@ -43,6 +43,9 @@ func (b *Bot) handleReply(ctx context.Context, r *req, relay *storage.Relay, m *
 	if err != nil {
 		return err
 	}
+	if !allowed && relay.RecipientID == r.user.ID {
+		return b.supporterLine(ctx, r, p, m)
+	}
 	if !allowed {
 		return r.send(ctx, r.t("not_allowed"), nil)
 	}
@@ -108,6 +111,17 @@ func (b *Bot) postToThread(ctx context.Context, r *req, p *storage.Problem, m *t
 	if err := r.tx.AddAttachments(ctx, p.ID, &tm.ID, files); err != nil {
 		return err
 	}
+	if role == "expert" && (replyTo == nil || replyTo.AuthorRole != "entrepreneur") {
+		// An answer, not a reply to the author's follow-up, goes to those
+		// who have the same problem too.
+		supporters, err := r.tx.ProblemSupporters(ctx, p.ID)
+		if err != nil {
+			return err
+		}
+		for _, s := range supporters {
+			recipients = append(recipients, s.UserID)
+		}
+	}
 	for _, id := range recipients {
 		if err := b.relay(ctx, r, p, m, tm, id, replyTo, len(files) > 0); err != nil {
 			return err
@@ -169,23 +183,32 @@ func (b *Bot) relay(ctx context.Context, r *req, p *storage.Problem, m *tgbotapi
 	lang := userLang(recipient)
 	var header, hint string
 	var kb *tgbotapi.InlineKeyboardMarkup
+	priority := storage.PriorityInteractive
 	if tm.AuthorRole == "expert" {
 		who, err := expertName(ctx, r.tx, r.user, p.SectorID, lang)
 		if err != nil {
 			return err
 		}
-		header, hint = T(lang, "answer_to_author", p.ID, Escape(p.Title), who), T(lang, "reply_hint_author")
-		kb = keyboard(1, tgbotapi.NewInlineKeyboardButtonData(T(lang, "btn_resolved"), callbackData("resolve", strconv.FormatInt(p.ID, 10))))
+		if recipient.ID == p.AuthorID {
+			header, hint = T(lang, "answer_to_author", p.ID, Escape(p.Title), who), T(lang, "reply_hint_author")
+			kb = keyboard(1, tgbotapi.NewInlineKeyboardButtonData(T(lang, "btn_resolved"), callbackData("resolve", strconv.FormatInt(p.ID, 10))))
+		} else {
+			// A supporter's copy: perhaps hundreds of them, behind what
+			// people wait for.
+			header, hint = T(lang, "answer_to_supporter", p.ID, Escape(p.Title), who), T(lang, "reply_hint_supporter")
+			priority = storage.PriorityBulk
+		}
 	} else {
 		header, hint = T(lang, "followup_to_expert", p.ID, Escape(p.Title)), T(lang, "reply_hint_expert")
 	}
 	var msgs []storage.Call
 	if withFiles {
 		// The file goes as a copy, with the author's caption, after the header.
-		msgs = append(textMessages(recipient.ID, header, nil, storage.PriorityInteractive), copyMessage(recipient.ID, r.chat, int64(m.MessageID), kb))
+		msgs = append(textMessages(recipient.ID, header, nil, priority), copyMessage(recipient.ID, r.chat, int64(m.MessageID), kb))
+		msgs[len(msgs)-1].Priority = priority
 	} else {
 		body, foot := Escape(tm.Text), "<i>"+hint+"</i>"
-		msgs = textMessages(recipient.ID, header+"\n\n"+body+"\n\n"+foot, kb, storage.PriorityInteractive)
+		msgs = textMessages(recipient.ID, header+"\n\n"+body+"\n\n"+foot, kb, priority)
 		if len(msgs) == 1 {
 			// Messages of this thread from this author waiting for the same
 			// chat go out as one, each part with its time.

@@ -158,6 +158,20 @@ func (b *Bot) threadPage(ctx context.Context, r *req, id int64, page int) (strin
 	if p.MergedInto != nil {
 		t.WriteString(fmt.Sprintf("\n→ #%d", *p.MergedInto))
 	}
+	supporters, err := r.tx.ProblemSupporters(ctx, p.ID)
+	if err != nil {
+		return "", nil, err
+	}
+	if len(supporters) > 0 {
+		t.WriteString("\n" + r.t("card_supporters", len(supporters)))
+		shown := 0
+		for _, s := range supporters {
+			if s.Line != "" && shown < 5 { // the first few; the count says the rest
+				t.WriteString("\n  · <i>" + Escape(clipText(s.Line, 200)) + "</i>")
+				shown++
+			}
+		}
+	}
 
 	names := map[int64]string{}
 	name := func(id *int64) string {

@@ -3,58 +3,87 @@ package storage
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/lib/pq"
 )
 
-// Found is a published problem a search found, as anyone may see it: no
-// author, no company.
+// Found is a problem a search found, as anyone may see it: no author, no
+// company.
 type Found struct {
-	ID       int64    `db:"id"`
-	Title    string   `db:"title"`
-	SectorID int      `db:"sector_id"`
-	Status   string   `db:"status"`
-	Answers  int      `db:"answers"`
-	Rating   *float64 `db:"rating"`
-	Matched  int      `db:"matched"` // how many of the words it has, in some form
+	ID         int64    `db:"id"`
+	Title      string   `db:"title"`
+	SectorID   int      `db:"sector_id"`
+	Status     string   `db:"status"`
+	Answers    int      `db:"answers"`
+	Rating     *float64 `db:"rating"`
+	Supporters int      `db:"supporters"`
+	Matched    int      `db:"matched"` // how many of the words it has, in some form
+	Of         int      `db:"of"`      // how many words were looked for, stop words left out
+}
+
+// A Query is what a search looks for.
+type Query struct {
+	Words  []string
+	Sector int // 0 for any
+	// Open finds open requests too (approved, waiting for or being given
+	// answers), not only published ones: the hint while posting and the
+	// moderators' cards show them, to be supported or merged into.
+	Open bool
+	// Before finds only requests older than this one, when not 0.
+	Before        int64
+	Limit, Offset int
 }
 
 // searchDepth is how many of a search's best results are ordered and
 // paged through: forty pages of five.
 const searchDepth = 200
 
+// kazakhStopWords are the Kazakh words of three letters or more that say
+// nothing of a problem; PostgreSQL leaves out those of Russian and English.
+var kazakhStopWords = map[string]bool{
+	"және": true, "мен": true, "бен": true, "пен": true, "үшін": true, "бойынша": true, "туралы": true,
+	"немесе": true, "бұл": true, "осы": true, "сол": true, "бар": true, "жоқ": true, "өте": true, "тек": true,
+	"қалай": true, "неге": true, "қандай": true, "біз": true, "сіз": true, "олар": true, "біздің": true,
+	"сіздің": true, "керек": true, "болады": true, "болса": true,
+}
+
 // SearchWords are the words of a query worth looking for: three letters
-// or more, at most eight of them.
+// or more, not a Kazakh stop word, at most eight different ones.
 func SearchWords(q string) []string {
 	var words []string
 	for _, w := range strings.FieldsFunc(strings.ToLower(q), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
-		if utf8.RuneCountInString(w) >= 3 && len(words) < 8 {
+		if utf8.RuneCountInString(w) >= 3 && len(words) < 8 && !kazakhStopWords[w] && !slices.Contains(words, w) {
 			words = append(words, w)
 		}
 	}
 	return words
 }
 
-// Search finds published problems (answered or solved, not hidden by a
-// moderator, not merged into another) of a sector, or of any when sector
-// is 0, whose text or experts' answers have the words: a Russian or
-// English word by its stem, any word, Kazakh ones too, as one of its forms
-// in the lexicon (the words of all the texts, matched by trigrams), so
-// that another case ending or a typo still finds it. The best first:
-// those with more of the words, then solved, well rated and much
-// answered ones. It returns a page and how many there are in all.
-func (tx *Tx) Search(ctx context.Context, words []string, sector, limit, offset int) ([]Found, int, error) {
-	if len(words) == 0 {
+// Search finds problems whose text or experts' answers have the words: a
+// Russian or English word by its stem, and any word, Kazakh ones too, as
+// one of its forms in the lexicon (the words of all the texts, matched by
+// trigrams), so that another case ending or a typo still finds it. It
+// finds published ones (answered or solved, not hidden by a moderator, not
+// merged into another), and open ones too if asked. The best first: those
+// with more of the words, then solved, well rated, much supported and
+// much answered ones. It returns a page and how many there are in all.
+func (tx *Tx) Search(ctx context.Context, q Query) ([]Found, int, error) {
+	if len(q.Words) == 0 {
 		return nil, 0, nil
 	}
-	query, args := searchQuery(words, sector, limit, offset)
 	var out []struct {
 		Found
 		Total int `db:"total"`
 	}
-	if err := tx.sel(ctx, &out, query, args...); err != nil {
+	if err := tx.planForWords(ctx); err != nil {
+		return nil, 0, err
+	}
+	if err := tx.sel(ctx, &out, searchQuery, q.args()...); err != nil {
 		return nil, 0, fmt.Errorf("storage: search: %w", dbErr(err))
 	}
 	found := make([]Found, len(out))
@@ -67,55 +96,66 @@ func (tx *Tx) Search(ctx context.Context, words []string, sector, limit, offset 
 
 // ExplainSearch is the plan of a search as PostgreSQL carries it out, for
 // the benchmark to show which indexes it uses.
-func (tx *Tx) ExplainSearch(ctx context.Context, words []string, sector int) (string, error) {
-	query, args := searchQuery(words, sector, 5, 0)
+func (tx *Tx) ExplainSearch(ctx context.Context, q Query) (string, error) {
 	var lines []string
-	if err := tx.sel(ctx, &lines, "EXPLAIN (ANALYZE, COSTS OFF) "+query, args...); err != nil {
+	if err := tx.planForWords(ctx); err != nil {
+		return "", err
+	}
+	if err := tx.sel(ctx, &lines, "EXPLAIN (ANALYZE, COSTS OFF) "+searchQuery, q.args()...); err != nil {
 		return "", fmt.Errorf("storage: explain a search: %w", dbErr(err))
 	}
 	return strings.Join(lines, "\n"), nil
 }
 
-// searchQuery is the statement of a search and its arguments: each word
-// found by its Russian or English stem or by trigrams, in a problem's
-// title and description or in an expert's answer.
-func searchQuery(words []string, sector, limit, offset int) (string, []any) {
-	args := []any{sector, limit, offset}
-	// One branch a word and a place, so that each condition is checked
-	// once a row; a problem's count of branches is how many words it has.
-	// A word is found by its Russian or English stem, or as one of its
-	// forms in the lexicon (forms).
-	var forms, hits []string
-	for i, w := range words {
-		args = append(args, w)
-		n, f := "$"+strconv.Itoa(len(args)), "f"+strconv.Itoa(i)
-		forms = append(forms, fmt.Sprintf(`%[2]s AS (SELECT COALESCE(to_tsquery('simple', string_agg(quote_literal(word), ' | ')), '') AS q
-				FROM (SELECT word FROM lexicon WHERE word %% %[1]s ORDER BY word <-> %[1]s LIMIT 12) l)`, n, f))
-		hits = append(hits,
-			fmt.Sprintf(`SELECT p.id, %[3]d AS word FROM problems p, %[2]s WHERE p.search @@ plainto_tsquery('russian', %[1]s) OR p.search @@ plainto_tsquery('english', %[1]s) OR p.words @@ %[2]s.q`, n, f, i),
-			fmt.Sprintf(`SELECT m.problem_id, %[3]d FROM messages m, %[2]s WHERE m.author_role = 'expert' AND (m.search @@ plainto_tsquery('russian', %[1]s) OR m.search @@ plainto_tsquery('english', %[1]s) OR m.words @@ %[2]s.q)`, n, f, i))
+// planForWords has the transaction's searches planned for their words, not
+// once for any (see planning): how many documents each word is in decides
+// the plan, and at 100,000 problems the generic one took three times as
+// long.
+func (tx *Tx) planForWords(ctx context.Context) error {
+	if _, err := tx.exec(ctx, `SET LOCAL plan_cache_mode = force_custom_plan`); err != nil {
+		return fmt.Errorf("storage: plan a search: %w", dbErr(err))
 	}
-	return `
-		WITH ` + strings.Join(forms, ",\n\t\t") + `,
-		hits AS (` + strings.Join(hits, "\n\t\t\tUNION ALL ") + `),
-		best AS (SELECT id, count(DISTINCT word) AS matched FROM hits GROUP BY id),
-		-- The first few hundred by words and being solved, with how many
-		-- there are in all; ratings and answers order only those.
-		top AS (
-			SELECT p.id, p.title, p.sector_id, p.status, b.matched, count(*) OVER () AS total
-			FROM best b JOIN problems p ON p.id = b.id
-			WHERE p.status IN ('answered', 'resolved') AND p.hidden_at IS NULL AND p.merged_into IS NULL
-				AND ($1 = 0 OR p.sector_id = $1)
-			ORDER BY b.matched DESC, (p.status = 'resolved') DESC, p.id DESC
-			LIMIT ` + strconv.Itoa(searchDepth) + `)
-		SELECT t.*,
-			(SELECT count(*) FROM messages m WHERE m.problem_id = t.id AND m.author_role = 'expert') AS answers,
-			(SELECT avg(score) FROM ratings r WHERE r.problem_id = t.id) AS rating
-		FROM top t
-		ORDER BY t.matched DESC, (t.status = 'resolved') DESC, COALESCE((SELECT avg(score) FROM ratings r WHERE r.problem_id = t.id), 3) DESC,
-			answers DESC, t.id DESC
-		LIMIT $2 OFFSET $3`, args
+	return nil
 }
+
+func (q Query) args() []any {
+	states := []string{StatusAnswered, StatusResolved}
+	if q.Open {
+		states = append(states, StatusOpen, StatusTaken)
+	}
+	return []any{pq.Array(q.Words), q.Sector, pq.Array(states), q.Before, q.Limit, q.Offset}
+}
+
+// searchQuery finds each word in the documents (migration 19) by its
+// Russian stem, its English stem or one of its dozen nearest forms in the
+// lexicon; a document's count of words found orders it first.
+var searchQuery = `
+	WITH q AS (
+		SELECT plainto_tsquery('russian', w) || plainto_tsquery('english', w) || COALESCE((
+			SELECT to_tsquery('simple', string_agg(quote_literal(word), ' | '))
+			FROM (SELECT word FROM lexicon WHERE word % w ORDER BY word <-> w LIMIT 12) l), '') AS q
+		FROM unnest($1::text[]) w
+		-- Russian and English stop words would match most texts.
+		WHERE numnode(plainto_tsquery('russian', w)) > 0 AND numnode(plainto_tsquery('english', w)) > 0),
+	hits AS (
+		SELECT d.problem_id AS id, d.status, count(*) AS matched
+		FROM q JOIN search_docs d ON d.doc @@ q.q
+		WHERE d.shown AND d.status = ANY($3) AND ($2 = 0 OR d.sector_id = $2) AND ($4 = 0 OR d.problem_id < $4)
+		GROUP BY d.problem_id, d.status),
+	-- The first few hundred by words and being solved, with how many there
+	-- are in all; ratings, supporters and answers order only those.
+	top AS (
+		SELECT h.*, count(*) OVER () AS total FROM hits h
+		ORDER BY h.matched DESC, (h.status = 'resolved') DESC, h.id DESC
+		LIMIT ` + strconv.Itoa(searchDepth) + `)
+	SELECT * FROM (
+		SELECT t.id, p.title, p.sector_id, t.status, t.matched, t.total, (SELECT count(*) FROM q) AS of,
+			(SELECT count(*) FROM messages m WHERE m.problem_id = t.id AND m.author_role = 'expert') AS answers,
+			(SELECT avg(score) FROM ratings r WHERE r.problem_id = t.id) AS rating,
+			(SELECT count(*) FROM supporters s WHERE s.problem_id = t.id) AS supporters
+		FROM top t JOIN problems p ON p.id = t.id) f
+	ORDER BY matched DESC, (status = 'resolved') DESC, COALESCE(rating, 3) DESC, supporters DESC, answers DESC, id DESC
+	LIMIT $5 OFFSET $6`
 
 // SaveSearch keeps a search's words for its buttons and returns its id.
 func (tx *Tx) SaveSearch(ctx context.Context, userID int64, words string) (int64, error) {
@@ -188,4 +228,31 @@ func (tx *Tx) Supporters(ctx context.Context, problemID int64) (int, error) {
 		return 0, fmt.Errorf("storage: supporters of %d: %w", problemID, dbErr(err))
 	}
 	return n, nil
+}
+
+// A Supporter is an entrepreneur who has the same problem, with their line
+// about their own case.
+type Supporter struct {
+	UserID int64  `db:"user_id"`
+	Line   string `db:"line"`
+}
+
+// ProblemSupporters returns who support a problem, the first first.
+func (tx *Tx) ProblemSupporters(ctx context.Context, problemID int64) ([]Supporter, error) {
+	var out []Supporter
+	if err := tx.sel(ctx, &out, `SELECT user_id, line FROM supporters WHERE problem_id = $1 ORDER BY created_at, user_id`, problemID); err != nil {
+		return nil, fmt.Errorf("storage: supporters of %d: %w", problemID, dbErr(err))
+	}
+	return out, nil
+}
+
+// SetSupportLine keeps a supporter's line about their case; it reports
+// false when the user does not support the problem.
+func (tx *Tx) SetSupportLine(ctx context.Context, problemID, userID int64, line string) (bool, error) {
+	res, err := tx.exec(ctx, `UPDATE supporters SET line = $3 WHERE problem_id = $1 AND user_id = $2`, problemID, userID, line)
+	if err != nil {
+		return false, fmt.Errorf("storage: line of a supporter of %d: %w", problemID, dbErr(err))
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
 }

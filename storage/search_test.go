@@ -84,7 +84,7 @@ func TestSearchFindsWordForms(t *testing.T) {
 	} {
 		var found []string
 		err := db.InTx(ctx, func(tx *storage.Tx) error {
-			res, total, err := tx.Search(ctx, storage.SearchWords(tt.query), 0, 5, 0)
+			res, total, err := tx.Search(ctx, storage.Query{Words: storage.SearchWords(tt.query), Limit: 5})
 			for _, f := range res {
 				found = append(found, ids[f.ID])
 			}

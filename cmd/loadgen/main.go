@@ -63,6 +63,7 @@ type options struct {
 	latency  time.Duration
 	bin      string
 	logs     string
+	keep     bool
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
@@ -80,6 +81,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.DurationVar(&o.latency, "latency", 0, "the fake server answers each sendMessage this much later, as a distant Telegram would")
 	fs.StringVar(&o.bin, "bot", "", "expertbot binary (default: build one)")
 	fs.StringVar(&o.logs, "logs", "", "file for the bot's log (default: discard)")
+	fs.BoolVar(&o.keep, "keep", false, "keep the run's database afterwards, to look into (its name is printed)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -99,7 +101,11 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	defer drop()
+	if o.keep {
+		fmt.Fprintf(out, "database kept: %s\n", dsn)
+	} else {
+		defer drop()
+	}
 
 	if o.faster <= 0 {
 		return fmt.Errorf("-chats-faster must be positive")

@@ -39,7 +39,7 @@ func TestSmoke(t *testing.T) {
 		{"Journey", []string{"-scenario", "journey", "-users", "2", "-experts", "1", "-duration", "1s"},
 			[]string{"problems posted and answered: 2 of 2"}},
 		{"Search", []string{"-scenario", "search", "-users", "300", "-updates", "20"},
-			[]string{"corpus: 300 problems", "searches: 20", "plan of the slowest search"}},
+			[]string{"corpus: 300 problems", "searches: 20", "plan of the slowest, for", "hints: 20", "search_docs_doc"}},
 		{"Followups", []string{"-scenario", "followups", "-users", "3", "-limits"},
 			[]string{"follow-ups delivered: 30 of 30", "out of order: 0", "429s received: 0", "messages sent per follow-up: 0."}},
 	}
