@@ -216,17 +216,11 @@ func (b *Bot) similar(ctx context.Context, r *req, d *draft) (string, *tgbotapi.
 // words of a text in some form: a near-copy, not a problem that shares a
 // word or two. Before, when not 0, keeps to older requests than that.
 func nearCopies(ctx context.Context, tx *storage.Tx, text string, before int64) ([]storage.Found, error) {
-	found, _, err := tx.Search(ctx, storage.Query{Words: storage.SearchWords(text), Open: true, Before: before, Limit: 3})
-	if err != nil {
-		return nil, err
+	found, _, err := tx.Search(ctx, storage.Query{Words: storage.SearchWords(text), Open: true, Most: true, Before: before, Limit: 3})
+	if err != nil || len(found) == 0 || found[0].Of < 2 {
+		return nil, err // one word makes no copy
 	}
-	var out []storage.Found
-	for _, f := range found {
-		if f.Of >= 2 && 2*f.Matched > f.Of {
-			out = append(out, f)
-		}
-	}
-	return out, nil
+	return found, nil
 }
 
 // foundRows keeps the rows of a pressed message's keyboard that open

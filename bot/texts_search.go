@@ -21,7 +21,7 @@ var searchTexts = map[string]map[string]string{
 		"ru": "💡 Похожие обращения уже есть. Откройте те, на которые ответили, — возможно, ответ на ваш вопрос там; к тем, что у экспертов, нажмите «🙋 У меня тоже» — и ответ придёт и вам. Отправить своё обращение можно всё равно.",
 		"en": "💡 Similar requests have been posted already. Open an answered one: perhaps your answer is there. Press “🙋 Me too” on one with the experts and its answers come to you too. You can still submit yours.",
 	},
-	"btn_metoo_n": {"kk": "🙋 Менде де: #%d", "ru": "🙋 У меня тоже: #%d", "en": "🙋 Me too: #%d"},
+	"btn_metoo_n":     {"kk": "🙋 Менде де: #%d", "ru": "🙋 У меня тоже: #%d", "en": "🙋 Me too: #%d"},
 	"btn_open_in_bot": {"kk": "Боттан ашу", "ru": "Открыть в боте", "en": "Open in the bot"},
 	"btn_metoo":       {"kk": "🙋 Менде де осындай", "ru": "🙋 У меня тоже", "en": "🙋 Me too"},
 	"metoo_counted":   {"kk": "Есепке алынды: бұл мәселе %d кәсіпкерде бар. Сарапшылар мұны көреді.", "ru": "Учтено: эта проблема есть у предпринимателей: %d. Эксперты это видят.", "en": "Counted: %d entrepreneurs have this problem. The experts see it."},

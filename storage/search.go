@@ -1,8 +1,10 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -34,8 +36,14 @@ type Query struct {
 	// answers), not only published ones: the hint while posting and the
 	// moderators' cards show them, to be supported or merged into.
 	Open bool
+	// Closed finds closed requests too, and hidden or merged ones: what
+	// guessing a sector learns from.
+	Closed bool
 	// Before finds only requests older than this one, when not 0.
-	Before        int64
+	Before int64
+	// Most finds only requests with more than half of the words: a
+	// near-copy, not a problem that shares a word or two.
+	Most          bool
 	Limit, Offset int
 }
 
@@ -83,7 +91,7 @@ func (tx *Tx) Search(ctx context.Context, q Query) ([]Found, int, error) {
 	if err := tx.planForWords(ctx); err != nil {
 		return nil, 0, err
 	}
-	if err := tx.sel(ctx, &out, searchQuery, q.args()...); err != nil {
+	if err := tx.sel(ctx, &out, q.statement(), q.args()...); err != nil {
 		return nil, 0, fmt.Errorf("storage: search: %w", dbErr(err))
 	}
 	found := make([]Found, len(out))
@@ -101,7 +109,7 @@ func (tx *Tx) ExplainSearch(ctx context.Context, q Query) (string, error) {
 	if err := tx.planForWords(ctx); err != nil {
 		return "", err
 	}
-	if err := tx.sel(ctx, &lines, "EXPLAIN (ANALYZE, COSTS OFF) "+searchQuery, q.args()...); err != nil {
+	if err := tx.sel(ctx, &lines, "EXPLAIN (ANALYZE, COSTS OFF) "+q.statement(), q.args()...); err != nil {
 		return "", fmt.Errorf("storage: explain a search: %w", dbErr(err))
 	}
 	return strings.Join(lines, "\n"), nil
@@ -110,38 +118,79 @@ func (tx *Tx) ExplainSearch(ctx context.Context, q Query) (string, error) {
 // planForWords has the transaction's searches planned for their words, not
 // once for any (see planning): how many documents each word is in decides
 // the plan, and at 100,000 problems the generic one took three times as
-// long.
+// long. A word's forms are the lexicon's words at least 0.45 like it by
+// trigrams (pg_trgm's default, 0.3, took three times as many rows, and the
+// labelled set found no more with it).
 func (tx *Tx) planForWords(ctx context.Context) error {
-	if _, err := tx.exec(ctx, `SET LOCAL plan_cache_mode = force_custom_plan`); err != nil {
+	if _, err := tx.exec(ctx, `SELECT set_config('plan_cache_mode', 'force_custom_plan', true),
+		set_config('pg_trgm.similarity_threshold', '0.45', true)`); err != nil {
 		return fmt.Errorf("storage: plan a search: %w", dbErr(err))
 	}
 	return nil
 }
 
+func (q Query) statement() string {
+	if q.Most {
+		return nearQuery
+	}
+	return searchQuery
+}
+
 func (q Query) args() []any {
 	states := []string{StatusAnswered, StatusResolved}
-	if q.Open {
+	if q.Open || q.Closed {
 		states = append(states, StatusOpen, StatusTaken)
 	}
-	return []any{pq.Array(q.Words), q.Sector, pq.Array(states), q.Before, q.Limit, q.Offset}
+	if q.Closed {
+		states = append(states, StatusClosed)
+	}
+	return []any{pq.Array(q.Words), q.Sector, pq.Array(states), q.Before, q.Limit, q.Offset, q.Closed}
 }
 
 // searchQuery finds each word in the documents (migration 19) by its
-// Russian stem, its English stem or one of its dozen nearest forms in the
+// Russian stem, its English stem or one of its nearest forms in the
 // lexicon; a document's count of words found orders it first.
-var searchQuery = `
-	WITH q AS (
-		SELECT plainto_tsquery('russian', w) || plainto_tsquery('english', w) || COALESCE((
-			SELECT to_tsquery('simple', string_agg(quote_literal(word), ' | '))
-			FROM (SELECT word FROM lexicon WHERE word % w ORDER BY word <-> w LIMIT 12) l), '') AS q
-		FROM unnest($1::text[]) w
-		-- Russian and English stop words would match most texts.
-		WHERE numnode(plainto_tsquery('russian', w)) > 0 AND numnode(plainto_tsquery('english', w)) > 0),
+var searchQuery = searchStatement(`
 	hits AS (
 		SELECT d.problem_id AS id, d.status, count(*) AS matched
 		FROM q JOIN search_docs d ON d.doc @@ q.q
-		WHERE d.shown AND d.status = ANY($3) AND ($2 = 0 OR d.sector_id = $2) AND ($4 = 0 OR d.problem_id < $4)
-		GROUP BY d.problem_id, d.status),
+		WHERE ` + searchFilter + `
+		GROUP BY d.problem_id, d.status),`)
+
+// nearQuery finds only documents with most of the words. Such a document
+// has one of the rarest words (of n words, one of the n - (n/2 + 1) + 1
+// rarest), so only those are looked up, each counted up to a cap; then
+// each document found is checked for all the words. A common word, in
+// thousands of documents, is read only when every word is as common.
+var nearQuery = searchStatement(`
+	common AS (
+		SELECT q.q, (SELECT count(*) FROM (SELECT FROM search_docs d WHERE d.doc @@ q.q LIMIT 500) c) AS n FROM q),
+	rare AS (
+		SELECT q FROM common ORDER BY n
+		LIMIT (SELECT count(*) - (count(*) / 2 + 1) + 1 FROM q)),
+	hits AS (
+		SELECT * FROM (
+			SELECT d.problem_id AS id, d.status, (SELECT count(*) FROM q WHERE d.doc @@ q.q) AS matched
+			FROM search_docs d
+			WHERE d.problem_id IN (SELECT d.problem_id FROM rare JOIN search_docs d ON d.doc @@ rare.q)
+				AND ` + searchFilter + `) h
+		WHERE 2 * h.matched > (SELECT count(*) FROM q)),`)
+
+// searchFilter keeps the documents a query asks for.
+const searchFilter = `(d.shown OR $7) AND d.status = ANY($3) AND ($2 = 0 OR d.sector_id = $2) AND ($4 = 0 OR d.problem_id < $4)`
+
+// searchStatement is a search with the given hits: the ids, statuses and
+// counts of words found of the documents.
+func searchStatement(hits string) string {
+	return `
+	WITH q AS (
+		SELECT plainto_tsquery('russian', w) || plainto_tsquery('english', w) || COALESCE((
+			SELECT to_tsquery('simple', string_agg(quote_literal(word), ' | '))
+			FROM (SELECT word FROM lexicon WHERE word % w ORDER BY word <-> w LIMIT 8) l), '') AS q
+		FROM unnest($1::text[]) w
+		-- Russian and English stop words would match most texts.
+		WHERE numnode(plainto_tsquery('russian', w)) > 0 AND numnode(plainto_tsquery('english', w)) > 0),
+	` + hits + `
 	-- The first few hundred by words and being solved, with how many there
 	-- are in all; ratings, supporters and answers order only those.
 	top AS (
@@ -156,6 +205,7 @@ var searchQuery = `
 		FROM top t JOIN problems p ON p.id = t.id) f
 	ORDER BY matched DESC, (status = 'resolved') DESC, COALESCE(rating, 3) DESC, supporters DESC, answers DESC, id DESC
 	LIMIT $5 OFFSET $6`
+}
 
 // SaveSearch keeps a search's words for its buttons and returns its id.
 func (tx *Tx) SaveSearch(ctx context.Context, userID int64, words string) (int64, error) {
@@ -255,4 +305,35 @@ func (tx *Tx) SetSupportLine(ctx context.Context, problemID, userID int64, line 
 	}
 	n, _ := res.RowsAffected()
 	return n == 1, nil
+}
+
+// GuessSectors returns up to n sectors a text is likely of, the likeliest
+// first: those of the earlier requests most like it.
+func (tx *Tx) GuessSectors(ctx context.Context, text string, n int) ([]int, error) {
+	found, _, err := tx.Search(ctx, Query{Words: SearchWords(text), Closed: true, Limit: sectorNeighbours})
+	if err != nil {
+		return nil, err
+	}
+	return VoteSectors(found, n), nil
+}
+
+// sectorNeighbours is how many of the most similar requests vote on a
+// sector.
+const sectorNeighbours = 10
+
+// VoteSectors returns the n sectors with most of the words among found
+// requests: each votes for its sector with the share of the words it has.
+func VoteSectors(found []Found, n int) []int {
+	votes := map[int]float64{}
+	for _, f := range found {
+		votes[f.SectorID] += float64(f.Matched) / float64(max(f.Of, 1))
+	}
+	sectors := slices.Collect(maps.Keys(votes))
+	slices.SortFunc(sectors, func(a, b int) int {
+		if c := cmp.Compare(votes[b], votes[a]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
+	return sectors[:min(n, len(sectors))]
 }

@@ -100,4 +100,30 @@ func TestSearchFindsWordForms(t *testing.T) {
 			t.Errorf("%q found %q, want %q", tt.query, found, tt.want)
 		}
 	}
+
+	// Near-copies: most of the words, open requests too; not one that
+	// shares a word or two.
+	for _, tt := range []struct {
+		text string
+		want []string
+	}{
+		{"Теплицы зимой: как организовать полив?", []string{"pending"}},
+		{"Бидай кептіргішінің шуы нормадан асады", []string{"grain"}},
+		{"Полив пшеницы на солончаках весной дорог", nil},
+	} {
+		var found []string
+		err := db.InTx(ctx, func(tx *storage.Tx) error {
+			res, _, err := tx.Search(ctx, storage.Query{Words: storage.SearchWords(tt.text), Open: true, Most: true, Limit: 3})
+			for _, f := range res {
+				found = append(found, ids[f.ID])
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(found, tt.want) {
+			t.Errorf("near-copies of %q: %q, want %q", tt.text, found, tt.want)
+		}
+	}
 }

@@ -109,7 +109,7 @@ func (r *runner) searchBench(ctx context.Context) error {
 				text = append(text, words[rng.IntN(len(words))])
 			}
 		}
-		return storage.Query{Words: storage.SearchWords(strings.Join(text, " ")), Open: true, Limit: 3}
+		return storage.Query{Words: storage.SearchWords(strings.Join(text, " ")), Open: true, Most: true, Limit: 3}
 	}
 	for _, kind := range []struct {
 		name  string
