@@ -12,8 +12,8 @@ import (
 
 // Commands by role: everyone's, then what experts, moderators and admins add.
 var (
-	commonCommands    = []string{"new", "my", "search", "language", "help", "cancel", "start", "privacy", "mydata", "forget"}
-	expertCommands    = []string{"away", "back", "languages"}
+	commonCommands    = []string{"new", "my", "search", "subscribe", "language", "help", "cancel", "start", "privacy", "mydata", "forget"}
+	expertCommands    = []string{"away", "back", "languages", "note"}
 	moderatorCommands = []string{"queue", "thread", "approve", "reject", "stats", "export", "experts", "addexpert",
 		"removeexpert", "ban", "unban", "merge", "hide", "unhide", "centres", "audit", "parked"}
 	adminCommands = []string{"addmoderator", "removemoderator"}

@@ -169,17 +169,19 @@ func (b *Bot) commandTable() map[string]command {
 			who := roles{expert: r.user.Expert, moderator: r.user.IsModerator(), admin: r.user.Role == storage.RoleAdmin}
 			return r.send(ctx, helpText(r.lang, who), nil)
 		},
-		"privacy": plain(b.showPrivacy),
-		"mydata":  plain(b.sendMyData),
-		"forget":  b.askForget, // a moderator's /forget USER is checked inside
-		"new":     plain(b.startNew),
-		"cancel":  plain(b.cancel),
-		"my":      plain(b.showMine),
-		"search":  b.search,
+		"privacy":   plain(b.showPrivacy),
+		"mydata":    plain(b.sendMyData),
+		"forget":    b.askForget, // a moderator's /forget USER is checked inside
+		"new":       plain(b.startNew),
+		"cancel":    plain(b.cancel),
+		"my":        plain(b.showMine),
+		"search":    b.search,
+		"subscribe": b.showSubscriptions,
 
 		"away":      expertsOnly(func(ctx context.Context, r *req, _ string) error { return b.setAway(ctx, r, true) }),
 		"back":      expertsOnly(func(ctx context.Context, r *req, _ string) error { return b.setAway(ctx, r, false) }),
 		"languages": expertsOnly(b.showLanguages),
+		"note":      expertsOnly(b.startNote),
 
 		"approve": moderatorsOnly(func(ctx context.Context, r *req, args string) error {
 			return b.moderateCommand(ctx, r, "approve", args)
@@ -221,6 +223,8 @@ func (b *Bot) continueDialog(ctx context.Context, r *req, d *storage.Dialog, m *
 		return b.newMessage(ctx, r, d, m)
 	case dialogAnswer:
 		return b.answerMessage(ctx, r, d, m)
+	case dialogNote:
+		return b.noteMessage(ctx, r, d, m)
 	case dialogRateComment, dialogImplComment:
 		return b.commentMessage(ctx, r, d, m)
 	case dialogPick:
@@ -293,6 +297,12 @@ func (b *Bot) buttonTable() map[string]button {
 		"srchsec": b.searchButton,
 		"found":   b.openFound,
 		"metoo":   b.meToo,
+		"notesec": b.noteSector,
+		"noteok":  b.decideNote,
+		"noteno":  b.decideNote,
+		"sub":     b.toggleSubscription,
+		"subm":    b.toggleSubscription,
+		"unsub":   b.toggleSubscription,
 		"reads":   expertsPress(b.toggleLanguage),
 		"forget":  b.forgetButton,
 	}

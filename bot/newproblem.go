@@ -478,10 +478,22 @@ func (b *Bot) newButton(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, 
 			if err != nil {
 				return err
 			}
-			// The hint's buttons stay: the answers may still help.
+			// The hint's buttons stay: the answers may still help. After a
+			// first request in a sector, its notes are offered.
 			var open *tgbotapi.InlineKeyboardMarkup
 			if q.Message != nil {
 				open = foundRows(q.Message.ReplyMarkup)
+			}
+			offer, err := subscribeOffer(ctx, r, d.SectorID)
+			if err != nil {
+				return err
+			}
+			if offer != nil {
+				if open == nil {
+					open = offer
+				} else {
+					open.InlineKeyboard = append(open.InlineKeyboard, offer.InlineKeyboard...)
+				}
 			}
 			return b.inPlace(ctx, r, q, answered, ack, open)
 		case "edit":

@@ -40,8 +40,12 @@ func (tx *Tx) PersonalData(ctx context.Context, id int64) (json.RawMessage, erro
 					(SELECT COALESCE(json_agg(json_build_object('kind', a.kind, 'file_id', a.file_id, 'file_name', a.file_name, 'caption', a.caption) ORDER BY a.id), '[]')
 						FROM attachments a WHERE a.message_id = m.id) AS files
 				FROM messages m WHERE m.author_id = $1) m),
-			'requests_supported', (SELECT COALESCE(json_agg(json_build_object('request', problem_id, 'at', created_at)), '[]')
+			'requests_supported', (SELECT COALESCE(json_agg(json_build_object('request', problem_id, 'line', line, 'at', created_at)), '[]')
 				FROM supporters WHERE user_id = $1),
+			'notes', (SELECT COALESCE(json_agg(json_build_object('note', n.id, 'sector', s.code, 'text', n.text, 'status', n.status, 'at', n.created_at) ORDER BY n.id), '[]')
+				FROM notes n JOIN sectors s ON s.id = n.sector_id WHERE n.author_id = $1),
+			'subscribed_to', (SELECT COALESCE(json_agg(json_build_object('sector', s.code, 'at', sub.created_at) ORDER BY s.position), '[]')
+				FROM subscriptions sub JOIN sectors s ON s.id = sub.sector_id WHERE sub.user_id = $1),
 			'ratings_given', (SELECT COALESCE(json_agg(json_build_object('request', problem_id, 'score', score, 'comment', comment, 'at', created_at)), '[]')
 				FROM ratings WHERE author_id = $1),
 			'ratings_received', (SELECT COALESCE(json_agg(json_build_object('request', problem_id, 'score', score, 'at', created_at)), '[]')

@@ -69,7 +69,7 @@ type options struct {
 func run(ctx context.Context, args []string, out io.Writer) error {
 	var o options
 	fs := flag.NewFlagSet("loadgen", flag.ContinueOnError)
-	fs.StringVar(&o.scenario, "scenario", "intake", "intake, fanout, journey, followups or search")
+	fs.StringVar(&o.scenario, "scenario", "intake", "intake, fanout, journey, followups, search or notes")
 	fs.IntVar(&o.users, "users", 1000, "entrepreneurs")
 	fs.IntVar(&o.experts, "experts", 10, "experts (of the agro-industrial centre)")
 	fs.Float64Var(&o.rate, "rate", 500, "intake: updates offered per second; 0 sends -updates at once, as fast as possible")
@@ -136,6 +136,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return r.followups(ctx)
 	case "search":
 		return r.searchBench(ctx)
+	case "notes":
+		return r.notes(ctx)
 	}
 	return fmt.Errorf("unknown scenario %q", o.scenario)
 }

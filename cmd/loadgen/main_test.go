@@ -40,6 +40,8 @@ func TestSmoke(t *testing.T) {
 			[]string{"problems posted and answered: 2 of 2"}},
 		{"Search", []string{"-scenario", "search", "-users", "300", "-updates", "20"},
 			[]string{"corpus: 300 problems", "searches: 20", "plan of the slowest, for", "hints: 20", "search_docs_doc"}},
+		{"Notes", []string{"-scenario", "notes", "-users", "40", "-experts", "1", "-limits"},
+			[]string{"note: 40 subscribers reached", "429s received: 0", "an unrelated user's reply during the delivery"}},
 		{"Followups", []string{"-scenario", "followups", "-users", "3", "-limits"},
 			[]string{"follow-ups delivered: 30 of 30", "out of order: 0", "429s received: 0", "messages sent per follow-up: 0."}},
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -27,14 +28,19 @@ var vocabulary = strings.Fields(`
 	crack cracks block blocks cement concrete standard standards tariff customs tractor tractors filter
 `)
 
-// corpusWords are the words the corpus is written in: the vocabulary and
-// as many made-up words of Cyrillic syllables, so that, as in real texts,
-// a word is in few of them.
+// corpusWords are the words the corpus is written in, the commonest
+// first: made-up words of Cyrillic syllables, with the vocabulary among
+// them at the 200th place or so. Texts take them as real texts take words
+// (pick): the first two hundred are in most texts, the industries' words
+// in a hundred or two of each ten thousand, most of the others in few.
 func corpusWords(made int) []string {
 	syllables := strings.Fields("ка ра ты лы бе ге ді ме но са та жа қо өн ғы ль ст пр ва ко ре ми ша ұл ек")
 	rng := rand.New(rand.NewPCG(3, 4))
-	words := slices.Clone(vocabulary)
-	for range made {
+	var words []string
+	for i := range made {
+		if i == 200 {
+			words = append(words, vocabulary...)
+		}
 		var w strings.Builder
 		for range 2 + rng.IntN(3) {
 			w.WriteString(syllables[rng.IntN(len(syllables))])
@@ -49,7 +55,7 @@ func corpusWords(made int) []string {
 // words of the vocabulary and reports the time each took, with the plan
 // of one.
 func (r *runner) searchBench(ctx context.Context) error {
-	words := corpusWords(5000)
+	words := corpusWords(50000)
 	start := time.Now()
 	var err error
 	for _, st := range []struct {
@@ -59,13 +65,13 @@ func (r *runner) searchBench(ctx context.Context) error {
 		{`INSERT INTO users (id, first_name, language) VALUES (6000000, 'Author', 'ru'), (6000001, 'Expert', 'ru')`, nil},
 		{`INSERT INTO problems (author_id, kind, sector_id, region_id, title, body, status, language, first_answer_at)
 			SELECT 6000000, 'problem', (SELECT id FROM sectors ORDER BY random() + g * 0 LIMIT 1), (SELECT min(id) FROM regions),
-				(SELECT string_agg(($1::text[])[1 + floor(random() * cardinality($1::text[]))::int], ' ') FROM generate_series(1, 4 + g * 0)),
-				(SELECT string_agg(($1::text[])[1 + floor(random() * cardinality($1::text[]))::int], ' ') FROM generate_series(1, 15 + g * 0)),
+				(SELECT string_agg(($1::text[])[floor(exp(random() * ln(cardinality($1::text[]))))::int], ' ') FROM generate_series(1, 4 + g * 0)),
+				(SELECT string_agg(($1::text[])[floor(exp(random() * ln(cardinality($1::text[]))))::int], ' ') FROM generate_series(1, 15 + g * 0)),
 				CASE WHEN g % 3 = 0 THEN 'resolved' ELSE 'answered' END, 'ru', now()
 			FROM generate_series(1, $2) g`, []any{pq.Array(words), r.o.users}},
 		{`INSERT INTO messages (problem_id, author_id, author_role, text, chat_id, tg_message_id)
 			SELECT p.id, 6000001, 'expert',
-				(SELECT string_agg(($1::text[])[1 + floor(random() * cardinality($1::text[]))::int], ' ') FROM generate_series(1, 12 + (p.id * 0)::int)),
+				(SELECT string_agg(($1::text[])[floor(exp(random() * ln(cardinality($1::text[]))))::int], ' ') FROM generate_series(1, 12 + (p.id * 0)::int)),
 				6000001, p.id
 			FROM problems p`, []any{pq.Array(words)}},
 		{`ANALYZE problems`, nil},
@@ -97,17 +103,12 @@ func (r *runner) searchBench(ctx context.Context) error {
 		}
 		return storage.Query{Words: q, Limit: 5}
 	}
-	// The hint while posting: a new request's title and description, half
-	// of its words the industries' (common), half any of the corpus's;
-	// open requests are found too.
+	// The hint while posting: a new request's title and description,
+	// written as the corpus is; open requests are found too.
 	hint := func(rng *rand.Rand) storage.Query {
 		var text []string
 		for range 19 {
-			if rng.IntN(2) == 0 {
-				text = append(text, vocabulary[rng.IntN(len(vocabulary))])
-			} else {
-				text = append(text, words[rng.IntN(len(words))])
-			}
+			text = append(text, words[pick(rng, len(words))])
 		}
 		return storage.Query{Words: storage.SearchWords(strings.Join(text, " ")), Open: true, Most: true, Limit: 3}
 	}
@@ -157,4 +158,11 @@ func (r *runner) timeSearches(ctx context.Context, db *storage.DB, name string, 
 		fmt.Fprintf(r.out, "plan of the slowest, for «%s»:\n%s\n", strings.Join(slowest.Words, " "), plan)
 		return err
 	})
+}
+
+// pick is the index of a word among n as texts choose them: the chance of
+// the k-th is about 1/k (log-uniform, as Zipf's law has it for words), as
+// the corpus's statement picks them.
+func pick(rng *rand.Rand, n int) int {
+	return min(n, int(math.Exp(rng.Float64()*math.Log(float64(n))))) - 1
 }
