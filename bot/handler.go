@@ -298,15 +298,15 @@ func (b *Bot) buttonTable() map[string]button {
 		"found":   b.openFound,
 		"metoo":   b.meToo,
 		"notesec": b.noteSector,
-		"noteok":  b.decideNote,
-		"noteno":  b.decideNote,
+		"noteok":  moderatorsPress(b.decideNote),
+		"noteno":  moderatorsPress(b.decideNote),
 		"sub":     b.toggleSubscription,
 		"subm":    b.toggleSubscription,
 		"unsub":   b.toggleSubscription,
 		"reads":   expertsPress(b.toggleLanguage),
 		"forget":  b.forgetButton,
 	}
-	for _, action := range []string{"approve", "reject", "rejr", "modsec", "modback", "setsec", "ban", "banyes"} {
+	for _, action := range []string{"approve", "reject", "rejr", "modsec", "modback", "setsec", "ban", "banyes", "mmerge"} {
 		t[action] = moderatorsPress(b.modButton)
 	}
 	for _, action := range []string{"thr", "close", "reopen", "reassign", "reassc", "assignto"} {

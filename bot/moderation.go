@@ -51,12 +51,23 @@ func (b *Bot) sendForModeration(ctx context.Context, tx *storage.Tx, p *storage.
 	if err != nil {
 		return err
 	}
+	// The earlier requests most like it, to merge it into with one press.
+	similar, err := nearCopies(ctx, tx, p.Title+" "+p.Body, p.ID)
+	if err != nil {
+		return err
+	}
 	for _, t := range targets {
 		text, err := b.modCardText(ctx, tx, p, t.lang)
 		if err != nil {
 			return err
 		}
-		msgs := append(mediaMessages(t.chat, p.ID, atts, storage.PriorityBulk), textMessages(t.chat, text, modKeyboard(p.ID, t.lang), storage.PriorityBulk)...)
+		if len(similar) > 0 {
+			text += "\n\n" + T(t.lang, "mod_similar")
+			for _, f := range similar {
+				text += fmt.Sprintf("\n<b>#%d</b> %s · %s", f.ID, Escape(f.Title), T(t.lang, "status_"+f.Status))
+			}
+		}
+		msgs := append(mediaMessages(t.chat, p.ID, atts, storage.PriorityBulk), textMessages(t.chat, text, modKeyboard(p.ID, t.lang, similar), storage.PriorityBulk)...)
 		ids, err := tx.EnqueueIDs(ctx, msgs...)
 		if err != nil {
 			return err
@@ -68,13 +79,20 @@ func (b *Bot) sendForModeration(ctx context.Context, tx *storage.Tx, p *storage.
 	return nil
 }
 
-func modKeyboard(id int64, lang string) *tgbotapi.InlineKeyboardMarkup {
+// modKeyboard is a moderation card's buttons, with Merge into each of the
+// similar earlier requests.
+func modKeyboard(id int64, lang string, similar []storage.Found) *tgbotapi.InlineKeyboardMarkup {
 	s := strconv.FormatInt(id, 10)
-	return keyboard(2,
+	kb := keyboard(2,
 		tgbotapi.NewInlineKeyboardButtonData(T(lang, "btn_approve"), callbackData("approve", s)),
 		tgbotapi.NewInlineKeyboardButtonData(T(lang, "btn_reject"), callbackData("reject", s)),
 		tgbotapi.NewInlineKeyboardButtonData(T(lang, "btn_change_sector"), callbackData("modsec", s)),
 		tgbotapi.NewInlineKeyboardButtonData(T(lang, "btn_ban"), callbackData("ban", s)))
+	for _, f := range similar {
+		kb.InlineKeyboard = append(kb.InlineKeyboard, tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData(
+			T(lang, "btn_merge_into", f.ID), callbackData("mmerge", s, strconv.FormatInt(f.ID, 10)))))
+	}
+	return kb
 }
 
 // modCardText describes a problem for moderators, author included even
@@ -174,7 +192,11 @@ func (b *Bot) modButton(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, 
 			buttons = append(buttons, tgbotapi.NewInlineKeyboardButtonData(r.t("btn_back"), callbackData(back, s)))
 			kb = keyboard(2, buttons...)
 		default:
-			kb = modKeyboard(p.ID, r.lang)
+			similar, err := nearCopies(ctx, r.tx, p.Title+" "+p.Body, p.ID)
+			if err != nil {
+				return err
+			}
+			kb = modKeyboard(p.ID, r.lang, similar)
 		}
 		if err := r.answer(ctx, q, ""); err != nil {
 			return err
@@ -203,6 +225,24 @@ func (b *Bot) modButton(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, 
 			tgbotapi.NewInlineKeyboardButtonData(r.t("btn_back"), callbackData("modback", s)))))
 	case "banyes":
 		return b.banAuthor(ctx, r, q, p)
+	case "mmerge":
+		if p.Status != storage.StatusPendingModeration {
+			return b.notPending(ctx, r, q, p)
+		}
+		id, err := cb.intArg(1)
+		if err != nil {
+			return r.answer(ctx, q, r.t("button_expired"))
+		}
+		into, err := r.tx.Problem(ctx, id)
+		if errors.Is(err, storage.ErrNotFound) {
+			return r.answer(ctx, q, stripTags(r.t("not_found", id)))
+		} else if err != nil {
+			return err
+		}
+		if err := b.mergeInto(ctx, r, p, into); err != nil {
+			return err
+		}
+		return b.done(ctx, r, q, r.t("mod_merged", p.ID, into.ID))
 	}
 	return r.answer(ctx, q, r.t("button_expired"))
 }

@@ -55,7 +55,7 @@ func TestTrendNotesReachSubscribers(t *testing.T) {
 		var noteID int64
 		fmt.Sscanf(sent.Text[strings.Index(sent.Text, "#")+1:], "%d", &noteID)
 		card := n.mod.expect(fmt.Sprintf("Trend note #%d", noteID))
-		if got, _ := h.tg.CallbackAnswer(erlan.pressData(card, callbackData("noteok", fmt.Sprint(noteID)))); got != T("kk", "moderators_only") {
+		if got, _ := h.tg.CallbackAnswer(erlan.pressData(card, callbackData("noteok", fmt.Sprint(noteID)))); got != T("kk", "not_allowed") {
 			t.Errorf("an entrepreneur's press of Approve answered %q", got)
 		}
 		return noteID, n.mod.pressT(card, "btn_approve")

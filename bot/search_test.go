@@ -99,6 +99,20 @@ func TestNearCopyGetsAHint(t *testing.T) {
 		t.Fatal("the near-copy was not submitted")
 	}
 
+	// The moderator sees the earlier one on the copy's card and merges in
+	// one press: its author then supports the earlier one.
+	card := n.mod.expect(fmt.Sprintf("Moderation: #%d", copyID))
+	if !strings.Contains(card.Text, plain(T("en", "mod_similar"))) || !strings.Contains(card.Text, fmt.Sprintf("#%d Бидай кептіргіші қатты шулы", id)) {
+		t.Errorf("the copy's moderation card does not show the earlier request:\n%s", card.Text)
+	}
+	n.mod.press(card, T("en", "btn_merge_into", id))
+	second.expect(plain(T("kk", "merged_author", copyID, id)))
+	var supporters int
+	h.query(&supporters, `SELECT count(*) FROM supporters WHERE problem_id = $1 AND user_id = $2`, id, second.u.ID)
+	if supporters != 1 {
+		t.Errorf("the merged copy's author supports the earlier request %d times, want once", supporters)
+	}
+
 	n.postWith(second, "Агроөнеркәсіптік кешен", "Жылыжай жылытуы қымбат", "Қыста жылыжайды газбен жылыту шығыны екі есе өсті.", false)
 	if m := summaryOf("Жылыжай жылытуы қымбат"); m.MessageID == 0 || strings.Contains(m.Text, plain(T("kk", "similar_found"))) {
 		t.Errorf("an unrelated problem's summary: %q, want no hint", m.Text)

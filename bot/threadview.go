@@ -494,7 +494,15 @@ func (b *Bot) merge(ctx context.Context, r *req, args string) error {
 			return err
 		}
 	}
-	dup, into := ps[0], ps[1]
+	if err := b.mergeInto(ctx, r, ps[0], ps[1]); err != nil {
+		return err
+	}
+	return r.send(ctx, r.t("mod_merged", ps[0].ID, ps[1].ID), nil)
+}
+
+// mergeInto closes a request as a duplicate of another, whose answers its
+// author then receives as a supporter, and tells them so.
+func (b *Bot) mergeInto(ctx context.Context, r *req, dup, into *storage.Problem) error {
 	if err := r.tx.Merge(ctx, dup.ID, into.ID); err != nil {
 		return err
 	}
@@ -503,13 +511,19 @@ func (b *Bot) merge(ctx context.Context, r *req, args string) error {
 			return err
 		}
 	}
+	if dup.AuthorID != into.AuthorID {
+		if _, _, err := r.tx.Support(ctx, into.ID, dup.AuthorID); err != nil {
+			return err
+		}
+	}
 	if err := r.tx.Audit(ctx, r.user.ID, "merge", &dup.ID, "#"+strconv.FormatInt(into.ID, 10), ""); err != nil {
 		return err
 	}
-	if err := b.tellAuthor(ctx, r.tx, dup, "merged_author", dup.ID, into.ID); err != nil {
+	who := Escape(displayName(r.user, r.lang))
+	if err := b.showOutcome(ctx, r.tx, dup, func(lang string) string { return T(lang, "outcome_merged", into.ID, who) }); err != nil {
 		return err
 	}
-	return r.send(ctx, r.t("mod_merged", dup.ID, into.ID), nil)
+	return b.tellAuthor(ctx, r.tx, dup, "merged_author", dup.ID, into.ID)
 }
 
 // tellAuthor sends a problem's author a text in their language.
