@@ -50,6 +50,25 @@ func (b *Bot) statsText(ctx context.Context, tx *storage.Tx, from, to time.Time,
 		}
 		out.WriteString("\n\n" + T(lang, "stats_line", name, s.Received, s.Pending, s.Open, s.Answered, s.Resolved, median, rating))
 	}
+	pressing, err := tx.MostPressing(ctx, from, to, 3)
+	if err != nil {
+		return "", err
+	}
+	if len(pressing) > 0 {
+		out.WriteString("\n\n" + T(lang, "stats_pressing"))
+		sector := 0
+		for _, p := range pressing {
+			if p.SectorID != sector {
+				s, err := tx.Sector(ctx, p.SectorID)
+				if err != nil {
+					return "", err
+				}
+				sector = p.SectorID
+				out.WriteString("\n<b>" + Escape(s.Name(lang)) + "</b>")
+			}
+			out.WriteString("\n" + T(lang, "stats_pressing_line", p.ID, Escape(clipText(p.Title, 60)), p.Supporters))
+		}
+	}
 	if len(recs) > 0 {
 		out.WriteString("\n\n" + T(lang, "stats_recs"))
 		for _, r := range recs {

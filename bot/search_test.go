@@ -242,4 +242,11 @@ func TestSupportersGetAnswersAndWriteTheirLine(t *testing.T) {
 	if !strings.Contains(view.Text, "Біздің кептіргіш түнде ғана шулайды.") || strings.Contains(view.Text, "Асель") {
 		t.Errorf("the moderator's view of the thread: %q", view.Text)
 	}
+
+	// Its weight in /stats: the most pressing of its sector.
+	n.mod.send("/stats")
+	stats := n.mod.expect(plain(T("en", "stats_pressing")))
+	if want := fmt.Sprintf("/thread_%d Бидай кептіргіші шулы — 1", id); !strings.Contains(stats.Text, want) {
+		t.Errorf("/stats lacks %q:\n%s", want, stats.Text)
+	}
 }

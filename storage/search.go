@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -25,7 +26,7 @@ type Found struct {
 	Rating     *float64 `db:"rating"`
 	Supporters int      `db:"supporters"`
 	Matched    int      `db:"matched"` // how many of the words it has, in some form
-	Of         int      `db:"of"`      // how many words were looked for, stop words left out
+	Of         int      `db:"of"`      // how many words were looked for: not stop words, nor common ones for a near-copy
 }
 
 // A Query is what a search looks for.
@@ -152,29 +153,33 @@ func (q Query) args() []any {
 // lexicon; a document's count of words found orders it first.
 var searchQuery = searchStatement(`
 	hits AS (
-		SELECT d.problem_id AS id, d.status, count(*) AS matched
+		SELECT d.problem_id AS id, d.status, count(*) AS matched, (SELECT count(*) FROM q) AS of
 		FROM q JOIN search_docs d ON d.doc @@ q.q
 		WHERE ` + searchFilter + `
 		GROUP BY d.problem_id, d.status),`)
 
-// nearQuery finds only documents with most of the words. Such a document
-// has one of the rarest words (of n words, one of the n - (n/2 + 1) + 1
-// rarest), so only those are looked up, each counted up to a cap; then
-// each document found is checked for all the words. A common word, in
-// thousands of documents, is read only when every word is as common.
+// nearQuery finds only documents with more than half of the words that
+// say something: a word in one document of a hundred or more (counted up
+// to that) is common and left out, as a reader would pass over it. Such a
+// document has one of the rarest words (of n words, one of the n/2 rarest
+// or so), so only those are looked up, then each document found is
+// checked for all the words.
 var nearQuery = searchStatement(`
+	cap AS (SELECT greatest(100, reltuples / 100)::int AS n FROM pg_class WHERE oid = 'search_docs'::regclass),
 	common AS (
-		SELECT q.q, (SELECT count(*) FROM (SELECT FROM search_docs d WHERE d.doc @@ q.q LIMIT 500) c) AS n FROM q),
+		SELECT q.q, (SELECT count(*) FROM (SELECT FROM search_docs d WHERE d.doc @@ q.q LIMIT (SELECT n FROM cap)) c) AS n FROM q),
+	telling AS (SELECT q, n FROM common WHERE n < (SELECT n FROM cap)),
 	rare AS (
-		SELECT q FROM common ORDER BY n
-		LIMIT (SELECT count(*) - (count(*) / 2 + 1) + 1 FROM q)),
+		SELECT q FROM telling ORDER BY n
+		LIMIT (SELECT count(*) - (count(*) / 2 + 1) + 1 FROM telling)),
 	hits AS (
 		SELECT * FROM (
-			SELECT d.problem_id AS id, d.status, (SELECT count(*) FROM q WHERE d.doc @@ q.q) AS matched
+			SELECT d.problem_id AS id, d.status, (SELECT count(*) FROM telling t WHERE d.doc @@ t.q) AS matched,
+				(SELECT count(*) FROM telling) AS of
 			FROM search_docs d
 			WHERE d.problem_id IN (SELECT d.problem_id FROM rare JOIN search_docs d ON d.doc @@ rare.q)
 				AND ` + searchFilter + `) h
-		WHERE 2 * h.matched > (SELECT count(*) FROM q)),`)
+		WHERE 2 * h.matched > h.of),`)
 
 // searchFilter keeps the documents a query asks for.
 const searchFilter = `(d.shown OR $7) AND d.status = ANY($3) AND ($2 = 0 OR d.sector_id = $2) AND ($4 = 0 OR d.problem_id < $4)`
@@ -198,7 +203,7 @@ func searchStatement(hits string) string {
 		ORDER BY h.matched DESC, (h.status = 'resolved') DESC, h.id DESC
 		LIMIT ` + strconv.Itoa(searchDepth) + `)
 	SELECT * FROM (
-		SELECT t.id, p.title, p.sector_id, t.status, t.matched, t.total, (SELECT count(*) FROM q) AS of,
+		SELECT t.id, p.title, p.sector_id, t.status, t.matched, t.total, t.of,
 			(SELECT count(*) FROM messages m WHERE m.problem_id = t.id AND m.author_role = 'expert') AS answers,
 			(SELECT avg(score) FROM ratings r WHERE r.problem_id = t.id) AS rating,
 			(SELECT count(*) FROM supporters s WHERE s.problem_id = t.id) AS supporters
@@ -336,4 +341,32 @@ func VoteSectors(found []Found, n int) []int {
 		return cmp.Compare(a, b)
 	})
 	return sectors[:min(n, len(sectors))]
+}
+
+// Pressing is a request others said they have too, with how many did in
+// a period.
+type Pressing struct {
+	ID         int64  `db:"id"`
+	Title      string `db:"title"`
+	SectorID   int    `db:"sector_id"`
+	Supporters int    `db:"supporters"`
+}
+
+// MostPressing returns, for each sector, the perSector requests most
+// supported in [from, to): the competence centres' most pressing problems.
+func (tx *Tx) MostPressing(ctx context.Context, from, to time.Time, perSector int) ([]Pressing, error) {
+	var out []Pressing
+	err := tx.sel(ctx, &out, `
+		SELECT id, title, sector_id, supporters FROM (
+			SELECT p.id, p.title, p.sector_id, count(*) AS supporters,
+				row_number() OVER (PARTITION BY p.sector_id ORDER BY count(*) DESC, p.id) AS place
+			FROM supporters s JOIN problems p ON p.id = s.problem_id
+			WHERE s.created_at >= $1 AND s.created_at < $2 AND p.merged_into IS NULL
+			GROUP BY p.id) x
+		WHERE place <= $3
+		ORDER BY sector_id, place`, from, to, perSector)
+	if err != nil {
+		return nil, fmt.Errorf("storage: most pressing requests: %w", dbErr(err))
+	}
+	return out, nil
 }
