@@ -12,7 +12,7 @@ import (
 
 // Commands by role: everyone's, then what experts, moderators and admins add.
 var (
-	commonCommands    = []string{"new", "my", "search", "subscribe", "language", "help", "cancel", "start", "privacy", "mydata", "forget"}
+	commonCommands    = []string{"new", "my", "search", "partners", "technologies", "standards", "subscribe", "language", "help", "cancel", "start", "privacy", "mydata", "forget"}
 	expertCommands    = []string{"away", "back", "languages", "note"}
 	moderatorCommands = []string{"queue", "thread", "approve", "reject", "stats", "export", "experts", "addexpert",
 		"removeexpert", "ban", "unban", "merge", "hide", "unhide", "centres", "audit", "parked"}

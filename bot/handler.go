@@ -169,14 +169,17 @@ func (b *Bot) commandTable() map[string]command {
 			who := roles{expert: r.user.Expert, moderator: r.user.IsModerator(), admin: r.user.Role == storage.RoleAdmin}
 			return r.send(ctx, helpText(r.lang, who), nil)
 		},
-		"privacy":   plain(b.showPrivacy),
-		"mydata":    plain(b.sendMyData),
-		"forget":    b.askForget, // a moderator's /forget USER is checked inside
-		"new":       plain(b.startNew),
-		"cancel":    plain(b.cancel),
-		"my":        plain(b.showMine),
-		"search":    b.search,
-		"subscribe": b.showSubscriptions,
+		"privacy":      plain(b.showPrivacy),
+		"mydata":       plain(b.sendMyData),
+		"forget":       b.askForget, // a moderator's /forget USER is checked inside
+		"new":          plain(b.startNew),
+		"cancel":       plain(b.cancel),
+		"my":           plain(b.showMine),
+		"search":       b.search,
+		"subscribe":    b.showSubscriptions,
+		"partners":     b.showCatalogue("partner"),
+		"technologies": b.showCatalogue("technology"),
+		"standards":    b.showCatalogue("standard"),
 
 		"away":      expertsOnly(func(ctx context.Context, r *req, _ string) error { return b.setAway(ctx, r, true) }),
 		"back":      expertsOnly(func(ctx context.Context, r *req, _ string) error { return b.setAway(ctx, r, false) }),
@@ -225,6 +228,8 @@ func (b *Bot) continueDialog(ctx context.Context, r *req, d *storage.Dialog, m *
 		return b.answerMessage(ctx, r, d, m)
 	case dialogNote:
 		return b.noteMessage(ctx, r, d, m)
+	case dialogCatalogue:
+		return b.entryMessage(ctx, r, d, m)
 	case dialogRateComment, dialogImplComment:
 		return b.commentMessage(ctx, r, d, m)
 	case dialogPick:
@@ -303,6 +308,10 @@ func (b *Bot) buttonTable() map[string]button {
 		"sub":     b.toggleSubscription,
 		"subm":    b.toggleSubscription,
 		"unsub":   b.toggleSubscription,
+		"catsame": b.entryButton,
+		"catnew":  b.entryButton,
+		"catskip": b.entryButton,
+		"catsec":  b.catalogueSector,
 		"reads":   expertsPress(b.toggleLanguage),
 		"forget":  b.forgetButton,
 	}

@@ -21,7 +21,7 @@ const defaultLanguage = "ru"
 // HTML (parse_mode=HTML) with fmt verbs; arguments that come from users
 // must be escaped by the caller. A test checks that every key has every
 // language with the same verbs.
-var texts = mergeTexts(baseTexts, problemTexts, expertTexts, moderationTexts, privacyTexts, searchTexts, noteTexts)
+var texts = mergeTexts(baseTexts, problemTexts, expertTexts, moderationTexts, privacyTexts, searchTexts, noteTexts, catalogueTexts)
 
 func mergeTexts(sets ...map[string]map[string]string) map[string]map[string]string {
 	out := map[string]map[string]string{}

@@ -285,7 +285,13 @@ func (b *Bot) markRecommendation(ctx context.Context, r *req, q *tgbotapi.Callba
 	if isNew {
 		text += "\n" + T(lang, "rec_author_later")
 	}
-	return r.tx.Enqueue(ctx, textMessages(author.ID, text, nil, storage.PriorityInteractive)...)
+	if err := r.tx.Enqueue(ctx, textMessages(author.ID, text, nil, storage.PriorityInteractive)...); err != nil {
+		return err
+	}
+	if isNew && catalogued[typ] {
+		return b.askEntry(ctx, r, recID, typ)
+	}
+	return nil
 }
 
 func validRecommendation(t string) bool {
