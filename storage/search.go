@@ -159,13 +159,14 @@ var searchQuery = searchStatement(`
 		GROUP BY d.problem_id, d.status),`)
 
 // nearQuery finds only documents with more than half of the words that
-// say something: a word in one document of a hundred or more (counted up
-// to that) is common and left out, as a reader would pass over it. Such a
+// say something: a word in one document of two hundred or more, and in a
+// hundred at least (counted up to that), is common and left out, as a
+// reader would pass over it. Such a
 // document has one of the rarest words (of n words, one of the n/2 rarest
 // or so), so only those are looked up, then each document found is
 // checked for all the words.
 var nearQuery = searchStatement(`
-	cap AS (SELECT greatest(100, reltuples / 100)::int AS n FROM pg_class WHERE oid = 'search_docs'::regclass),
+	cap AS (SELECT greatest(100, reltuples / 200)::int AS n FROM pg_class WHERE oid = 'search_docs'::regclass),
 	common AS (
 		SELECT q.q, (SELECT count(*) FROM (SELECT FROM search_docs d WHERE d.doc @@ q.q LIMIT (SELECT n FROM cap)) c) AS n FROM q),
 	telling AS (SELECT q, n FROM common WHERE n < (SELECT n FROM cap)),
