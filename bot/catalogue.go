@@ -112,6 +112,21 @@ func (b *Bot) entryButton(ctx context.Context, r *req, q *tgbotapi.CallbackQuery
 	} else if err != nil {
 		return err
 	}
+	var same *storage.Entry
+	if cb.action == "catsame" {
+		id, err := cb.intArg(1)
+		if err == nil {
+			same, err = r.tx.Entry(ctx, id)
+		}
+		if errors.Is(err, storage.ErrNotFound) || errors.Is(err, errBadCallback) || err == nil && same.Kind != cd.Entry.Kind {
+			return r.answer(ctx, q, r.t("button_expired"))
+		} else if err != nil {
+			return err
+		}
+	}
+	if cb.action == "catnew" && cd.Entry.Name == "" {
+		return r.answer(ctx, q, r.t("button_expired"))
+	}
 	if err := r.answer(ctx, q, ""); err != nil {
 		return err
 	}
@@ -122,21 +137,10 @@ func (b *Bot) entryButton(ctx context.Context, r *req, q *tgbotapi.CallbackQuery
 		}
 		return r.tx.Enqueue(ctx, choiceMade(r.chat, q.Message, r.t("btn_skip"))...)
 	case "catsame":
-		id, err := cb.intArg(1)
-		if err != nil {
-			return r.answer(ctx, q, r.t("button_expired"))
-		}
-		e, err := r.tx.Entry(ctx, id)
-		if err != nil {
+		if err := r.tx.Enqueue(ctx, choiceMade(r.chat, q.Message, entryLabel(same))...); err != nil {
 			return err
 		}
-		if err := r.tx.Enqueue(ctx, choiceMade(r.chat, q.Message, entryLabel(e))...); err != nil {
-			return err
-		}
-		return b.linkEntry(ctx, r, recID, e)
-	}
-	if cd.Entry.Name == "" {
-		return r.answer(ctx, q, r.t("button_expired"))
+		return b.linkEntry(ctx, r, recID, same)
 	}
 	if err := r.tx.Enqueue(ctx, choiceMade(r.chat, q.Message, r.t("btn_cat_new"))...); err != nil {
 		return err

@@ -1,10 +1,8 @@
 package storage
 
 import (
-	"cmp"
 	"context"
 	"fmt"
-	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -37,9 +35,6 @@ type Query struct {
 	// answers), not only published ones: the hint while posting and the
 	// moderators' cards show them, to be supported or merged into.
 	Open bool
-	// Closed finds closed requests too, and hidden or merged ones: what
-	// guessing a sector learns from.
-	Closed bool
 	// Before finds only requests older than this one, when not 0.
 	Before int64
 	// Most finds only requests with more than half of the words: a
@@ -139,13 +134,10 @@ func (q Query) statement() string {
 
 func (q Query) args() []any {
 	states := []string{StatusAnswered, StatusResolved}
-	if q.Open || q.Closed {
+	if q.Open {
 		states = append(states, StatusOpen, StatusTaken)
 	}
-	if q.Closed {
-		states = append(states, StatusClosed)
-	}
-	return []any{pq.Array(q.Words), q.Sector, pq.Array(states), q.Before, q.Limit, q.Offset, q.Closed}
+	return []any{pq.Array(q.Words), q.Sector, pq.Array(states), q.Before, q.Limit, q.Offset}
 }
 
 // searchQuery finds each word in the documents (migration 19) by its
@@ -183,7 +175,7 @@ var nearQuery = searchStatement(`
 		WHERE 2 * h.matched > h.of),`)
 
 // searchFilter keeps the documents a query asks for.
-const searchFilter = `(d.shown OR $7) AND d.status = ANY($3) AND ($2 = 0 OR d.sector_id = $2) AND ($4 = 0 OR d.problem_id < $4)`
+const searchFilter = `d.shown AND d.status = ANY($3) AND ($2 = 0 OR d.sector_id = $2) AND ($4 = 0 OR d.problem_id < $4)`
 
 // searchStatement is a search with the given hits: the ids, statuses and
 // counts of words found of the documents.
@@ -311,37 +303,6 @@ func (tx *Tx) SetSupportLine(ctx context.Context, problemID, userID int64, line 
 	}
 	n, _ := res.RowsAffected()
 	return n == 1, nil
-}
-
-// GuessSectors returns up to n sectors a text is likely of, the likeliest
-// first: those of the earlier requests most like it.
-func (tx *Tx) GuessSectors(ctx context.Context, text string, n int) ([]int, error) {
-	found, _, err := tx.Search(ctx, Query{Words: SearchWords(text), Closed: true, Limit: sectorNeighbours})
-	if err != nil {
-		return nil, err
-	}
-	return VoteSectors(found, n), nil
-}
-
-// sectorNeighbours is how many of the most similar requests vote on a
-// sector.
-const sectorNeighbours = 10
-
-// VoteSectors returns the n sectors with most of the words among found
-// requests: each votes for its sector with the share of the words it has.
-func VoteSectors(found []Found, n int) []int {
-	votes := map[int]float64{}
-	for _, f := range found {
-		votes[f.SectorID] += float64(f.Matched) / float64(max(f.Of, 1))
-	}
-	sectors := slices.Collect(maps.Keys(votes))
-	slices.SortFunc(sectors, func(a, b int) int {
-		if c := cmp.Compare(votes[b], votes[a]); c != 0 {
-			return c
-		}
-		return cmp.Compare(a, b)
-	})
-	return sectors[:min(n, len(sectors))]
 }
 
 // Pressing is a request others said they have too, with how many did in
