@@ -253,7 +253,7 @@ func TestWarningsCarryTheirRemedies(t *testing.T) {
 	// A ban waits for a second press; Back leaves the author alone.
 	spam := h.person(5302, "Спамер", "kk")
 	spam.startIn("Қазақша")
-	spamID := n.post(spam, "Арзан тракторлар сатамыз")
+	spamID := n.postWith(spam, "Агроөнеркәсіптік кешен", "Арзан тракторлар сатамыз", "Жаңа тракторлар жеңілдікпен, хабарласыңыз.", false)
 	modCard := n.mod.expect(fmt.Sprintf("Moderation: #%d", spamID))
 	banned := func() bool {
 		var at *time.Time
