@@ -30,7 +30,7 @@ var noteTexts = map[string]map[string]string{
 	"note_rejected_by":     {"kk": "❌ Қабылданбады: %s", "ru": "❌ Отклонено: %s", "en": "❌ Rejected by %s"},
 	"note_approved_author": {"kk": "✅ #%d жазбаңыз мақұлданды, ол %d жазылушыға жіберіледі.", "ru": "✅ Ваша заметка #%d одобрена, её получат подписчики: %d.", "en": "✅ Your note #%d is approved and goes to %d subscribers."},
 	"note_rejected_author": {"kk": "#%d жазбаңызды модератор қабылдамады.", "ru": "Вашу заметку #%d модератор отклонил.", "en": "A moderator rejected your note #%d."},
-	"note_head":            {"kk": "📰 <b>%s</b> саласы: %s жазбасы", "ru": "📰 Отрасль <b>%s</b>: заметка — %s", "en": "📰 <b>%s</b>: a note from %s"},
+	"note_head":            {"kk": "📰 <b>%s</b>: үрдіс туралы жазба\nАвторы: %s", "ru": "📰 <b>%s</b>: заметка о тренде\nАвтор: %s", "en": "📰 <b>%s</b>: a trend note\nFrom: %s"},
 	"btn_unsubscribe":      {"kk": "🔕 Жазылудан бас тарту: %s", "ru": "🔕 Отписаться: %s", "en": "🔕 Unsubscribe: %s"},
 	"btn_subscribe":        {"kk": "🔔 «%s» жазбаларына жазылу", "ru": "🔔 Подписаться на заметки: %s", "en": "🔔 Subscribe to notes: %s"},
 	"subscribed":           {"kk": "🔔 «%s» жазбалары сізге келеді.", "ru": "🔔 Заметки отрасли «%s» будут приходить вам.", "en": "🔔 Notes on “%s” will come to you."},
