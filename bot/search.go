@@ -249,14 +249,16 @@ func (b *Bot) problemLink(id int64) string {
 	return fmt.Sprintf("https://t.me/%s?start=%s%d", *name, deepLinkPrefix, id)
 }
 
-// foundText is a published problem as anyone may see it, "" when it is
-// not published.
+// foundText is a request as anyone may see it, never its author: a
+// published one with its answers, or an open one (approved, with the
+// experts), which a shared link lets others support; "" for any other.
 func (b *Bot) foundText(ctx context.Context, r *req, id int64) (string, error) {
 	p, err := r.tx.Problem(ctx, id)
 	if err != nil && !errors.Is(err, storage.ErrNotFound) {
 		return "", err
 	}
-	if err != nil || !p.Published() {
+	open := p != nil && p.MergedInto == nil && (p.Status == storage.StatusOpen || p.Status == storage.StatusTaken)
+	if err != nil || !p.Published() && !open {
 		return "", nil
 	}
 	sector, err := r.tx.Sector(ctx, p.SectorID)

@@ -250,3 +250,23 @@ func TestSupportersGetAnswersAndWriteTheirLine(t *testing.T) {
 		t.Errorf("/stats lacks %q:\n%s", want, stats.Text)
 	}
 }
+
+// A shared link to a request still with the experts opens it, without its
+// author, and takes a Me too.
+func TestSharedLinkToAnOpenRequest(t *testing.T) {
+	n := newNetwork(t, nil)
+	h := n.h
+	author := h.person(6401, "Ерлан", "kk")
+	author.startIn("Қазақша")
+	id := n.approved(author, "Сүт сауу аппараты маститке әкеледі")
+	other := h.person(6402, "Асель", "kk")
+	other.startIn("Қазақша")
+	other.send(fmt.Sprintf("/start p%d", id))
+	found := other.expect("Сүт сауу аппараты маститке әкеледі")
+	if strings.Contains(found.Text, "Ерлан") || !strings.Contains(found.Text, T("kk", "status_open")) {
+		t.Errorf("the open request as shared reads %q", found.Text)
+	}
+	if got, _ := h.tg.CallbackAnswer(other.pressT(found, "btn_metoo")); got != plain(T("kk", "metoo_counted", 2)) {
+		t.Errorf("Me too answered %q", got)
+	}
+}
