@@ -83,8 +83,6 @@ func (n *network) postWith(ent *person, sector, title, body string, anonymous bo
 	t.Helper()
 	ent.send("/new")
 	ent.pressT(ent.expectT("new_kind"), "kind_problem")
-	ent.press(ent.expectT("new_sector"), sector)
-	ent.press(ent.expectT("new_region"), "Ақмола облысы")
 	ent.expectT("new_title", maxTitle)
 	ent.send(title)
 	ent.expectT("new_body", maxBody)
@@ -98,6 +96,7 @@ func (n *network) postWith(ent *person, sector, title, body string, anonymous bo
 	}
 	done := ent.expectT("new_file_added", 3) // one acknowledgement, counting the album
 	ent.pressT(done, "btn_done")
+	ent.place(sector, "Ақмола облысы")
 	ent.pressT(ent.expectT("new_company"), "btn_skip")
 	ent.pressT(ent.expectT("new_anonymous"), map[bool]string{false: "anon_no", true: "anon_yes"}[anonymous])
 	summary := ent.expect("Тексеріңіз")

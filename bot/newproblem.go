@@ -54,7 +54,9 @@ type draft struct {
 	BIN       string               `json:"bin,omitempty"`
 	Anonymous bool                 `json:"anonymous,omitempty"`
 	Editing   bool                 `json:"editing,omitempty"` // back to the summary after this step
-	DoneAt    int64                `json:"done_at,omitempty"` // the outbox id of the message with the Done button
+	// AllSectors asks the sector from the whole list, not the guesses.
+	AllSectors bool  `json:"all_sectors,omitempty"`
+	DoneAt     int64 `json:"done_at,omitempty"` // the outbox id of the message with the Done button
 }
 
 // next returns the step after s in a first pass through the dialogue.
@@ -62,12 +64,11 @@ func nextStep(s string, d *draft) string {
 	if d.Editing && s != stepCompany {
 		return stepSummary
 	}
+	// The sector comes after the title and the description, which suggest
+	// it, and after the files, so that each pressed answer's next question
+	// takes its place.
 	switch s {
 	case stepKind:
-		return stepSector
-	case stepSector:
-		return stepRegion
-	case stepRegion:
 		return stepTitle
 	case stepTitle:
 		if d.Body != "" {
@@ -77,6 +78,10 @@ func nextStep(s string, d *draft) string {
 	case stepBody:
 		return stepFiles
 	case stepFiles:
+		return stepSector
+	case stepSector:
+		return stepRegion
+	case stepRegion:
 		return stepCompany
 	case stepCompany:
 		if d.Company == "" {
@@ -125,6 +130,26 @@ func (b *Bot) question(ctx context.Context, r *req, d *draft, step string) (stri
 	case stepKind:
 		return r.t("new_kind"), keyboard(1, btn("kind_problem", "problem"), btn("kind_appraisal", "appraisal")), nil
 	case stepSector, stepRegion:
+		if step == stepSector && !d.AllSectors {
+			// The two likeliest sectors, learnt from earlier requests; the
+			// whole list a press away.
+			guesses, err := r.tx.GuessSectors(ctx, d.Title+" "+d.Body, 0, 2)
+			if err != nil {
+				return "", nil, err
+			}
+			var buttons []tgbotapi.InlineKeyboardButton
+			for _, id := range guesses {
+				sector, err := r.tx.Sector(ctx, id)
+				if err != nil {
+					return "", nil, err
+				}
+				buttons = append(buttons, tgbotapi.NewInlineKeyboardButtonData(sector.Name(r.lang), callbackData("new", step, strconv.Itoa(id))))
+			}
+			if len(buttons) > 0 {
+				buttons = append(buttons, btn("btn_other_sectors", "all"))
+				return r.t("new_sector") + "\n" + r.t("new_sector_guess"), keyboard(1, buttons...), nil
+			}
+		}
 		list, err := r.tx.Sectors(ctx)
 		question := "new_sector"
 		if step == stepRegion {
@@ -181,7 +206,7 @@ func (b *Bot) question(ctx context.Context, r *req, d *draft, step string) (stri
 		return text + hint, kb, nil
 	case stepEditMenu:
 		var buttons []tgbotapi.InlineKeyboardButton
-		for _, f := range []string{stepKind, stepSector, stepRegion, stepTitle, stepBody, stepFiles, stepCompany, stepAnonymous} {
+		for _, f := range []string{stepKind, stepTitle, stepBody, stepFiles, stepSector, stepRegion, stepCompany, stepAnonymous} {
 			buttons = append(buttons, btn("field_"+f, f))
 		}
 		return r.t("edit_which"), keyboard(2, buttons...), nil
@@ -423,6 +448,21 @@ func (b *Bot) newButton(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, 
 			return err
 		}
 	case stepSector, stepRegion:
+		if step == stepSector && value == "all" {
+			// The whole list, in place of the guesses.
+			d.AllSectors = true
+			if err := b.saveDraft(ctx, r, step, &d); err != nil {
+				return err
+			}
+			_, kb, err := b.question(ctx, r, &d, step)
+			if err != nil {
+				return err
+			}
+			if err := r.answer(ctx, q, ""); err != nil || q.Message == nil {
+				return err
+			}
+			return r.tx.Enqueue(ctx, editMarkup(r.chat, int64(q.Message.MessageID), kb))
+		}
 		id, err := strconv.Atoi(value)
 		var n *storage.Named
 		if err == nil && step == stepSector {

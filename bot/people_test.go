@@ -141,6 +141,26 @@ func (p *person) noMessageContaining(s string) {
 }
 
 // startIn does /start, picks a language and agrees to the privacy notice.
+// place answers the sector and region questions of /new: the sector from
+// the guesses or, when it is not among them, from the whole list.
+func (p *person) place(sector, region string) {
+	p.h.t.Helper()
+	m := p.expectT("new_sector")
+	if _, ok := m.Button(sector); !ok {
+		p.pressT(m, "btn_other_sectors")
+		p.h.waitFor("the whole list of sectors", 10*time.Second, func() bool {
+			now, _ := p.h.tg.Message(p.u.ID, m.MessageID)
+			if _, ok := now.Button(sector); ok {
+				m = now
+				return true
+			}
+			return false
+		})
+	}
+	p.press(m, sector)
+	p.press(p.expectT("new_region"), region)
+}
+
 func (p *person) startIn(label string) {
 	p.h.t.Helper()
 	p.send("/start")

@@ -3,6 +3,7 @@ package bot
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -269,4 +270,32 @@ func TestSharedLinkToAnOpenRequest(t *testing.T) {
 	if got, _ := h.tg.CallbackAnswer(other.pressT(found, "btn_metoo")); got != plain(T("kk", "metoo_counted", 2)) {
 		t.Errorf("Me too answered %q", got)
 	}
+}
+
+// After the title and description the wizard offers the sectors of the
+// requests most like them, the whole list a press away.
+func TestWizardGuessesTheSector(t *testing.T) {
+	n, _, _ := withAnswered(t, 6501, "Бидай кептіргіші қатты шулы")
+	h := n.h
+	ent := h.person(6502, "Асель", "kk")
+	ent.startIn("Қазақша")
+	ent.send("/new")
+	ent.pressT(ent.expectT("new_kind"), "kind_problem")
+	ent.expectT("new_title", maxTitle)
+	ent.send("Кептіргіш шулы")
+	ent.expectT("new_body", maxBody)
+	ent.send("Бидай кептіргішінің желдеткіштері қатты шулайды, не істеу керек?")
+	ent.pressT(ent.expectT("new_files", maxFiles), "btn_done")
+	asked := ent.expectT("new_sector_guess")
+	if got, want := asked.Buttons(), []string{"Агроөнеркәсіптік кешен", T("kk", "btn_other_sectors")}; !slices.Equal(got, want) {
+		t.Fatalf("the sector's question offers %q, want %q", got, want)
+	}
+	ent.pressT(asked, "btn_other_sectors")
+	h.waitFor("the whole list", 10*time.Second, func() bool {
+		now, _ := h.tg.Message(ent.u.ID, asked.MessageID)
+		return len(now.Buttons()) == 14
+	})
+	now, _ := h.tg.Message(ent.u.ID, asked.MessageID)
+	ent.press(now, "Тау-кен және металлургия")
+	ent.expectT("new_region")
 }

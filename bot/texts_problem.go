@@ -17,6 +17,12 @@ var problemTexts = map[string]map[string]string{
 		"ru": "Экспертиза проекта",
 		"en": "Project appraisal",
 	},
+	"new_sector_guess": {
+		"kk": "Сипаттамаңызға қарағанда, мыналардың бірі болуы мүмкін:",
+		"ru": "Судя по описанию, это может быть одна из этих:",
+		"en": "From your description it may be one of these:",
+	},
+	"btn_other_sectors": {"kk": "🗂 Басқа сала", "ru": "🗂 Другая отрасль", "en": "🗂 Another sector"},
 	"new_sector": {
 		"kk": "Салаңызды таңдаңыз:",
 		"ru": "Выберите отрасль:",

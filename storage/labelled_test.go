@@ -1,11 +1,9 @@
 package storage_test
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
-	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -218,17 +216,15 @@ func TestLabelledSet(t *testing.T) {
 	// a new one's.
 	right, second := 0, 0
 	for id, k := range key {
-		var p struct{ Title, Body string }
+		var text string
 		for _, lp := range set.Problems {
 			if lp.Key == k {
-				p.Title, p.Body = lp.Title, lp.Body
+				text = lp.Title + " " + lp.Body
 			}
 		}
 		var guesses []int
-		err := db.InTx(ctx, func(tx *storage.Tx) error {
-			found, _, err := tx.Search(ctx, storage.Query{Words: storage.SearchWords(p.Title + " " + p.Body), Limit: 11})
-			found = slices.DeleteFunc(found, func(f storage.Found) bool { return f.ID == id })
-			guesses = voteSectors(found, 2)
+		err := db.InTx(ctx, func(tx *storage.Tx) (err error) {
+			guesses, err = tx.GuessSectors(ctx, text, id, 2)
 			return err
 		})
 		if err != nil {
@@ -247,22 +243,4 @@ func TestLabelledSet(t *testing.T) {
 	if 5*right < len(key) {
 		t.Errorf("the first guess of the sector is right for %d of %d problems, fewer than a fifth", right, len(key))
 	}
-}
-
-// voteSectors is how a sector is guessed, measured here before the wizard
-// offers it: the n sectors with most of the words among the requests most
-// like a text, each voting with the share of the words it has.
-func voteSectors(found []storage.Found, n int) []int {
-	votes := map[int]float64{}
-	for _, f := range found {
-		votes[f.SectorID] += float64(f.Matched) / float64(max(f.Of, 1))
-	}
-	sectors := slices.Collect(maps.Keys(votes))
-	slices.SortFunc(sectors, func(a, b int) int {
-		if c := cmp.Compare(votes[b], votes[a]); c != 0 {
-			return c
-		}
-		return cmp.Compare(a, b)
-	})
-	return sectors[:min(n, len(sectors))]
 }

@@ -177,17 +177,21 @@ var nearQuery = searchStatement(`
 // searchFilter keeps the documents a query asks for.
 const searchFilter = `d.shown AND d.status = ANY($3) AND ($2 = 0 OR d.sector_id = $2) AND ($4 = 0 OR d.problem_id < $4)`
 
+// wordQueries are the words of $1 as queries, each numbered (i): its
+// Russian stem, its English stem and its nearest forms in the lexicon.
+const wordQueries = `
+		SELECT i, plainto_tsquery('russian', w) || plainto_tsquery('english', w) || COALESCE((
+			SELECT to_tsquery('simple', string_agg(quote_literal(word), ' | '))
+			FROM (SELECT word FROM lexicon WHERE word % w ORDER BY word <-> w LIMIT 8) l), '') AS q
+		FROM unnest($1::text[]) WITH ORDINALITY u (w, i)
+		-- Russian and English stop words would match most texts.
+		WHERE numnode(plainto_tsquery('russian', w)) > 0 AND numnode(plainto_tsquery('english', w)) > 0`
+
 // searchStatement is a search with the given hits: the ids, statuses and
 // counts of words found of the documents.
 func searchStatement(hits string) string {
 	return `
-	WITH q AS (
-		SELECT plainto_tsquery('russian', w) || plainto_tsquery('english', w) || COALESCE((
-			SELECT to_tsquery('simple', string_agg(quote_literal(word), ' | '))
-			FROM (SELECT word FROM lexicon WHERE word % w ORDER BY word <-> w LIMIT 8) l), '') AS q
-		FROM unnest($1::text[]) w
-		-- Russian and English stop words would match most texts.
-		WHERE numnode(plainto_tsquery('russian', w)) > 0 AND numnode(plainto_tsquery('english', w)) > 0),
+	WITH q AS (` + wordQueries + `),
 	` + hits + `
 	-- The first few hundred by words and being solved, with how many there
 	-- are in all; ratings, supporters and answers order only those.
@@ -329,6 +333,38 @@ func (tx *Tx) MostPressing(ctx context.Context, from, to time.Time, perSector in
 		ORDER BY sector_id, place`, from, to, perSector)
 	if err != nil {
 		return nil, fmt.Errorf("storage: most pressing requests: %w", dbErr(err))
+	}
+	return out, nil
+}
+
+// GuessSectors returns the n sectors a request's text most likely belongs
+// to, the likeliest first, learnt from the sectors of the requests before
+// it (naive Bayes over which words each sector's documents have: a
+// sector's share of the documents, times, for each word, the share of its
+// documents that have it, smoothed). Except leaves one request out, as
+// the measurement on the labelled set does.
+func (tx *Tx) GuessSectors(ctx context.Context, text string, except int64, n int) ([]int, error) {
+	words := SearchWords(text)
+	if len(words) == 0 {
+		return nil, nil
+	}
+	if err := tx.planForWords(ctx); err != nil {
+		return nil, err
+	}
+	var out []int
+	err := tx.sel(ctx, &out, `
+		WITH q AS (`+wordQueries+`),
+		has AS (
+			SELECT d.sector_id, q.i, count(*) AS n
+			FROM q JOIN search_docs d ON d.doc @@ q.q
+			WHERE d.problem_id <> $2
+			GROUP BY d.sector_id, q.i)
+		SELECT h.sector_id FROM has h
+		GROUP BY h.sector_id
+		ORDER BY sum(h.n::float8 / (SELECT sum(n) FROM has a WHERE a.i = h.i)) DESC, h.sector_id
+		LIMIT $3`, pq.Array(words), except, n)
+	if err != nil {
+		return nil, fmt.Errorf("storage: guess a sector: %w", dbErr(err))
 	}
 	return out, nil
 }

@@ -181,8 +181,6 @@ func TestSandboxInBrowser(t *testing.T) {
 		return !!item;
 	})()`)
 	ent.press(ru("new_kind"), ru("kind_problem"))
-	ent.press(firstLine(ru("new_sector")), "Строительство и стройматериалы")
-	ent.press(firstLine(ru("new_region")), "Карагандинская область")
 	title := "Трещины в газоблоках после автоклава"
 	ent.waitBot(prefix(ru("new_title")))
 	ent.send(title)
@@ -194,6 +192,8 @@ func TestSandboxInBrowser(t *testing.T) {
 	ent.waitJS(`!document.getElementById("attached").hidden`)
 	ent.do(chromedp.Click(chromedp.CSS("#send")))
 	ent.press(ru("new_file_added", 1), ru("btn_done"))
+	ent.pressOr(firstLine(ru("new_sector")), "Строительство и стройматериалы", ru("btn_other_sectors"))
+	ent.press(firstLine(ru("new_region")), "Карагандинская область")
 	ent.press(firstLine(ru("new_company")), ru("btn_skip"))
 	ent.press(firstLine(ru("new_anonymous")), ru("anon_no"))
 	ent.press("Проверьте", ru("btn_submit"))
@@ -318,6 +318,22 @@ func (p *page) press(text, label string) {
 		b.click();
 		return true;
 	})()`, jsString(text), jsString(label)))
+}
+
+// pressOr presses the button labelled label under the newest bot message
+// containing text, pressing other first when label is not there (the
+// wizard's guessed sectors, the whole list behind "another sector").
+func (p *page) pressOr(text, label, other string) {
+	p.t.Helper()
+	p.waitJS(fmt.Sprintf(`(() => {
+		const m = [...document.querySelectorAll(".msg.bot")].filter(m => m.querySelector(".text").textContent.includes(%s)).pop();
+		const find = l => m && [...m.querySelectorAll(".kb button")].find(b => b.textContent === l);
+		const b = find(%s);
+		if (b) { b.click(); return true; }
+		const o = find(%s);
+		if (o && !o.dataset.pressed) { o.dataset.pressed = "1"; o.click(); }
+		return false;
+	})()`, jsString(text), jsString(label), jsString(other)))
 }
 
 // replyTo starts a reply to the newest bot message containing text.
