@@ -176,6 +176,9 @@ func entryLabel(e *storage.Entry) string {
 	return label
 }
 
+// catalogueIcons mark each kind in a list.
+var catalogueIcons = map[string]string{"partner": "🤝", "technology": "⚙️", "standard": "📜"}
+
 // catalogueCommands are the commands that list each kind.
 var catalogueCommands = map[string]string{"partner": "partners", "technology": "technologies", "standard": "standards"}
 

@@ -54,6 +54,11 @@ func TestCatalogueKeepsOnePartner(t *testing.T) {
 	if !strings.Contains(list.Text, "Bühler AG · Швейцария · buhlergroup.com") || !strings.Contains(list.Text, want) {
 		t.Errorf("/partners reads:\n%s\nwant the partner and %q", list.Text, want)
 	}
+	ent.send("/search Bühler")
+	if found := ent.expect(plain(T("kk", "search_catalogue"))); !strings.Contains(found.Text, "🤝 Bühler AG · Швейцария · buhlergroup.com · /partners") {
+		t.Errorf("/search does not find the partner: %q", found.Text)
+	}
+
 	ent.press(list, "Тау-кен және металлургия")
 	h.waitFor("mining's empty list", 10*time.Second, func() bool {
 		now, _ := h.tg.Message(ent.u.ID, list.MessageID)

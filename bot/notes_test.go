@@ -68,6 +68,12 @@ func TestTrendNotesReachSubscribers(t *testing.T) {
 	}
 	olga.expect("жаңа шу стандарты")
 
+	// Approved notes are found by /search.
+	olga.send("/search шу стандарты")
+	if found := olga.expect(plain(T("ru", "search_notes"))); !strings.Contains(found.Text, "жаңа шу стандарты") {
+		t.Errorf("/search does not find the note: %q", found.Text)
+	}
+
 	// Unsubscribing is one press, and the next note does not come.
 	if got, _ := h.tg.CallbackAnswer(erlan.press(got, T("kk", "btn_unsubscribe", agro))); got != plain(T("kk", "unsubscribed", agro)) {
 		t.Errorf("Unsubscribe answered %q", got)

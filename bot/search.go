@@ -70,6 +70,30 @@ func (b *Bot) searchResults(ctx context.Context, r *req, id int64, words string,
 		fmt.Fprintf(&t, "\n\n<b>#%d</b> %s\n%s", f.ID, Escape(f.Title), strings.Join(facts, " · "))
 		open = append(open, tgbotapi.NewInlineKeyboardButtonData(clipText(fmt.Sprintf("#%d %s", f.ID, f.Title), 40), callbackData("found", strconv.FormatInt(f.ID, 10))))
 	}
+	if page == 0 {
+		// The experts' trend notes and the catalogue's entries with the
+		// words, under the first page.
+		notes, err := r.tx.SearchNotes(ctx, storage.SearchWords(words), sector, 3)
+		if err != nil {
+			return "", nil, err
+		}
+		if len(notes) > 0 {
+			t.WriteString("\n\n" + r.t("search_notes"))
+		}
+		for _, n := range notes {
+			fmt.Fprintf(&t, "\n📰 <i>%s</i> · %s", Escape(sectorName[n.SectorID]), Escape(clipText(n.Text, 300)))
+		}
+		entries, err := r.tx.SearchEntries(ctx, storage.SearchWords(words), sector, 3)
+		if err != nil {
+			return "", nil, err
+		}
+		if len(entries) > 0 {
+			t.WriteString("\n\n" + r.t("search_catalogue"))
+		}
+		for _, e := range entries {
+			fmt.Fprintf(&t, "\n%s %s · /%s", catalogueIcons[e.Kind], Escape(entryLabel(&e)), catalogueCommands[e.Kind])
+		}
+	}
 	kb := keyboard(1, open...)
 	s, sec := strconv.FormatInt(id, 10), strconv.Itoa(sector)
 	var nav []tgbotapi.InlineKeyboardButton

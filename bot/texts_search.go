@@ -50,6 +50,8 @@ var searchTexts = map[string]map[string]string{
 	},
 	"stats_pressing":      {"kk": "🙋 Ең өзекті — басқалар «Менде де» деген өтініштер:", "ru": "🙋 Самое актуальное — обращения, к которым присоединились другие:", "en": "🙋 Most pressing: requests others said they have too:"},
 	"stats_pressing_line": {"kk": "/thread_%d %s — %d", "ru": "/thread_%d %s — %d", "en": "/thread_%d %s — %d"},
+	"search_notes":        {"kk": "Сарапшылардың жазбалары:", "ru": "Заметки экспертов:", "en": "The experts' notes:"},
+	"search_catalogue":    {"kk": "Сарапшылар ұсынғандар:", "ru": "Рекомендовано экспертами:", "en": "Recommended by the experts:"},
 	"metoo_already":       {"kk": "Сіз мұны бұрын айттыңыз.", "ru": "Вы уже отметили это.", "en": "You have said so already."},
 	"metoo_own":           {"kk": "Бұл — өз өтінішіңіз.", "ru": "Это ваше собственное обращение.", "en": "This is your own request."},
 	"card_supporters":     {"kk": "🙋 Осындай мәселесі бар тағы кәсіпкерлер: %d", "ru": "🙋 Такая же проблема ещё у предпринимателей: %d", "en": "🙋 Others with this problem: %d"},

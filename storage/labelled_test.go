@@ -238,7 +238,7 @@ func TestLabelledSet(t *testing.T) {
 	}
 	t.Logf("sector guessed from the other problems: first guess right %d/%d = %.2f, second %d more (%.2f in the two buttons)",
 		right, len(key), float64(right)/float64(len(key)), second, float64(right+second)/float64(len(key)))
-	// What it measured when written (15 of 58): neighbours by shared words
+	// What it measured when written (16 of 58): votes by shared words
 	// know little of a sector from a few dozen problems in two languages.
 	if 5*right < len(key) {
 		t.Errorf("the first guess of the sector is right for %d of %d problems, fewer than a fifth", right, len(key))
