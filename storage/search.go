@@ -372,21 +372,14 @@ func (tx *Tx) GuessSectors(ctx context.Context, text string, except int64, n int
 // SearchNotes finds approved trend notes of a sector (any when 0) with
 // the words, those with more of them first.
 func (tx *Tx) SearchNotes(ctx context.Context, words []string, sector, limit int) ([]Note, error) {
-	if len(words) == 0 {
-		return nil, nil
-	}
-	if err := tx.planForWords(ctx); err != nil {
-		return nil, err
-	}
 	var out []Note
-	err := tx.sel(ctx, &out, `
-		WITH q AS (`+wordQueries+`)
+	err := tx.searchAlso(ctx, &out, `
 		SELECT `+prefixed("n.", noteColumns)+` FROM notes n
 		JOIN q ON (to_tsvector('russian', n.text) || to_tsvector('english', n.text)) @@ q.q
 		WHERE n.status = 'approved' AND ($2 = 0 OR n.sector_id = $2)
-		GROUP BY n.id ORDER BY count(*) DESC, n.id DESC LIMIT $3`, pq.Array(words), sector, limit)
+		GROUP BY n.id ORDER BY count(*) DESC, n.id DESC LIMIT $3`, words, sector, limit)
 	if err != nil {
-		return nil, fmt.Errorf("storage: search notes: %w", dbErr(err))
+		return nil, fmt.Errorf("storage: search notes: %w", err)
 	}
 	return out, nil
 }
@@ -394,22 +387,27 @@ func (tx *Tx) SearchNotes(ctx context.Context, words []string, sector, limit int
 // SearchEntries finds catalogue entries with the words in their names or
 // countries, recommended for a sector's requests when sector is not 0.
 func (tx *Tx) SearchEntries(ctx context.Context, words []string, sector, limit int) ([]Entry, error) {
-	if len(words) == 0 {
-		return nil, nil
-	}
-	if err := tx.planForWords(ctx); err != nil {
-		return nil, err
-	}
 	var out []Entry
-	err := tx.sel(ctx, &out, `
-		WITH q AS (`+wordQueries+`)
+	err := tx.searchAlso(ctx, &out, `
 		SELECT c.id, c.kind, c.name, c.country, c.site FROM catalogue c
 		JOIN q ON (to_tsvector('russian', c.name || ' ' || c.country) || to_tsvector('english', c.name || ' ' || c.country)) @@ q.q
 		WHERE $2 = 0 OR EXISTS (SELECT FROM recommendations r JOIN problems p ON p.id = r.problem_id
 			WHERE r.catalogue_id = c.id AND p.sector_id = $2)
-		GROUP BY c.id ORDER BY count(*) DESC, c.id LIMIT $3`, pq.Array(words), sector, limit)
+		GROUP BY c.id ORDER BY count(*) DESC, c.id LIMIT $3`, words, sector, limit)
 	if err != nil {
-		return nil, fmt.Errorf("storage: search the catalogue: %w", dbErr(err))
+		return nil, fmt.Errorf("storage: search the catalogue: %w", err)
 	}
 	return out, nil
+}
+
+// searchAlso runs a statement over q, the words as queries; it takes the
+// sector as $2 and the limit as $3.
+func (tx *Tx) searchAlso(ctx context.Context, dest any, query string, words []string, sector, limit int) error {
+	if len(words) == 0 {
+		return nil
+	}
+	if err := tx.planForWords(ctx); err != nil {
+		return err
+	}
+	return dbErr(tx.sel(ctx, dest, `WITH q AS (`+wordQueries+`)`+query, pq.Array(words), sector, limit))
 }
