@@ -99,9 +99,16 @@ func (b *Bot) export(ctx context.Context, r *req, args string) error {
 	if n := len(fields); n > 0 && (fields[n-1] == ";" || fields[n-1] == ",") {
 		f.Comma, args = rune(fields[n-1][0]), strings.Join(fields[:n-1], " ")
 	}
+	pressing := len(fields) > 0 && fields[0] == "pressing"
+	if pressing {
+		args = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(args), "pressing"))
+	}
 	from, to, err := ParsePeriod(args, 30, b.now(), b.cfg.Zone)
 	if err != nil {
 		return r.send(ctx, r.t("period_usage"), nil)
+	}
+	if pressing {
+		return b.exportPressing(ctx, r, from, to, f)
 	}
 	rows, err := r.tx.Export(ctx, from, to)
 	if err != nil {
@@ -122,6 +129,43 @@ func (b *Bot) export(ctx context.Context, r *req, args string) error {
 		authors[i] = p.AuthorID
 	}
 	return r.tx.AddExport(ctx, ids[0], authors)
+}
+
+// exportPressing is /export pressing [FROM TO]: the ten requests of each
+// sector most supported in the period, as a CSV for the committees.
+func (b *Bot) exportPressing(ctx context.Context, r *req, from, to time.Time, f ExportFormat) error {
+	rows, err := r.tx.MostPressing(ctx, from, to, 10)
+	if err != nil {
+		return err
+	}
+	sectors, err := r.tx.Sectors(ctx)
+	if err != nil {
+		return err
+	}
+	names := map[int]string{}
+	for _, s := range sectors {
+		names[s.ID] = s.Name(f.Lang)
+	}
+	var buf bytes.Buffer
+	buf.WriteString("\uFEFF")
+	cw := csv.NewWriter(&buf)
+	cw.Comma, cw.UseCRLF = f.Comma, true
+	cw.Write(strings.Split(T(f.Lang, "csv_pressing_header"), "|"))
+	authors := make([]int64, len(rows))
+	for i, p := range rows {
+		cw.Write([]string{names[p.SectorID], strconv.FormatInt(p.ID, 10), p.Title, strconv.Itoa(p.Supporters)})
+		authors[i] = p.AuthorID
+	}
+	if cw.Flush(); cw.Error() != nil {
+		return cw.Error()
+	}
+	first, last := from.Format(dateLayout), to.AddDate(0, 0, -1).Format(dateLayout)
+	name := fmt.Sprintf("expertbot-pressing-%s-%s.csv", from.Format("2006-01-02"), to.AddDate(0, 0, -1).Format("2006-01-02"))
+	ids, err := r.tx.EnqueueIDs(ctx, document(r.chat, name, buf.Bytes(), r.t("export_pressing_caption", first, last, len(rows))))
+	if err != nil {
+		return err
+	}
+	return r.tx.AddExport(ctx, ids[0], authors) // titles are their authors' words
 }
 
 // ExportFormat is how a CSV is written for its reader.

@@ -250,6 +250,23 @@ func TestSupportersGetAnswersAndWriteTheirLine(t *testing.T) {
 	if want := fmt.Sprintf("/thread_%d Бидай кептіргіші шулы — 1", id); !strings.Contains(stats.Text, want) {
 		t.Errorf("/stats lacks %q:\n%s", want, stats.Text)
 	}
+
+	// And in the committees' export of the most pressing.
+	n.mod.send("/export pressing")
+	var doc *fake.Document
+	h.waitFor("the CSV", 20*time.Second, func() bool {
+		for _, m := range h.tg.BotMessages(n.mod.u.ID) {
+			if m.Document != nil && m.Document.Data != nil && strings.HasPrefix(m.Document.FileName, "expertbot-pressing") {
+				doc = m.Document
+				return true
+			}
+		}
+		return false
+	})
+	want := fmt.Sprintf("Agro-industrial complex,%d,Бидай кептіргіші шулы,1\r\n", id)
+	if !strings.Contains(string(doc.Data), want) {
+		t.Errorf("the most pressing CSV reads %q, want the line %q", doc.Data, want)
+	}
 }
 
 // A shared link to a request still with the experts opens it, without its

@@ -313,6 +313,7 @@ func (tx *Tx) SetSupportLine(ctx context.Context, problemID, userID int64, line 
 // a period.
 type Pressing struct {
 	ID         int64  `db:"id"`
+	AuthorID   int64  `db:"author_id"`
 	Title      string `db:"title"`
 	SectorID   int    `db:"sector_id"`
 	Supporters int    `db:"supporters"`
@@ -323,8 +324,8 @@ type Pressing struct {
 func (tx *Tx) MostPressing(ctx context.Context, from, to time.Time, perSector int) ([]Pressing, error) {
 	var out []Pressing
 	err := tx.sel(ctx, &out, `
-		SELECT id, title, sector_id, supporters FROM (
-			SELECT p.id, p.title, p.sector_id, count(*) AS supporters,
+		SELECT id, author_id, title, sector_id, supporters FROM (
+			SELECT p.id, p.author_id, p.title, p.sector_id, count(*) AS supporters,
 				row_number() OVER (PARTITION BY p.sector_id ORDER BY count(*) DESC, p.id) AS place
 			FROM supporters s JOIN problems p ON p.id = s.problem_id
 			WHERE s.created_at >= $1 AND s.created_at < $2 AND p.merged_into IS NULL
