@@ -192,6 +192,8 @@ func TestSandboxInBrowser(t *testing.T) {
 	ent.waitJS(`!document.getElementById("attached").hidden`)
 	ent.do(chromedp.Click(chromedp.CSS("#send")))
 	ent.press(ru("new_file_added", 1), ru("btn_done"))
+	ent.waitBot(firstLine(ru("new_sector")))
+	ent.screenshot("entrepreneur-sector")
 	ent.pressOr(firstLine(ru("new_sector")), "Строительство и стройматериалы", ru("btn_other_sectors"))
 	ent.press(firstLine(ru("new_region")), "Карагандинская область")
 	ent.press(firstLine(ru("new_company")), ru("btn_skip"))
@@ -259,6 +261,9 @@ func TestSandboxInBrowser(t *testing.T) {
 	mod.send(fmt.Sprintf("/thread %d", id))
 	mod.waitBot(answer)
 	mod.screenshot("moderator-thread")
+	ent.send("/subscribe")
+	ent.waitBot(firstLine(ru("subscribe_text")))
+	ent.screenshot("entrepreneur-subscribe")
 	var status, rec string
 	var msgs, photos int
 	db.QueryRow(`SELECT status FROM problems WHERE id = $1`, id).Scan(&status)
