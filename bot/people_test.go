@@ -141,6 +141,23 @@ func (p *person) noMessageContaining(s string) {
 }
 
 // startIn does /start, picks a language and agrees to the privacy notice.
+// expectDocument waits for a document from the bot whose name starts with
+// prefix.
+func (p *person) expectDocument(prefix string) *fake.Document {
+	p.h.t.Helper()
+	var doc *fake.Document
+	p.h.waitFor("a document "+prefix, 20*time.Second, func() bool {
+		for _, m := range p.h.tg.BotMessages(p.u.ID) {
+			if m.Document != nil && m.Document.Data != nil && strings.HasPrefix(m.Document.FileName, prefix) {
+				doc = m.Document
+				return true
+			}
+		}
+		return false
+	})
+	return doc
+}
+
 // place answers the sector and region questions of /new: the sector from
 // the guesses or, when it is not among them, from the whole list.
 func (p *person) place(sector, region string) {

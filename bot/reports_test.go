@@ -8,8 +8,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/atameken/expertbot/bot/telegram/fake"
 )
 
 // goDuration is Go's notation of a duration, which no reader should see.
@@ -115,16 +113,7 @@ func TestModeratorReportsReadAsWords(t *testing.T) {
 	}
 
 	mod.send("/export")
-	var doc *fake.Document
-	h.waitFor("the CSV", 20*time.Second, func() bool {
-		for _, m := range h.tg.BotMessages(mod.u.ID) {
-			if m.Document != nil && m.Document.Data != nil {
-				doc = m.Document
-				return true
-			}
-		}
-		return false
-	})
+	doc := mod.expectDocument("expertbot-")
 	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(doc.Data, []byte("\uFEFF"))))
 	r.Comma = ';' // Excel with Russian regional settings
 	rows, err := r.ReadAll()

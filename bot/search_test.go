@@ -253,16 +253,7 @@ func TestSupportersGetAnswersAndWriteTheirLine(t *testing.T) {
 
 	// And in the committees' export of the most pressing.
 	n.mod.send("/export pressing")
-	var doc *fake.Document
-	h.waitFor("the CSV", 20*time.Second, func() bool {
-		for _, m := range h.tg.BotMessages(n.mod.u.ID) {
-			if m.Document != nil && m.Document.Data != nil && strings.HasPrefix(m.Document.FileName, "expertbot-pressing") {
-				doc = m.Document
-				return true
-			}
-		}
-		return false
-	})
+	doc := n.mod.expectDocument("expertbot-pressing")
 	want := fmt.Sprintf("Agro-industrial complex,%d,Бидай кептіргіші шулы,1\r\n", id)
 	if !strings.Contains(string(doc.Data), want) {
 		t.Errorf("the most pressing CSV reads %q, want the line %q", doc.Data, want)
