@@ -89,7 +89,7 @@ func (b *Bot) noteUndelivered(ctx context.Context, outboxID int64) {
 		if err != nil {
 			return err
 		}
-		return tx.Enqueue(ctx, textMessages(expert.ID, T(userLang(expert), "undelivered_expert", tm.ProblemID), nil, storage.PriorityInteractive)...)
+		return tx.Enqueue(ctx, textMessages(expert.ID, T(UserLang(expert), "undelivered_expert", tm.ProblemID), nil, storage.PriorityInteractive)...)
 	})
 	if err != nil {
 		b.log.Error("tell an expert of an undelivered answer", "outbox_id", outboxID, "err", err)

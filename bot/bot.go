@@ -57,7 +57,10 @@ type Config struct {
 
 	// Zone is where times are shown and report days begin; nil is
 	// Kazakhstan's UTC+5.
-	Zone *time.Location
+	// ConsoleURL is the web console's address, ending in /console/; /web
+	// sends links into it. Empty: no console.
+	ConsoleURL string
+	Zone       *time.Location
 
 	// Now is the clock of timers and reports; nil is time.Now. Tests move
 	// it on rather than wait.

@@ -136,7 +136,7 @@ func (b *Bot) refreshCards(ctx context.Context, tx *storage.Tx) error {
 // cardEdit rewrites the last message of an expert's card, the one with the
 // buttons, to say state.
 func (b *Bot) cardEdit(ctx context.Context, tx *storage.Tx, p *storage.Problem, expert *storage.User, cardID int64, state string) (storage.Call, error) {
-	lang := userLang(expert)
+	lang := UserLang(expert)
 	text, _, err := b.cardText(ctx, tx, p, lang)
 	if err != nil {
 		return storage.Call{}, err

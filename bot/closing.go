@@ -71,7 +71,7 @@ func (b *Bot) resolve(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, cb
 		return err
 	}
 	return tellAnswerers(ctx, r.tx, p, func(e *storage.User) error {
-		if err := r.tx.Enqueue(ctx, textMessages(e.ID, T(userLang(e), "resolved_expert", p.ID), nil, storage.PriorityBulk)...); err != nil {
+		if err := r.tx.Enqueue(ctx, textMessages(e.ID, T(UserLang(e), "resolved_expert", p.ID), nil, storage.PriorityBulk)...); err != nil {
 			return err
 		}
 		who, err := expertName(ctx, r.tx, e, p.SectorID, r.lang)
@@ -144,7 +144,7 @@ func (b *Bot) reopenOwn(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, 
 		return err
 	}
 	err = tellAnswerers(ctx, r.tx, p, func(e *storage.User) error {
-		return r.tx.Enqueue(ctx, textMessages(e.ID, T(userLang(e), "reopened_expert", p.ID, Escape(p.Title)), nil, storage.PriorityBulk)...)
+		return r.tx.Enqueue(ctx, textMessages(e.ID, T(UserLang(e), "reopened_expert", p.ID, Escape(p.Title)), nil, storage.PriorityBulk)...)
 	})
 	if err != nil {
 		return err
@@ -209,7 +209,7 @@ func (b *Bot) rate(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, cb ca
 	if err != nil {
 		return err
 	}
-	if err := r.tx.Enqueue(ctx, textMessages(e.ID, T(userLang(e), "rated_expert", p.ID, score), nil, storage.PriorityBulk)...); err != nil {
+	if err := r.tx.Enqueue(ctx, textMessages(e.ID, T(UserLang(e), "rated_expert", p.ID, score), nil, storage.PriorityBulk)...); err != nil {
 		return err
 	}
 	return b.askComment(ctx, r, dialogRateComment, commentDialog{Problem: p.ID, Expert: eid}, "rate_comment")

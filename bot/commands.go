@@ -15,7 +15,7 @@ var (
 	commonCommands    = []string{"new", "my", "search", "partners", "technologies", "standards", "subscribe", "language", "help", "cancel", "start", "privacy", "mydata", "forget"}
 	expertCommands    = []string{"away", "back", "languages", "note"}
 	moderatorCommands = []string{"queue", "thread", "approve", "reject", "stats", "export", "experts", "addexpert",
-		"removeexpert", "ban", "unban", "merge", "hide", "unhide", "centres", "audit", "parked"}
+		"removeexpert", "ban", "unban", "merge", "hide", "unhide", "centres", "audit", "parked", "web"}
 	adminCommands = []string{"addmoderator", "removemoderator"}
 )
 
@@ -82,7 +82,7 @@ func registerUserCommands(ctx context.Context, tx *storage.Tx, u *storage.User) 
 		// The menu of all private chats serves them, also after they lost a role.
 		return tx.Enqueue(ctx, deleteCommands(scope))
 	}
-	return tx.Enqueue(ctx, setCommands(commandMenu(userLang(u), who), scope, ""))
+	return tx.Enqueue(ctx, setCommands(commandMenu(UserLang(u), who), scope, ""))
 }
 
 // QueueMenus queues the command menus of users whose roles were changed

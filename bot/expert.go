@@ -160,7 +160,7 @@ func (b *Bot) take(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, p *st
 	if err != nil {
 		return err
 	}
-	lang := userLang(author)
+	lang := UserLang(author)
 	who, err := expertName(ctx, r.tx, r.user, p.SectorID, lang)
 	if err != nil {
 		return err

@@ -206,6 +206,7 @@ func (b *Bot) commandTable() map[string]command {
 		"merge":           moderatorsOnly(b.merge),
 		"centres":         moderatorsOnly(b.manageCentres),
 		"hide":            moderatorsOnly(toggle(true, b.hideFromSearch)),
+		"web":             moderatorsOnly(plain(b.consoleLink)),
 		"unhide":          moderatorsOnly(toggle(false, b.hideFromSearch)),
 	}
 }

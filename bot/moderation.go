@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
@@ -29,7 +30,7 @@ func (b *Bot) moderationTargets(ctx context.Context, tx *storage.Tx) ([]chatLang
 	}
 	var out []chatLang
 	for _, m := range mods {
-		out = append(out, chatLang{m.ID, userLang(&m)})
+		out = append(out, chatLang{m.ID, UserLang(&m)})
 	}
 	return out, nil
 }
@@ -134,7 +135,7 @@ func (b *Bot) showOutcome(ctx context.Context, tx *storage.Tx, p *storage.Proble
 		lang := defaultLanguage
 		if c.ChatID > 0 {
 			if u, err := tx.User(ctx, c.ChatID); err == nil {
-				lang = userLang(u)
+				lang = UserLang(u)
 			}
 		}
 		text, err := b.modCardText(ctx, tx, p, lang)
@@ -317,7 +318,7 @@ func (b *Bot) reject(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, p *
 	if err != nil {
 		return err
 	}
-	lang := userLang(author)
+	lang := UserLang(author)
 	told := reason
 	if code != "" {
 		told = T(lang, "reason_"+code) // in the author's language
@@ -463,4 +464,19 @@ func editMarkup(chatID, messageID int64, kb *tgbotapi.InlineKeyboardMarkup) stor
 	p.AddNonZero64("message_id", messageID)
 	p.AddInterface("reply_markup", kb)
 	return storage.Call{ChatID: chatID, Method: "editMessageReplyMarkup", Params: storage.Params(p)}
+}
+
+// consoleLinkTTL is how long a /web link may be opened, once.
+const consoleLinkTTL = 10 * time.Minute
+
+// consoleLink is a moderator's /web: a one-time link into the web console.
+func (b *Bot) consoleLink(ctx context.Context, r *req) error {
+	if b.cfg.ConsoleURL == "" {
+		return r.send(ctx, r.t("web_off"), nil)
+	}
+	token, err := r.tx.ConsoleLink(ctx, r.user.ID, consoleLinkTTL)
+	if err != nil {
+		return err
+	}
+	return r.send(ctx, r.t("web_link", Escape(b.cfg.ConsoleURL+"login?t="+token)), nil)
 }

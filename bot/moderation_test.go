@@ -248,3 +248,29 @@ func TestExportParsesBack(t *testing.T) {
 		t.Errorf("messages column %q", row[15])
 	}
 }
+
+// /web gives a moderator a one-time link into the console, where the
+// console is set up, and nobody else any.
+func TestWebLinkForModeratorsOnly(t *testing.T) {
+	h := newHarness(t)
+	h.cfg.AdminIDs = []int64{2000}
+	h.cfg.ConsoleURL = "https://bot.example.kz/console/"
+	h.start()
+	mod := h.person(2000, "Moderator", "en")
+	mod.startIn("English")
+	mod.send("/web")
+	mod.expect("https://bot.example.kz/console/login?t=")
+	var links int
+	h.query(&links, `SELECT count(*) FROM console_links WHERE user_id = 2000 AND expires_at > now() AND used_at IS NULL`)
+	if links != 1 {
+		t.Errorf("%d links kept for the moderator, want 1", links)
+	}
+	ent := h.person(2001, "Ерлан", "kk")
+	ent.startIn("Қазақша")
+	ent.send("/web")
+	ent.expectT("moderators_only")
+	h.query(&links, `SELECT count(*) FROM console_links WHERE user_id = 2001`)
+	if links != 0 {
+		t.Errorf("%d links made for an entrepreneur", links)
+	}
+}

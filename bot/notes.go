@@ -171,7 +171,7 @@ func (b *Bot) decideNote(ctx context.Context, r *req, q *tgbotapi.CallbackQuery,
 		}
 		return args
 	}
-	if err := r.tx.Enqueue(ctx, textMessages(author.ID, T(userLang(author), "note_"+status+"_author", counted(n.ID)...), nil, storage.PriorityInteractive)...); err != nil {
+	if err := r.tx.Enqueue(ctx, textMessages(author.ID, T(UserLang(author), "note_"+status+"_author", counted(n.ID)...), nil, storage.PriorityInteractive)...); err != nil {
 		return err
 	}
 	if err := r.answer(ctx, q, ""); err != nil || q.Message == nil {
@@ -207,7 +207,7 @@ func (b *Bot) sendNote(ctx context.Context, tx *storage.Tx, n *storage.Note) (in
 		if u.ID == n.AuthorID {
 			continue
 		}
-		lang := userLang(&u)
+		lang := UserLang(&u)
 		head, ok := heads[lang]
 		if !ok {
 			who, err := expertName(ctx, tx, author, n.SectorID, lang)

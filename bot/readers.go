@@ -16,7 +16,7 @@ func readsIn(u *storage.User) []string {
 	if u.Languages != "" {
 		return strings.Fields(u.Languages)
 	}
-	langs := []string{userLang(u)}
+	langs := []string{UserLang(u)}
 	app, _, _ := strings.Cut(strings.ToLower(u.TelegramLanguage), "-")
 	if _, ok := languageNames[app]; ok && app != langs[0] {
 		langs = append(langs, app)

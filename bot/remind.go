@@ -67,7 +67,7 @@ func (b *Bot) reminded(ctx context.Context, tx *storage.Tx, rm *storage.Reminder
 			if err != nil && !errors.Is(err, storage.ErrNotFound) {
 				return err
 			}
-			if err := b.sendCard(ctx, tx, p, &e, T(userLang(&e), "reminder_card")); err != nil {
+			if err := b.sendCard(ctx, tx, p, &e, T(UserLang(&e), "reminder_card")); err != nil {
 				return err
 			}
 		}
@@ -99,7 +99,7 @@ func (b *Bot) reminded(ctx context.Context, tx *storage.Tx, rm *storage.Reminder
 		if err != nil {
 			return err
 		}
-		lang := userLang(author)
+		lang := UserLang(author)
 		var buttons []tgbotapi.InlineKeyboardButton
 		for _, s := range []string{"implemented", "in_progress", "not_implemented"} {
 			buttons = append(buttons, tgbotapi.NewInlineKeyboardButtonData(T(lang, "impl_"+s), callbackData("impl", strconv.FormatInt(rec.ID, 10), s)))

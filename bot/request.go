@@ -40,7 +40,7 @@ func (b *Bot) newReq(ctx context.Context, tx *storage.Tx, from *tgbotapi.User, c
 	if err != nil {
 		return nil, err
 	}
-	r := &req{tx: tx, user: user, lang: userLang(user), chat: chat, recent: recent}
+	r := &req{tx: tx, user: user, lang: UserLang(user), chat: chat, recent: recent}
 	if chat != 0 && chat == b.cfg.ModeratorChatID {
 		r.lang = defaultLanguage
 	}

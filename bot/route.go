@@ -57,7 +57,7 @@ func (b *Bot) tellRouted(ctx context.Context, tx *storage.Tx, p *storage.Problem
 	if err != nil {
 		return err
 	}
-	return tx.Enqueue(ctx, textMessages(author.ID, routedText(userLang(author), p.ID, experts), nil, storage.PriorityInteractive)...)
+	return tx.Enqueue(ctx, textMessages(author.ID, routedText(UserLang(author), p.ID, experts), nil, storage.PriorityInteractive)...)
 }
 
 // routedText says where a problem went: to experts, or to the moderators
@@ -74,7 +74,7 @@ func routedText(lang string, id int64, experts int) string {
 // problem). Every part is recorded, so that a reply to any of them reaches
 // the problem.
 func (b *Bot) sendCard(ctx context.Context, tx *storage.Tx, p *storage.Problem, expert *storage.User, note string) error {
-	lang := userLang(expert)
+	lang := UserLang(expert)
 	text, atts, err := b.cardText(ctx, tx, p, lang)
 	if err != nil {
 		return err

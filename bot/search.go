@@ -251,7 +251,7 @@ func (b *Bot) supporterLine(ctx context.Context, r *req, p *storage.Problem, m *
 		if err != nil {
 			return err
 		}
-		lang := userLang(u)
+		lang := UserLang(u)
 		if err := r.tx.Enqueue(ctx, textMessages(id, T(lang, "metoo_line_to_expert", p.ID, Escape(p.Title), Escape(text)), nil, storage.PriorityBulk)...); err != nil {
 			return err
 		}

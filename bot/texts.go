@@ -21,7 +21,7 @@ const defaultLanguage = "ru"
 // HTML (parse_mode=HTML) with fmt verbs; arguments that come from users
 // must be escaped by the caller. A test checks that every key has every
 // language with the same verbs.
-var texts = mergeTexts(baseTexts, problemTexts, expertTexts, moderationTexts, privacyTexts, searchTexts, noteTexts, catalogueTexts)
+var texts = mergeTexts(baseTexts, problemTexts, expertTexts, moderationTexts, privacyTexts, searchTexts, noteTexts, catalogueTexts, consoleTexts)
 
 func mergeTexts(sets ...map[string]map[string]string) map[string]map[string]string {
 	out := map[string]map[string]string{}
@@ -152,4 +152,4 @@ func languageFor(chosen, telegram string) string {
 }
 
 // userLang is the language to speak to a user in.
-func userLang(u *storage.User) string { return languageFor(u.Language, u.TelegramLanguage) }
+func UserLang(u *storage.User) string { return languageFor(u.Language, u.TelegramLanguage) }

@@ -180,7 +180,7 @@ func (b *Bot) relay(ctx context.Context, r *req, p *storage.Problem, m *tgbotapi
 	if err != nil {
 		return err
 	}
-	lang := userLang(recipient)
+	lang := UserLang(recipient)
 	var header, hint string
 	var kb *tgbotapi.InlineKeyboardMarkup
 	priority := storage.PriorityInteractive
@@ -280,7 +280,7 @@ func (b *Bot) markRecommendation(ctx context.Context, r *req, q *tgbotapi.Callba
 	}
 	// The author reads what the recommendation means to them, not the
 	// centres' taxonomy that the expert chose from.
-	lang := userLang(author)
+	lang := UserLang(author)
 	text := T(lang, "rec_author_"+typ, p.ID)
 	if isNew {
 		text += "\n" + T(lang, "rec_author_later")
@@ -348,7 +348,7 @@ func (b *Bot) handleEdit(ctx context.Context, tx *storage.Tx, m *tgbotapi.Messag
 	if err != nil {
 		return err
 	}
-	note := T(userLang(recipient), "edited_note", tm.ProblemID, Escape(text))
+	note := T(UserLang(recipient), "edited_note", tm.ProblemID, Escape(text))
 	return tx.Enqueue(ctx, textMessages(recipient.ID, note, nil, storage.PriorityInteractive)...)
 }
 

@@ -463,7 +463,7 @@ func (b *Bot) reassign(ctx context.Context, r *req, q *tgbotapi.CallbackQuery, p
 	if _, err := r.tx.TakeProblem(ctx, p.ID, expertID); err != nil {
 		return err
 	}
-	if err := b.sendCard(ctx, r.tx, p, expert, T(userLang(expert), "assigned_expert", p.ID)); err != nil {
+	if err := b.sendCard(ctx, r.tx, p, expert, T(UserLang(expert), "assigned_expert", p.ID)); err != nil {
 		return err
 	}
 	if err := r.tx.Audit(ctx, r.user.ID, "reassign", &p.ID, strconv.FormatInt(expertID, 10), ""); err != nil {
@@ -532,7 +532,7 @@ func (b *Bot) tellAuthor(ctx context.Context, tx *storage.Tx, p *storage.Problem
 	if err != nil {
 		return err
 	}
-	return tx.Enqueue(ctx, textMessages(author.ID, T(userLang(author), key, args...), nil, storage.PriorityInteractive)...)
+	return tx.Enqueue(ctx, textMessages(author.ID, T(UserLang(author), key, args...), nil, storage.PriorityInteractive)...)
 }
 
 func ignoreNotFound(err error) error {

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/atameken/expertbot/bot/console"
+
 	"github.com/atameken/expertbot/bot"
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
@@ -26,6 +28,7 @@ type config struct {
 	LogJSON      bool
 
 	WebhookURL            string
+	ConsoleURL            string // where moderators reach the web console, ending in /console/
 	WebhookSecret         string
 	WebhookMaxConnections int
 
@@ -194,6 +197,12 @@ func parseConfig(getenv func(string) string, needToken bool) (*config, error) {
 			if c.WebhookMaxConnections, err = strconv.Atoi(v); err != nil || c.WebhookMaxConnections < 1 || c.WebhookMaxConnections > 100 {
 				return nil, fmt.Errorf("WEBHOOK_MAX_CONNECTIONS: %q is not a number from 1 to 100", v)
 			}
+		}
+	}
+	if c.ConsoleURL = getenv("CONSOLE_URL"); c.ConsoleURL != "" {
+		u, err := url.Parse(c.ConsoleURL)
+		if err != nil || u.Scheme != "https" && u.Scheme != "http" || u.Host == "" || u.Path != console.Path {
+			return nil, fmt.Errorf("CONSOLE_URL: %q is not an https:// address ending in %s", c.ConsoleURL, console.Path)
 		}
 	}
 	if lvl := getenv("LOG_LEVEL"); lvl != "" {

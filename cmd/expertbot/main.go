@@ -22,9 +22,12 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 	"time"
 	_ "time/tzdata" // TIME_ZONE names resolve on machines without a zone database
+
+	"github.com/atameken/expertbot/bot/console"
 
 	"github.com/atameken/expertbot/bot"
 	"github.com/atameken/expertbot/bot/sender"
@@ -148,6 +151,7 @@ func botConfig(cfg *config) bot.Config {
 
 		WebhookURL:            cfg.WebhookURL,
 		WebhookSecret:         cfg.WebhookSecret,
+		ConsoleURL:            cfg.ConsoleURL,
 		WebhookMaxConnections: cfg.WebhookMaxConnections,
 
 		Limits:       limits,
@@ -205,6 +209,7 @@ func serveHTTP(cfg *config, b *bot.Bot, db *storage.DB, page http.Handler, log *
 	}
 	internal.Handle("GET /readyz", readiness(b, db, log))
 	internal.Handle("GET /metrics", b.Metrics())
+	public.Handle(console.Path, console.New(db, cfg.Zone, strings.HasPrefix(cfg.ConsoleURL, "https:"), log))
 	if page != nil {
 		public.Handle("/", page)
 	}

@@ -9,6 +9,8 @@ import (
 	"net"
 	"os"
 
+	"github.com/atameken/expertbot/bot/console"
+
 	"github.com/atameken/expertbot/bot"
 	"github.com/atameken/expertbot/bot/sandbox"
 	"github.com/atameken/expertbot/bot/telegram/fake"
@@ -31,6 +33,9 @@ func sandboxCommand(ctx context.Context, cfg *config, db *storage.DB, log *slog.
 	bc := botConfig(cfg)
 	bc.Token, bc.Endpoint = tg.Token, tg.Endpoint()
 	bc.WebhookURL = "" // the fake server is polled
+	if bc.ConsoleURL == "" {
+		bc.ConsoleURL = "http://" + cfg.HTTPAddr + console.Path
+	}
 	b := bot.New(bc, db, log)
 	page := sandbox.New(tg, db, log)
 	if !loopback(cfg.HTTPAddr) {

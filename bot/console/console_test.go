@@ -1,0 +1,141 @@
+package console_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/atameken/expertbot/bot"
+	"github.com/atameken/expertbot/bot/console"
+	"github.com/atameken/expertbot/storage"
+	"github.com/atameken/expertbot/storage/storagetest"
+)
+
+// site is the console on a test server with a moderator and an
+// entrepreneur, each able to get a link.
+type site struct {
+	t   *testing.T
+	db  *storage.DB
+	srv *httptest.Server
+}
+
+func newSite(t *testing.T) *site {
+	t.Helper()
+	db, _ := storagetest.NewDB(t)
+	err := db.InTx(context.Background(), func(tx *storage.Tx) error {
+		for _, u := range []storage.User{{ID: 10, FirstName: "Асель", Language: "ru"}, {ID: 20, FirstName: "Ерлан", Language: "kk"}} {
+			if _, err := tx.TouchUser(context.Background(), u); err != nil {
+				return err
+			}
+		}
+		return tx.SetRole(context.Background(), 10, storage.RoleModerator)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(console.New(db, bot.Kazakhstan, false, slog.New(slog.DiscardHandler)))
+	t.Cleanup(srv.Close)
+	return &site{t: t, db: db, srv: srv}
+}
+
+// link is a one-time link's token for a user, valid for ttl.
+func (s *site) link(user int64, ttl time.Duration) string {
+	s.t.Helper()
+	var token string
+	err := s.db.InTx(context.Background(), func(tx *storage.Tx) (err error) {
+		token, err = tx.ConsoleLink(context.Background(), user, ttl)
+		return err
+	})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return token
+}
+
+// do makes a request with the given cookie and returns its status, body
+// and the session cookie it set, if any.
+func (s *site) do(method, path, cookie string, form url.Values) (int, string, string) {
+	s.t.Helper()
+	req, _ := http.NewRequest(method, s.srv.URL+path, strings.NewReader(form.Encode()))
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	if cookie != "" {
+		req.AddCookie(&http.Cookie{Name: "expertbot_console", Value: cookie})
+	}
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	set := ""
+	for _, c := range resp.Cookies() {
+		if c.Name == "expertbot_console" {
+			set = c.Value
+			if !c.HttpOnly || c.SameSite != http.SameSiteStrictMode {
+				s.t.Errorf("the session cookie is not HttpOnly and SameSite=Strict: %+v", c)
+			}
+		}
+	}
+	return resp.StatusCode, string(body), set
+}
+
+// A link signs a moderator in once; used again, out of date, or for
+// someone who is not a moderator, it signs nobody in.
+func TestLinkSignsInOnce(t *testing.T) {
+	s := newSite(t)
+	token := s.link(10, 10*time.Minute)
+	status, _, session := s.do("GET", "/console/login?t="+token, "", nil)
+	if status != http.StatusOK || session == "" {
+		t.Fatalf("the link answered %d with session %q", status, session)
+	}
+	if status, body, _ := s.do("GET", "/console/", session, nil); status != http.StatusOK || !strings.Contains(body, bot.T("ru", "console_queue_title", 0)) {
+		t.Errorf("the console with the session: %d %q", status, body)
+	}
+	for name, token := range map[string]string{
+		"used again":      token,
+		"out of date":     s.link(10, -time.Second),
+		"not a moderator": s.link(20, 10*time.Minute),
+		"made up":         "abc",
+	} {
+		status, body, session := s.do("GET", "/console/login?t="+token, "", nil)
+		if status != http.StatusUnauthorized || session != "" || !strings.Contains(body, bot.T("ru", "console_link_bad")) {
+			t.Errorf("a link %s answered %d, session %q:\n%s", name, status, session, body)
+		}
+	}
+}
+
+// Every page and action refuses a request without a valid session, and a
+// form without the session's CSRF token; signing out ends the session.
+func TestPagesNeedSessionAndForms(t *testing.T) {
+	s := newSite(t)
+	_, _, session := s.do("GET", "/console/login?t="+s.link(10, time.Minute), "", nil)
+	for _, c := range []struct{ method, path, cookie string }{
+		{"GET", "/console/", ""},
+		{"GET", "/console/", "not-a-session"},
+		{"POST", "/console/logout", ""},
+	} {
+		if status, _, _ := s.do(c.method, c.path, c.cookie, url.Values{}); status != http.StatusUnauthorized {
+			t.Errorf("%s %s with cookie %q answered %d, want 401", c.method, c.path, c.cookie, status)
+		}
+	}
+	if status, _, _ := s.do("POST", "/console/logout", session, url.Values{"csrf": {"forged"}}); status != http.StatusForbidden {
+		t.Errorf("signing out with a forged CSRF token answered %d, want 403", status)
+	}
+	_, page, _ := s.do("GET", "/console/", session, nil)
+	csrf := page[strings.Index(page, `name="csrf" value="`)+len(`name="csrf" value="`):]
+	csrf = csrf[:strings.Index(csrf, `"`)]
+	if status, _, _ := s.do("POST", "/console/logout", session, url.Values{"csrf": {csrf}}); status != http.StatusOK {
+		t.Errorf("signing out answered %d", status)
+	}
+	if status, _, _ := s.do("GET", "/console/", session, nil); status != http.StatusUnauthorized {
+		t.Errorf("the session after signing out answered %d, want 401", status)
+	}
+}
