@@ -7,6 +7,8 @@ import (
 	"encoding/base64"
 	"fmt"
 	"time"
+
+	"github.com/lib/pq"
 )
 
 // secret returns a random token to give out and the hash of it to keep.
@@ -86,4 +88,62 @@ func (tx *Tx) RevokeConsoleSession(ctx context.Context, token string) error {
 		return fmt.Errorf("storage: revoke a console session: %w", dbErr(err))
 	}
 	return nil
+}
+
+// A Filter narrows the console's list of requests; zero values do not.
+type Filter struct {
+	Status   string
+	Sector   int
+	Region   int
+	From, To time.Time // created in [From, To)
+	Words    []string  // all of them, in some form, in the request or its answers
+}
+
+// FilterProblems returns a page of the requests a filter keeps, newest
+// first, and how many it keeps in all.
+func (tx *Tx) FilterProblems(ctx context.Context, f Filter, limit, offset int) ([]Problem, int, error) {
+	if err := tx.planForWords(ctx); err != nil {
+		return nil, 0, err
+	}
+	var rows []struct {
+		Problem
+		Total int `db:"total"`
+	}
+	var from, to *time.Time
+	if !f.From.IsZero() {
+		from = &f.From
+	}
+	if !f.To.IsZero() {
+		to = &f.To
+	}
+	err := tx.sel(ctx, &rows, `
+		WITH q AS (`+wordQueries+`)
+		SELECT `+prefixed("p.", problemColumns)+`, count(*) OVER () AS total FROM problems p
+		WHERE p.status <> 'draft'
+			AND ($2 = '' OR p.status = $2) AND ($3 = 0 OR p.sector_id = $3) AND ($4 = 0 OR p.region_id = $4)
+			AND ($5::timestamptz IS NULL OR p.created_at >= $5) AND ($6::timestamptz IS NULL OR p.created_at < $6)
+			AND (COALESCE(cardinality($1::text[]), 0) = 0 OR p.id IN (
+				SELECT d.problem_id FROM q JOIN search_docs d ON d.doc @@ q.q
+				GROUP BY d.problem_id HAVING count(*) = (SELECT count(*) FROM q)))
+		ORDER BY p.id DESC LIMIT $7 OFFSET $8`,
+		pq.Array(f.Words), f.Status, f.Sector, f.Region, from, to, limit, offset)
+	if err != nil {
+		return nil, 0, fmt.Errorf("storage: filter requests: %w", dbErr(err))
+	}
+	out := make([]Problem, len(rows))
+	total := 0
+	for i, r := range rows {
+		out[i], total = r.Problem, r.Total
+	}
+	return out, total, nil
+}
+
+// ProblemToRead returns a request without locking it, for pages that
+// only show it.
+func (tx *Tx) ProblemToRead(ctx context.Context, id int64) (*Problem, error) {
+	var p Problem
+	if err := tx.get(ctx, &p, `SELECT `+problemColumns+` FROM problems WHERE id = $1`, id); err != nil {
+		return nil, fmt.Errorf("storage: problem %d: %w", id, dbErr(err))
+	}
+	return &p, nil
 }

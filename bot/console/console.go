@@ -14,6 +14,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -51,6 +52,8 @@ func New(db *storage.DB, zone *time.Location, secure bool, log *slog.Logger) htt
 	mux.HandleFunc("GET "+Path+"login", c.login)
 	mux.Handle("GET "+Path+"{$}", c.signedIn(c.queue))
 	mux.Handle("POST "+Path+"logout", c.signedIn(c.logout))
+	mux.Handle("GET "+Path+"problems", c.signedIn(c.problems))
+	mux.Handle("GET "+Path+"problems/{id}", c.signedIn(c.problem))
 	mux.HandleFunc(Path, func(w http.ResponseWriter, r *http.Request) {
 		c.page(w, r, http.StatusNotFound, "notfound", view{Lang: askedLang(r)})
 	})
@@ -173,6 +176,181 @@ func (c *Console) queue(w http.ResponseWriter, r *http.Request, v *view, tx *sto
 	}
 	v.Data = rows
 	c.page(w, r, http.StatusOK, "queue", *v)
+	return nil
+}
+
+// pageSize is how many requests a page of the list shows.
+const pageSize = 50
+
+// statuses are the states the list filters by, in a request's order.
+var statuses = []string{storage.StatusPendingModeration, storage.StatusOpen, storage.StatusTaken, storage.StatusAnswered,
+	storage.StatusResolved, storage.StatusClosed, storage.StatusRejected}
+
+// problems is every request, filtered by status, sector, region, period
+// and words, a page at a time.
+func (c *Console) problems(w http.ResponseWriter, r *http.Request, v *view, tx *storage.Tx) error {
+	ctx := r.Context()
+	f := storage.Filter{Words: storage.SearchWords(r.FormValue("q"))}
+	if s := r.FormValue("status"); slices.Contains(statuses, s) {
+		f.Status = s
+	}
+	f.Sector, _ = strconv.Atoi(r.FormValue("sector"))
+	f.Region, _ = strconv.Atoi(r.FormValue("region"))
+	if t, err := time.ParseInLocation("2006-01-02", r.FormValue("from"), c.zone); err == nil {
+		f.From = t
+	}
+	if t, err := time.ParseInLocation("2006-01-02", r.FormValue("to"), c.zone); err == nil {
+		f.To = t.AddDate(0, 0, 1) // the whole last day
+	}
+	page, _ := strconv.Atoi(r.FormValue("page"))
+	page = max(page, 0)
+	found, total, err := tx.FilterProblems(ctx, f, pageSize, page*pageSize)
+	if err != nil {
+		return err
+	}
+	sectors, err := tx.Sectors(ctx)
+	if err != nil {
+		return err
+	}
+	regions, err := tx.Regions(ctx)
+	if err != nil {
+		return err
+	}
+	names := func(list []storage.Named) map[int]string {
+		m := map[int]string{}
+		for _, n := range list {
+			m[n.ID] = n.Name(v.Lang)
+		}
+		return m
+	}
+	sectorName, regionName := names(sectors), names(regions)
+	type row struct{ ID, Received, Status, Sector, Region, Title string }
+	rows := make([]row, len(found))
+	for i, p := range found {
+		rows[i] = row{strconv.FormatInt(p.ID, 10), p.CreatedAt.In(c.zone).Format("02.01.2006 15:04"), bot.T(v.Lang, "status_"+p.Status),
+			sectorName[p.SectorID], regionName[p.RegionID], p.Title}
+	}
+	type option struct {
+		Value, Label string
+		Chosen       bool
+	}
+	options := func(list []storage.Named, chosen int) []option {
+		out := []option{{"", "—", chosen == 0}}
+		for _, n := range list {
+			out = append(out, option{strconv.Itoa(n.ID), n.Name(v.Lang), n.ID == chosen})
+		}
+		return out
+	}
+	states := []option{{"", "—", f.Status == ""}}
+	for _, s := range statuses {
+		states = append(states, option{s, bot.T(v.Lang, "status_"+s), s == f.Status})
+	}
+	// The same filter, another page.
+	more := func(p int) string {
+		q := r.URL.Query()
+		q.Set("page", strconv.Itoa(p))
+		return "?" + q.Encode()
+	}
+	data := struct {
+		Rows                     []row
+		Total, First, Last       int
+		Prev, Next               string
+		States, Sectors, Regions []option
+		Words, From, To          string
+	}{Rows: rows, Total: total, First: page*pageSize + 1, Last: page*pageSize + len(rows),
+		States: states, Sectors: options(sectors, f.Sector), Regions: options(regions, f.Region),
+		Words: r.FormValue("q"), From: r.FormValue("from"), To: r.FormValue("to")}
+	if page > 0 {
+		data.Prev = more(page - 1)
+	}
+	if (page+1)*pageSize < total {
+		data.Next = more(page + 1)
+	}
+	v.Data = data
+	c.page(w, r, http.StatusOK, "problems", *v)
+	return nil
+}
+
+// problem is one request as moderators see it: its text, author, status
+// history, every message of its thread, supporters and ratings.
+func (c *Console) problem(w http.ResponseWriter, r *http.Request, v *view, tx *storage.Tx) error {
+	ctx := r.Context()
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		c.page(w, r, http.StatusNotFound, "notfound", *v)
+		return nil
+	}
+	p, err := tx.ProblemToRead(ctx, id)
+	if errors.Is(err, storage.ErrNotFound) {
+		c.page(w, r, http.StatusNotFound, "notfound", *v)
+		return nil
+	} else if err != nil {
+		return err
+	}
+	name := func(uid int64) (string, error) {
+		u, err := tx.User(ctx, uid)
+		if err != nil {
+			return "", err
+		}
+		return strings.TrimSpace(u.FirstName + " " + u.LastName), nil
+	}
+	author, err := name(p.AuthorID)
+	if err != nil {
+		return err
+	}
+	sector, err := tx.Sector(ctx, p.SectorID)
+	if err != nil {
+		return err
+	}
+	region, err := tx.Region(ctx, p.RegionID)
+	if err != nil {
+		return err
+	}
+	events, err := tx.Events(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	msgs, err := tx.ThreadMessages(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	supporters, err := tx.ProblemSupporters(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	type line struct{ At, Who, Text string }
+	var history, thread []line
+	for _, e := range events {
+		who := bot.T(v.Lang, "the_bot")
+		if e.ActorID != nil {
+			if who, err = name(*e.ActorID); err != nil {
+				return err
+			}
+		}
+		history = append(history, line{e.At.In(c.zone).Format("02.01.2006 15:04"), who, bot.T(v.Lang, "status_"+e.To)})
+	}
+	for _, m := range msgs {
+		who, err := name(m.AuthorID)
+		if err != nil {
+			return err
+		}
+		thread = append(thread, line{m.CreatedAt.In(c.zone).Format("02.01.2006 15:04"), who + " (" + bot.T(v.Lang, "role_"+m.AuthorRole) + ")", m.Text})
+	}
+	var lines []string
+	for _, s := range supporters {
+		if s.Line != "" {
+			lines = append(lines, s.Line)
+		}
+	}
+	v.Data = struct {
+		P                      *storage.Problem
+		Status, Sector, Region string
+		Author                 string
+		History, Thread        []line
+		Supporters             int
+		Lines                  []string
+	}{p, bot.T(v.Lang, "status_"+p.Status), sector.Name(v.Lang), region.Name(v.Lang), author, history, thread, len(supporters), lines}
+	c.page(w, r, http.StatusOK, "problem", *v)
 	return nil
 }
 

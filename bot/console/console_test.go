@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -120,6 +121,8 @@ func TestPagesNeedSessionAndForms(t *testing.T) {
 	for _, c := range []struct{ method, path, cookie string }{
 		{"GET", "/console/", ""},
 		{"GET", "/console/", "not-a-session"},
+		{"GET", "/console/problems", ""},
+		{"GET", "/console/problems/1", ""},
 		{"POST", "/console/logout", ""},
 	} {
 		if status, _, _ := s.do(c.method, c.path, c.cookie, url.Values{}); status != http.StatusUnauthorized {
@@ -137,5 +140,63 @@ func TestPagesNeedSessionAndForms(t *testing.T) {
 	}
 	if status, _, _ := s.do("GET", "/console/", session, nil); status != http.StatusUnauthorized {
 		t.Errorf("the session after signing out answered %d, want 401", status)
+	}
+}
+
+// The list of requests filters by status and words, and a request's page
+// shows its text, author, history and thread.
+func TestRequestsListedAndRead(t *testing.T) {
+	s := newSite(t)
+	ctx := context.Background()
+	var id int64
+	err := s.db.InTx(ctx, func(tx *storage.Tx) error {
+		sectors, err := tx.Sectors(ctx)
+		if err != nil {
+			return err
+		}
+		regions, err := tx.Regions(ctx)
+		if err != nil {
+			return err
+		}
+		for i, title := range []string{"Зерносушилка шумит", "Трещины в газоблоке"} {
+			if id, err = tx.CreateProblem(ctx, &storage.Problem{AuthorID: 20, Kind: "problem", SectorID: sectors[i].ID, RegionID: regions[0].ID,
+				Title: title, Body: "Подробности: " + title}, nil, storage.StatusOpen); err != nil {
+				return err
+			}
+		}
+		_, err = tx.AddMessage(ctx, &storage.ThreadMessage{ProblemID: id, AuthorID: 10, AuthorRole: "expert",
+			Text: "Проверьте режим автоклава.", ChatID: 10, TgMessageID: 1})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, session := s.do("GET", "/console/login?t="+s.link(10, time.Minute), "", nil)
+	for query, want := range map[string][]string{
+		"":                       {"Зерносушилка шумит", "Трещины в газоблоке"},
+		"?q=газоблоков":          {"Трещины в газоблоке"},
+		"?q=автоклав":            {"Трещины в газоблоке"}, // in the answer
+		"?status=answered":       nil,
+		"?status=open&q=сушилка": nil, // all the words, in some form: "сушилка" is not "зерносушилка"
+		"?status=open&q=зерносушилки": {"Зерносушилка шумит"},
+	} {
+		status, body, _ := s.do("GET", "/console/problems"+query, session, nil)
+		if status != http.StatusOK || !strings.Contains(body, bot.T("ru", "console_found", len(want))) {
+			t.Errorf("%q: %d, want %d found:\n%s", query, status, len(want), body)
+		}
+		for _, title := range want {
+			if !strings.Contains(body, title) {
+				t.Errorf("%q does not list %q", query, title)
+			}
+		}
+	}
+	status, body, _ := s.do("GET", "/console/problems/"+strconv.FormatInt(id, 10), session, nil)
+	for _, want := range []string{"Подробности: Трещины в газоблоке", "Ерлан", "Проверьте режим автоклава.", bot.T("ru", "status_open")} {
+		if status != http.StatusOK || !strings.Contains(body, want) {
+			t.Errorf("the request's page (%d) lacks %q", status, want)
+		}
+	}
+	if status, _, _ := s.do("GET", "/console/problems/999999", session, nil); status != http.StatusNotFound {
+		t.Errorf("an unknown request answered %d, want 404", status)
 	}
 }
