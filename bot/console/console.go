@@ -160,10 +160,7 @@ func (c *Console) queue(w http.ResponseWriter, r *http.Request, v *view, tx *sto
 	if err != nil {
 		return err
 	}
-	names := map[int]string{}
-	for _, s := range sectors {
-		names[s.ID] = s.Name(v.Lang)
-	}
+	names := namesOf(sectors, v.Lang)
 	type row struct{ ID, Received, Sector, Title, Author string }
 	rows := make([]row, len(waiting))
 	for i, p := range waiting {
@@ -216,14 +213,7 @@ func (c *Console) problems(w http.ResponseWriter, r *http.Request, v *view, tx *
 	if err != nil {
 		return err
 	}
-	names := func(list []storage.Named) map[int]string {
-		m := map[int]string{}
-		for _, n := range list {
-			m[n.ID] = n.Name(v.Lang)
-		}
-		return m
-	}
-	sectorName, regionName := names(sectors), names(regions)
+	sectorName, regionName := namesOf(sectors, v.Lang), namesOf(regions, v.Lang)
 	type row struct{ ID, Received, Status, Sector, Region, Title string }
 	rows := make([]row, len(found))
 	for i, p := range found {
@@ -384,6 +374,15 @@ func (c *Console) fail(w http.ResponseWriter, r *http.Request, err error) {
 		c.log.Error("console", "path", r.URL.Path, "err", err)
 	}
 	http.Error(w, "internal error", http.StatusInternalServerError)
+}
+
+// namesOf maps reference rows' ids to their names in a language.
+func namesOf(list []storage.Named, lang string) map[int]string {
+	m := make(map[int]string, len(list))
+	for _, n := range list {
+		m[n.ID] = n.Name(lang)
+	}
+	return m
 }
 
 // askedLang is the language a browser asks for first among the bot's,
