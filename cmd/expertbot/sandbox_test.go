@@ -261,6 +261,40 @@ func TestSandboxInBrowser(t *testing.T) {
 	mod.send(fmt.Sprintf("/thread %d", id))
 	mod.waitBot(answer)
 	mod.screenshot("moderator-thread")
+	// The moderator signs in to the web console with /web's link, which
+	// opens once.
+	mod.send("/web")
+	mod.waitBot("/console/login?t=")
+	link, err := chromedp.Run(mod.ctx, chromedp.Evaluate[string](`[...document.querySelectorAll(".msg.bot .text")]
+		.map(e => e.textContent).filter(s => s.includes("/console/login?t=")).pop().match(/http\S+/)[0]`))
+	if err != nil {
+		t.Fatalf("the link in /web's answer: %v", err)
+	}
+	cctx, _ := chromedp.NewContext(first)
+	con := &page{t: t, ctx: cctx, name: "console"}
+	if err := chromedp.Do(cctx, chromedp.Navigate(link)); err != nil {
+		t.Fatalf("console: %v", err)
+	}
+	// The link's page goes on to the queue by itself; asked across that
+	// navigation, the page may not answer.
+	queue := "/console/|" + strings.TrimSuffix(ru("console_queue_title", 0), "0")
+	for deadline := time.Now().Add(pageWait); ; time.Sleep(100 * time.Millisecond) {
+		at, err := chromedp.Run(cctx, chromedp.Evaluate[string](`location.pathname + "|" + ((document.querySelector("h1") || {}).textContent || "")`))
+		if err == nil && strings.HasPrefix(at, queue) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the link did not open the queue: at %q (%v)", at, err)
+		}
+	}
+	con.screenshot("console-queue")
+	con.do(chromedp.Navigate(link))
+	// Refused, in the browser's language: the link names nobody now.
+	con.waitJS(fmt.Sprintf(`document.body.innerText.includes(%s)`, jsString(bot.T("en", "console_link_bad"))))
+	con.do(chromedp.Navigate(strings.TrimSuffix(link[:strings.Index(link, "login")], "/") + "/problems/" + strconv.FormatInt(id, 10)))
+	con.waitJS(fmt.Sprintf(`document.body.innerText.includes(%s)`, jsString(answer)))
+	con.screenshot("console-thread")
+
 	ent.send("/subscribe")
 	ent.waitBot(firstLine(ru("subscribe_text")))
 	ent.screenshot("entrepreneur-subscribe")
