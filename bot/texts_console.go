@@ -10,6 +10,7 @@ var consoleTexts = map[string]map[string]string{
 	"console_signin":       {"kk": "Кіру үшін Telegram-дағы ботқа /web деп жазыңыз: ол 10 минут жарамды сілтеме жібереді.", "ru": "Чтобы войти, напишите боту в Telegram /web: он пришлёт ссылку, которая действует 10 минут.", "en": "To sign in, send /web to the bot in Telegram: it sends a link valid for 10 minutes."},
 	"console_link_bad":     {"kk": "Бұл сілтеме пайдаланылған немесе мерзімі өткен.", "ru": "Эта ссылка уже использована или устарела.", "en": "This link has been used or is out of date."},
 	"console_signed_out":   {"kk": "Сіз консольден шықтыңыз.", "ru": "Вы вышли из консоли.", "en": "You have signed out."},
+	"console_signing_in":   {"kk": "Кіріп жатырмыз…", "ru": "Выполняем вход…", "en": "Signing in…"},
 	"console_signed_in":    {"kk": "Кірдіңіз.", "ru": "Вход выполнен.", "en": "Signed in."},
 	"console_continue":     {"kk": "Консольді ашу", "ru": "Открыть консоль", "en": "Open the console"},
 	"console_logout":       {"kk": "Шығу", "ru": "Выйти", "en": "Sign out"},

@@ -12,6 +12,7 @@ import (
 	"embed"
 	"errors"
 	"html/template"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -34,22 +35,33 @@ const (
 //go:embed templates
 var files embed.FS
 
+//go:embed static
+var staticFiles embed.FS
+
+// static is the console's one script, for the Mini App.
+var static, _ = fs.Sub(staticFiles, "static")
+
 var pages = template.Must(template.New("").Funcs(template.FuncMap{"t": bot.T}).ParseFS(files, "templates/*.html"))
 
 // Console serves the console's pages.
 type Console struct {
 	db     *storage.DB
+	token  string // the bot's, which signs a Mini App's initData
 	zone   *time.Location
 	secure bool // the cookie only over HTTPS
 	log    *slog.Logger
 }
 
 // New returns the console's handler. Secure marks the session cookie for
-// HTTPS only, as it must be wherever the console is public.
-func New(db *storage.DB, zone *time.Location, secure bool, log *slog.Logger) http.Handler {
-	c := &Console{db: db, zone: zone, secure: secure, log: log}
+// HTTPS only, as it must be wherever the console is public; token is the
+// bot's, for the Mini App's sign-in.
+func New(db *storage.DB, zone *time.Location, secure bool, token string, log *slog.Logger) http.Handler {
+	c := &Console{db: db, zone: zone, secure: secure, token: token, log: log}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET "+Path+"login", c.login)
+	mux.HandleFunc("GET "+Path+"app", c.app)
+	mux.HandleFunc("POST "+Path+"webapp", c.webapp)
+	mux.Handle("GET "+Path+"app.js", http.StripPrefix(Path, http.FileServerFS(static)))
 	mux.Handle("GET "+Path+"{$}", c.signedIn(c.queue))
 	mux.Handle("POST "+Path+"logout", c.signedIn(c.logout))
 	mux.Handle("GET "+Path+"problems", c.signedIn(c.problems))
@@ -74,10 +86,18 @@ type view struct {
 // from Telegram, another site, and a SameSite=Strict cookie would not be
 // sent along a redirect that started there.
 func (c *Console) login(w http.ResponseWriter, r *http.Request) {
+	c.openSession(w, r, func(tx *storage.Tx) (int64, error) { return tx.UseConsoleLink(r.Context(), r.FormValue("t")) },
+		func(lang string) { c.page(w, r, http.StatusOK, "signedin", view{Lang: lang}) })
+}
+
+// openSession opens a session for the user who returns, when a
+// moderator, sets its cookie and calls done with their language; anyone
+// else is told the link is bad.
+func (c *Console) openSession(w http.ResponseWriter, r *http.Request, who func(*storage.Tx) (int64, error), done func(lang string)) {
 	lang := askedLang(r)
 	var token string
 	err := c.db.InTx(r.Context(), func(tx *storage.Tx) error {
-		id, err := tx.UseConsoleLink(r.Context(), r.FormValue("t"))
+		id, err := who(tx)
 		if err != nil {
 			return err
 		}
@@ -102,7 +122,7 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 	}
 	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: token, Path: Path, MaxAge: int(sessionTTL.Seconds()),
 		HttpOnly: true, Secure: c.secure, SameSite: http.SameSiteStrictMode})
-	c.page(w, r, http.StatusOK, "signedin", view{Lang: lang})
+	done(lang)
 }
 
 // signedIn runs a page for a moderator with a session, checking the CSRF

@@ -2,6 +2,9 @@ package console_test
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"io"
 	"log/slog"
 	"net/http"
@@ -40,7 +43,7 @@ func newSite(t *testing.T) *site {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(console.New(db, bot.Kazakhstan, false, slog.New(slog.DiscardHandler)))
+	srv := httptest.NewServer(console.New(db, bot.Kazakhstan, false, botToken, slog.New(slog.DiscardHandler)))
 	t.Cleanup(srv.Close)
 	return &site{t: t, db: db, srv: srv}
 }
@@ -198,5 +201,58 @@ func TestRequestsListedAndRead(t *testing.T) {
 	}
 	if status, _, _ := s.do("GET", "/console/problems/999999", session, nil); status != http.StatusNotFound {
 		t.Errorf("an unknown request answered %d, want 404", status)
+	}
+}
+
+// botToken is the token the test console checks initData with.
+const botToken = "123456:TEST-token"
+
+// initData is what Telegram gives a Mini App opened by user at authDate,
+// signed with token as Telegram signs it.
+func initData(user int64, authDate time.Time, token string) string {
+	v := url.Values{
+		"auth_date": {strconv.FormatInt(authDate.Unix(), 10)},
+		"query_id":  {"AAHdF6IQAAAAAN0XohDhrOrc"},
+		"user":      {`{"id":` + strconv.FormatInt(user, 10) + `,"first_name":"Асель","language_code":"ru"}`},
+	}
+	keys := []string{"auth_date", "query_id", "user"}
+	var lines []string
+	for _, k := range keys {
+		lines = append(lines, k+"="+v.Get(k))
+	}
+	key := hmac.New(sha256.New, []byte("WebAppData"))
+	key.Write([]byte(token))
+	mac := hmac.New(sha256.New, key.Sum(nil))
+	mac.Write([]byte(strings.Join(lines, "\n")))
+	v.Set("hash", hex.EncodeToString(mac.Sum(nil)))
+	return v.Encode()
+}
+
+// A Mini App signs a moderator in with Telegram's initData; a wrong hash,
+// an old auth_date or someone not a moderator signs nobody in.
+func TestMiniAppSignIn(t *testing.T) {
+	s := newSite(t)
+	now := time.Now()
+	for name, c := range map[string]struct {
+		data string
+		want int
+	}{
+		"Telegram's, fresh":   {initData(10, now, botToken), http.StatusNoContent},
+		"signed with another": {initData(10, now, "654321:OTHER"), http.StatusUnauthorized},
+		"two hours old":       {initData(10, now.Add(-2*time.Hour), botToken), http.StatusUnauthorized},
+		"not a moderator":     {initData(20, now, botToken), http.StatusUnauthorized},
+		"the user changed":    {strings.Replace(initData(10, now, botToken), "%3A10%2C", "%3A20%2C", 1), http.StatusUnauthorized},
+		"no initData at all":  {"", http.StatusUnauthorized},
+	} {
+		status, _, session := s.do("POST", "/console/webapp", "", url.Values{"initData": {c.data}})
+		if status != c.want || (status == http.StatusNoContent) != (session != "") {
+			t.Errorf("%s: %d with session %q, want %d", name, status, session, c.want)
+		}
+	}
+	if status, body, _ := s.do("GET", "/console/app", "", nil); status != http.StatusOK || !strings.Contains(body, `src="/console/app.js"`) {
+		t.Errorf("the Mini App's page: %d %q", status, body)
+	}
+	if status, body, _ := s.do("GET", "/console/app.js", "", nil); status != http.StatusOK || !strings.Contains(body, "tgWebAppData") {
+		t.Errorf("the Mini App's script: %d %q", status, body)
 	}
 }

@@ -209,7 +209,7 @@ func serveHTTP(cfg *config, b *bot.Bot, db *storage.DB, page http.Handler, log *
 	}
 	internal.Handle("GET /readyz", readiness(b, db, log))
 	internal.Handle("GET /metrics", b.Metrics())
-	public.Handle(console.Path, console.New(db, cfg.Zone, strings.HasPrefix(cfg.ConsoleURL, "https:"), log))
+	public.Handle(console.Path, console.New(db, cfg.Zone, strings.HasPrefix(cfg.ConsoleURL, "https:"), cfg.Token, log))
 	if page != nil {
 		public.Handle("/", page)
 	}
