@@ -63,9 +63,29 @@ func (b *Bot) registerCommands(ctx context.Context) error {
 			if err := registerUserCommands(ctx, tx, &m); err != nil {
 				return err
 			}
+			if err := b.setMenuButton(ctx, tx, &m); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
+}
+
+// setMenuButton gives a moderator's chat a menu button that opens the
+// web console as a Mini App, where the console is served over HTTPS (as
+// Telegram requires of Mini Apps); anyone else's chat, the command menu.
+func (b *Bot) setMenuButton(ctx context.Context, tx *storage.Tx, u *storage.User) error {
+	button := map[string]any{"type": "commands"}
+	if u.IsModerator() && strings.HasPrefix(b.cfg.ConsoleURL, "https://") {
+		button = map[string]any{"type": "web_app", "text": T(UserLang(u), "btn_console"),
+			"web_app": map[string]string{"url": b.cfg.ConsoleURL + "app"}}
+	}
+	p := tgbotapi.Params{}
+	p.AddNonZero64("chat_id", u.ID)
+	if err := p.AddInterface("menu_button", button); err != nil {
+		return err
+	}
+	return tx.Enqueue(ctx, storage.Call{ChatID: u.ID, Method: "setChatMenuButton", Params: storage.Params(p)})
 }
 
 // registerUserCommands sets the menu of one user's chat, in the language

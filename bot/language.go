@@ -59,6 +59,11 @@ func (b *Bot) chooseLanguage(ctx context.Context, r *req, q *tgbotapi.CallbackQu
 	if err := registerUserCommands(ctx, r.tx, r.user); err != nil {
 		return err
 	}
+	if r.user.IsModerator() {
+		if err := b.setMenuButton(ctx, r.tx, r.user); err != nil {
+			return err
+		}
+	}
 
 	var welcome bool
 	d, err := r.tx.Dialog(ctx, r.user.ID)

@@ -258,6 +258,16 @@ func TestWebLinkForModeratorsOnly(t *testing.T) {
 	h.start()
 	mod := h.person(2000, "Moderator", "en")
 	mod.startIn("English")
+	// The moderator's chat has the console as its menu button, a Mini App.
+	h.waitFor("the console's menu button", 10*time.Second, func() bool {
+		for _, c := range h.tg.Requests() {
+			if c.Method == "setChatMenuButton" && c.Params["chat_id"] == "2000" && c.Status == 200 &&
+				strings.Contains(c.Params["menu_button"], `"url":"https://bot.example.kz/console/app"`) {
+				return true
+			}
+		}
+		return false
+	})
 	mod.send("/web")
 	mod.expect("https://bot.example.kz/console/login?t=")
 	var links int

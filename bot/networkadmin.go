@@ -166,6 +166,9 @@ func (b *Bot) manageModerator(ctx context.Context, r *req, add bool, args string
 	if err := registerUserCommands(ctx, r.tx, u); err != nil {
 		return err
 	}
+	if err := b.setMenuButton(ctx, r.tx, u); err != nil {
+		return err
+	}
 	if !add && b.cfg.ModeratorChatID != 0 {
 		if err := r.tx.Enqueue(ctx, removeFromGroup(b.cfg.ModeratorChatID, u.ID)...); err != nil {
 			return err

@@ -6,6 +6,7 @@ var consoleTexts = map[string]map[string]string{
 	"web_link": {"kk": "🔐 Консольге кіру сілтемеңіз (10 минут жарамды, бір рет қана ашылады):\n%s", "ru": "🔐 Ваша ссылка для входа в консоль (действует 10 минут, открывается один раз):\n%s", "en": "🔐 Your link to the console (valid for 10 minutes, opens once):\n%s"},
 	"web_off":  {"kk": "Веб-консоль бапталмаған (CONSOLE_URL).", "ru": "Веб-консоль не настроена (CONSOLE_URL).", "en": "The web console is not set up (CONSOLE_URL)."},
 
+	"btn_console":          {"kk": "Консоль", "ru": "Консоль", "en": "Console"},
 	"console_title":        {"kk": "Сарапшылар желісі — консоль", "ru": "Сеть экспертов — консоль", "en": "Expert network console"},
 	"console_signin":       {"kk": "Кіру үшін Telegram-дағы ботқа /web деп жазыңыз: ол 10 минут жарамды сілтеме жібереді.", "ru": "Чтобы войти, напишите боту в Telegram /web: он пришлёт ссылку, которая действует 10 минут.", "en": "To sign in, send /web to the bot in Telegram: it sends a link valid for 10 minutes."},
 	"console_link_bad":     {"kk": "Бұл сілтеме пайдаланылған немесе мерзімі өткен.", "ru": "Эта ссылка уже использована или устарела.", "en": "This link has been used or is out of date."},

@@ -656,3 +656,31 @@ func (l Limits) ChatsFaster(k float64) Limits {
 	l.GroupWindow = time.Duration(float64(l.GroupWindow) / k)
 	return l
 }
+
+// setChatMenuButton checks a chat's menu button as Telegram does: a web
+// app's needs its text and an https:// address.
+func (s *Server) setChatMenuButton(p map[string]string) (any, *apiError) {
+	var b struct {
+		Type   string `json:"type"`
+		Text   string `json:"text"`
+		WebApp *struct {
+			URL string `json:"url"`
+		} `json:"web_app"`
+	}
+	if m, ok := p["menu_button"]; ok {
+		if err := json.Unmarshal([]byte(m), &b); err != nil {
+			return nil, &apiError{status: 400, message: "Bad Request: can't parse menu button"}
+		}
+	}
+	switch b.Type {
+	case "", "commands", "default":
+	case "web_app":
+		if b.Text == "" || b.WebApp == nil || !strings.HasPrefix(b.WebApp.URL, "https://") {
+			s.violate(fmt.Sprintf("setChatMenuButton: a web_app button needs text and an https:// url: %s", p["menu_button"]))
+			return nil, &apiError{status: 400, message: "Bad Request: BUTTON_URL_INVALID"}
+		}
+	default:
+		return nil, &apiError{status: 400, message: "Bad Request: unsupported menu button type " + b.Type}
+	}
+	return true, nil
+}

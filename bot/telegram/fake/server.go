@@ -346,6 +346,8 @@ func (s *Server) serve(r *http.Request, method string, params map[string]string,
 		return true, nil
 	case "setMyCommands":
 		return s.setMyCommands(params)
+	case "setChatMenuButton":
+		return s.setChatMenuButton(params)
 	case "deleteMyCommands":
 		return s.deleteMyCommands(params)
 	case "deleteMessage":
