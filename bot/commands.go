@@ -16,11 +16,12 @@ var (
 	expertCommands    = []string{"away", "back", "languages", "note"}
 	moderatorCommands = []string{"queue", "thread", "approve", "reject", "stats", "export", "experts", "addexpert",
 		"removeexpert", "ban", "unban", "merge", "hide", "unhide", "centres", "audit", "parked", "web"}
-	adminCommands = []string{"addmoderator", "removemoderator"}
+	adminCommands    = []string{"addmoderator", "removemoderator", "addobserver", "removeobserver"}
+	observerCommands = []string{"web"}
 )
 
 // roles are what a user is, for their menu.
-type roles struct{ expert, moderator, admin bool }
+type roles struct{ expert, moderator, admin, observer bool }
 
 func commandMenu(lang string, who roles) []tgbotapi.BotCommand {
 	names := append([]string(nil), commonCommands...)
@@ -29,6 +30,8 @@ func commandMenu(lang string, who roles) []tgbotapi.BotCommand {
 	}
 	if who.moderator || who.admin {
 		names = append(names, moderatorCommands...)
+	} else if who.observer {
+		names = append(names, observerCommands...)
 	}
 	if who.admin {
 		names = append(names, adminCommands...)
@@ -96,7 +99,7 @@ func registerUserCommands(ctx context.Context, tx *storage.Tx, u *storage.User) 
 	if err != nil {
 		return err
 	}
-	who := roles{expert: expert, moderator: u.IsModerator(), admin: u.Role == storage.RoleAdmin}
+	who := roles{expert: expert, moderator: u.IsModerator(), admin: u.Role == storage.RoleAdmin, observer: u.Role == storage.RoleObserver}
 	scope := tgbotapi.NewBotCommandScopeChat(u.ID)
 	if who == (roles{}) {
 		// The menu of all private chats serves them, also after they lost a role.

@@ -166,7 +166,7 @@ func (b *Bot) commandTable() map[string]command {
 		"start":    b.start,
 		"language": func(ctx context.Context, r *req, _ string) error { return b.askLanguage(ctx, r, false) },
 		"help": func(ctx context.Context, r *req, _ string) error {
-			who := roles{expert: r.user.Expert, moderator: r.user.IsModerator(), admin: r.user.Role == storage.RoleAdmin}
+			who := roles{expert: r.user.Expert, moderator: r.user.IsModerator(), admin: r.user.Role == storage.RoleAdmin, observer: r.user.Role == storage.RoleObserver}
 			return r.send(ctx, helpText(r.lang, who), nil)
 		},
 		"privacy":      plain(b.showPrivacy),
@@ -206,7 +206,9 @@ func (b *Bot) commandTable() map[string]command {
 		"merge":           moderatorsOnly(b.merge),
 		"centres":         moderatorsOnly(b.manageCentres),
 		"hide":            moderatorsOnly(toggle(true, b.hideFromSearch)),
-		"web":             moderatorsOnly(plain(b.consoleLink)),
+		"web":             plain(b.consoleLink), // moderators and observers, checked inside
+		"addobserver":     adminsOnly(toggle(true, b.manageObserver)),
+		"removeobserver":  adminsOnly(toggle(false, b.manageObserver)),
 		"unhide":          moderatorsOnly(toggle(false, b.hideFromSearch)),
 	}
 }

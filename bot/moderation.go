@@ -469,8 +469,12 @@ func editMarkup(chatID, messageID int64, kb *tgbotapi.InlineKeyboardMarkup) stor
 // consoleLinkTTL is how long a /web link may be opened, once.
 const consoleLinkTTL = 10 * time.Minute
 
-// consoleLink is a moderator's /web: a one-time link into the web console.
+// consoleLink is a moderator's or an observer's /web: a one-time link
+// into the web console.
 func (b *Bot) consoleLink(ctx context.Context, r *req) error {
+	if !r.user.MaySignIn() {
+		return r.send(ctx, r.t("moderators_only"), nil)
+	}
 	if b.cfg.ConsoleURL == "" {
 		return r.send(ctx, r.t("web_off"), nil)
 	}

@@ -249,8 +249,8 @@ func TestExportParsesBack(t *testing.T) {
 	}
 }
 
-// /web gives a moderator a one-time link into the console, where the
-// console is set up, and nobody else any.
+// /web gives a moderator or an observer a one-time link into the console,
+// where the console is set up, and nobody else any.
 func TestWebLinkForModeratorsOnly(t *testing.T) {
 	h := newHarness(t)
 	h.cfg.AdminIDs = []int64{2000}
@@ -283,4 +283,12 @@ func TestWebLinkForModeratorsOnly(t *testing.T) {
 	if links != 0 {
 		t.Errorf("%d links made for an entrepreneur", links)
 	}
+
+	// Made an observer by an admin, a committee member gets one too.
+	mod.send("/addobserver 2001")
+	mod.expectT("observer_added", 2001)
+	ent.send("/web")
+	ent.expect("https://bot.example.kz/console/login?t=")
+	mod.send("/addobserver 2000")
+	mod.expectT("observer_is_moderator", 2000)
 }

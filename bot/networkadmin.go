@@ -136,6 +136,39 @@ func (b *Bot) addExpertButton(ctx context.Context, r *req, q *tgbotapi.CallbackQ
 	return b.setExpert(ctx, r, u, centre, true)
 }
 
+// manageObserver is /addobserver USER and /removeobserver USER: a
+// committee member who may sign in to the console and see published
+// requests, never personal data. Only admins run these; a moderator is
+// not made an observer.
+func (b *Bot) manageObserver(ctx context.Context, r *req, add bool, args string) error {
+	who := strings.TrimSpace(args)
+	if who == "" {
+		return r.send(ctx, r.t("usage", map[bool]string{true: "/addobserver", false: "/removeobserver"}[add]+" ID|@username"), nil)
+	}
+	u, err := b.findUser(ctx, r, who)
+	if err != nil || u == nil {
+		return err
+	}
+	if u.IsModerator() {
+		return r.send(ctx, r.t("observer_is_moderator", u.ID), nil)
+	}
+	role, action, text := storage.RoleEntrepreneur, "remove_observer", "observer_removed"
+	if add {
+		role, action, text = storage.RoleObserver, "add_observer", "observer_added"
+	}
+	if err := r.tx.SetRole(ctx, u.ID, role); err != nil {
+		return err
+	}
+	u.Role = role
+	if err := r.tx.Audit(ctx, r.user.ID, action, nil, strconv.FormatInt(u.ID, 10), ""); err != nil {
+		return err
+	}
+	if err := registerUserCommands(ctx, r.tx, u); err != nil {
+		return err
+	}
+	return r.send(ctx, r.t(text, u.ID), nil)
+}
+
 // manageModerator is /addmoderator USER and /removemoderator USER. Admins
 // stay admins unless removed; only admins run these (adminsOnly). A
 // removed moderator leaves the moderators' group, where the bot can take

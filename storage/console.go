@@ -97,6 +97,9 @@ type Filter struct {
 	Region   int
 	From, To time.Time // created in [From, To)
 	Words    []string  // all of them, in some form, in the request or its answers
+	// Published keeps only what search shows anyone: answered or solved,
+	// neither hidden nor merged.
+	Published bool
 }
 
 // FilterProblems returns a page of the requests a filter keeps, newest
@@ -122,11 +125,12 @@ func (tx *Tx) FilterProblems(ctx context.Context, f Filter, limit, offset int) (
 		WHERE p.status <> 'draft'
 			AND ($2 = '' OR p.status = $2) AND ($3 = 0 OR p.sector_id = $3) AND ($4 = 0 OR p.region_id = $4)
 			AND ($5::timestamptz IS NULL OR p.created_at >= $5) AND ($6::timestamptz IS NULL OR p.created_at < $6)
+			AND (NOT $9 OR p.status IN ('answered', 'resolved') AND p.hidden_at IS NULL AND p.merged_into IS NULL)
 			AND (COALESCE(cardinality($1::text[]), 0) = 0 OR p.id IN (
 				SELECT d.problem_id FROM q JOIN search_docs d ON d.doc @@ q.q
 				GROUP BY d.problem_id HAVING count(*) = (SELECT count(*) FROM q)))
 		ORDER BY p.id DESC LIMIT $7 OFFSET $8`,
-		pq.Array(f.Words), f.Status, f.Sector, f.Region, from, to, limit, offset)
+		pq.Array(f.Words), f.Status, f.Sector, f.Region, from, to, limit, offset, f.Published)
 	if err != nil {
 		return nil, 0, fmt.Errorf("storage: filter requests: %w", dbErr(err))
 	}

@@ -15,6 +15,7 @@ import (
 // membership in a competence centre, not a role.
 const (
 	RoleEntrepreneur = "entrepreneur"
+	RoleObserver     = "observer" // a committee member: the console's published requests only
 	RoleModerator    = "moderator"
 	RoleAdmin        = "admin"
 )
@@ -50,6 +51,10 @@ func (u *User) described() User {
 
 // IsModerator reports whether the user may moderate.
 func (u *User) IsModerator() bool { return u.Role == RoleModerator || u.Role == RoleAdmin }
+
+// MaySignIn reports whether a user may use the web console: moderators
+// and admins, and observers.
+func (u *User) MaySignIn() bool { return u.IsModerator() || u.Role == RoleObserver }
 
 const userColumns = `id, username, first_name, last_name, telegram_language, language, languages, role,
 	unreachable_since, unreachable_reason, banned_at, ban_reason, consent_version, consented_at, forgotten_at`

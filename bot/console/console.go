@@ -105,7 +105,7 @@ func (c *Console) openSession(w http.ResponseWriter, r *http.Request, who func(*
 		if err != nil {
 			return err
 		}
-		if !u.IsModerator() {
+		if !u.MaySignIn() {
 			return storage.ErrNotFound
 		}
 		lang = bot.UserLang(u)
@@ -125,8 +125,9 @@ func (c *Console) openSession(w http.ResponseWriter, r *http.Request, who func(*
 	done(lang)
 }
 
-// signedIn runs a page for a moderator with a session, checking the CSRF
-// token of a form; anyone else is asked to sign in through the bot.
+// signedIn runs a page for a moderator or an observer with a session,
+// checking the CSRF token of a form; anyone else is asked to sign in
+// through the bot. Each page decides what an observer sees of it.
 func (c *Console) signedIn(next func(http.ResponseWriter, *http.Request, *view, *storage.Tx) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		cookie, err := r.Cookie(cookieName)
@@ -150,7 +151,7 @@ func (c *Console) signedIn(next func(http.ResponseWriter, *http.Request, *view, 
 			}
 			v = view{Lang: bot.UserLang(u), User: u, CSRF: s.CSRF, Zone: c.zone}
 			switch {
-			case !u.IsModerator():
+			case !u.MaySignIn():
 				status = http.StatusForbidden
 				return nil
 			case r.Method == http.MethodPost && subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(s.CSRF)) != 1:
@@ -172,6 +173,11 @@ func (c *Console) signedIn(next func(http.ResponseWriter, *http.Request, *view, 
 
 // queue is the console's first page: the requests waiting for moderation.
 func (c *Console) queue(w http.ResponseWriter, r *http.Request, v *view, tx *storage.Tx) error {
+	if !v.User.IsModerator() {
+		// An observer's first page is the published requests.
+		http.Redirect(w, r, Path+"problems", http.StatusSeeOther)
+		return nil
+	}
 	waiting, err := tx.ProblemsByStatus(r.Context(), []string{storage.StatusPendingModeration}, 200)
 	if err != nil {
 		return err
@@ -207,7 +213,7 @@ var statuses = []string{storage.StatusPendingModeration, storage.StatusOpen, sto
 // and words, a page at a time.
 func (c *Console) problems(w http.ResponseWriter, r *http.Request, v *view, tx *storage.Tx) error {
 	ctx := r.Context()
-	f := storage.Filter{Words: storage.SearchWords(r.FormValue("q"))}
+	f := storage.Filter{Words: storage.SearchWords(r.FormValue("q")), Published: !v.User.IsModerator()}
 	if s := r.FormValue("status"); slices.Contains(statuses, s) {
 		f.Status = s
 	}
@@ -291,6 +297,10 @@ func (c *Console) problem(w http.ResponseWriter, r *http.Request, v *view, tx *s
 		return nil
 	}
 	p, err := tx.ProblemToRead(ctx, id)
+	observer := !v.User.IsModerator()
+	if err == nil && observer && !p.Published() {
+		err = storage.ErrNotFound // an observer sees what search shows anyone
+	}
 	if errors.Is(err, storage.ErrNotFound) {
 		c.page(w, r, http.StatusNotFound, "notfound", *v)
 		return nil
@@ -304,9 +314,13 @@ func (c *Console) problem(w http.ResponseWriter, r *http.Request, v *view, tx *s
 		}
 		return strings.TrimSpace(u.FirstName + " " + u.LastName), nil
 	}
-	author, err := name(p.AuthorID)
-	if err != nil {
-		return err
+	// An observer never sees who wrote a request, nor their company.
+	author, company, bin := "", "", ""
+	if !observer {
+		if author, err = name(p.AuthorID); err != nil {
+			return err
+		}
+		company, bin = p.Company, p.BIN
 	}
 	sector, err := tx.Sector(ctx, p.SectorID)
 	if err != nil {
@@ -332,7 +346,9 @@ func (c *Console) problem(w http.ResponseWriter, r *http.Request, v *view, tx *s
 	var history, thread []line
 	for _, e := range events {
 		who := bot.T(v.Lang, "the_bot")
-		if e.ActorID != nil {
+		if observer {
+			who = "" // the author's own steps are among them
+		} else if e.ActorID != nil {
 			if who, err = name(*e.ActorID); err != nil {
 				return err
 			}
@@ -340,6 +356,9 @@ func (c *Console) problem(w http.ResponseWriter, r *http.Request, v *view, tx *s
 		history = append(history, line{e.At.In(c.zone).Format("02.01.2006 15:04"), who, bot.T(v.Lang, "status_"+e.To)})
 	}
 	for _, m := range msgs {
+		if observer && m.AuthorRole != "expert" {
+			continue // the experts' answers, as search shows them
+		}
 		who, err := name(m.AuthorID)
 		if err != nil {
 			return err
@@ -348,18 +367,18 @@ func (c *Console) problem(w http.ResponseWriter, r *http.Request, v *view, tx *s
 	}
 	var lines []string
 	for _, s := range supporters {
-		if s.Line != "" {
+		if s.Line != "" && !observer {
 			lines = append(lines, s.Line)
 		}
 	}
 	v.Data = struct {
 		P                      *storage.Problem
 		Status, Sector, Region string
-		Author                 string
+		Author, Company, BIN   string
 		History, Thread        []line
 		Supporters             int
 		Lines                  []string
-	}{p, bot.T(v.Lang, "status_"+p.Status), sector.Name(v.Lang), region.Name(v.Lang), author, history, thread, len(supporters), lines}
+	}{p, bot.T(v.Lang, "status_"+p.Status), sector.Name(v.Lang), region.Name(v.Lang), author, company, bin, history, thread, len(supporters), lines}
 	c.page(w, r, http.StatusOK, "problem", *v)
 	return nil
 }

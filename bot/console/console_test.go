@@ -256,3 +256,77 @@ func TestMiniAppSignIn(t *testing.T) {
 		t.Errorf("the Mini App's script: %d %q", status, body)
 	}
 }
+
+// An observer sees only published requests, the experts' answers and no
+// one's personal data: not the author's name, company or BIN, nor what
+// entrepreneurs wrote in the thread; not the moderation queue.
+func TestObserverSeesNoPersonalData(t *testing.T) {
+	s := newSite(t)
+	ctx := context.Background()
+	var published, open int64
+	err := s.db.InTx(ctx, func(tx *storage.Tx) error {
+		if _, err := tx.TouchUser(ctx, storage.User{ID: 30, FirstName: "Committee", Language: "en"}); err != nil {
+			return err
+		}
+		if err := tx.SetRole(ctx, 30, storage.RoleObserver); err != nil {
+			return err
+		}
+		sectors, err := tx.Sectors(ctx)
+		if err != nil {
+			return err
+		}
+		regions, err := tx.Regions(ctx)
+		if err != nil {
+			return err
+		}
+		for _, p := range []struct {
+			id     *int64
+			title  string
+			status string
+		}{{&published, "Зерносушилка шумит", storage.StatusAnswered}, {&open, "Теплица остывает ночью", storage.StatusOpen}} {
+			if *p.id, err = tx.CreateProblem(ctx, &storage.Problem{AuthorID: 20, Kind: "problem", SectorID: sectors[0].ID, RegionID: regions[0].ID,
+				Title: p.title, Body: "Подробности: " + p.title, Company: "ТОО Береке", BIN: "040340002192"}, nil, p.status); err != nil {
+				return err
+			}
+		}
+		for _, m := range []storage.ThreadMessage{
+			{ProblemID: published, AuthorID: 10, AuthorRole: "expert", Text: "Замените вентиляторы.", ChatID: 10, TgMessageID: 1},
+			{ProblemID: published, AuthorID: 20, AuthorRole: "entrepreneur", Text: "Звоните мне: +7 701 555 1234", ChatID: 20, TgMessageID: 2},
+		} {
+			if _, err := tx.AddMessage(ctx, &m); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, session := s.do("GET", "/console/login?t="+s.link(30, time.Minute), "", nil)
+	if session == "" {
+		t.Fatal("an observer's link signed nobody in")
+	}
+	if status, _, _ := s.do("GET", "/console/", session, nil); status != http.StatusSeeOther {
+		t.Errorf("the queue answered an observer %d, want a redirect to the requests", status)
+	}
+	pages := map[string]int{
+		"/console/problems":                                     http.StatusOK,
+		"/console/problems?q=зерносушилка":                      http.StatusOK,
+		"/console/problems/" + strconv.FormatInt(published, 10): http.StatusOK,
+		"/console/problems/" + strconv.FormatInt(open, 10):      http.StatusNotFound,
+	}
+	for path, want := range pages {
+		status, body, _ := s.do("GET", path, session, nil)
+		if status != want {
+			t.Errorf("%s answered an observer %d, want %d", path, status, want)
+		}
+		for _, private := range []string{"Ерлан", "ТОО Береке", "040340002192", "+7 701 555 1234", "Теплица остывает"} {
+			if strings.Contains(body, private) {
+				t.Errorf("%s shows an observer %q", path, private)
+			}
+		}
+	}
+	if _, body, _ := s.do("GET", "/console/problems/"+strconv.FormatInt(published, 10), session, nil); !strings.Contains(body, "Замените вентиляторы.") {
+		t.Errorf("an observer does not see the expert's answer:\n%s", body)
+	}
+}
