@@ -39,6 +39,7 @@ type Config struct {
 	TakeTimeout         time.Duration // a problem nobody took is sent again after this
 	AnswerTimeout       time.Duration // a problem nobody answered goes to the moderators after this
 	ImplementationCheck time.Duration // the author is asked about a recommendation after this
+	ImplementationAsks  int           // and again after as long while they answer "in progress", this many times in all
 	ReminderPoll        time.Duration // how often due reminders are looked for
 
 	// Webhook mode, when WebhookURL is set: Telegram posts updates to
@@ -105,6 +106,9 @@ func New(cfg Config, db *storage.DB, log *slog.Logger) *Bot {
 	}
 	if cfg.AnswerTimeout <= 0 {
 		cfg.AnswerTimeout = 72 * time.Hour
+	}
+	if cfg.ImplementationAsks <= 0 {
+		cfg.ImplementationAsks = 3
 	}
 	if cfg.ImplementationCheck <= 0 {
 		cfg.ImplementationCheck = 30 * 24 * time.Hour

@@ -233,8 +233,15 @@ func (b *Bot) implementation(ctx context.Context, r *req, q *tgbotapi.CallbackQu
 	if p, err := authoredProblem(ctx, r, rec.ProblemID); err != nil || p == nil {
 		return refuse(ctx, r, q, err)
 	}
-	if err := r.tx.SetImplementation(ctx, rec.ID, status, ""); err != nil {
+	asked, err := r.tx.SetImplementation(ctx, rec.ID, status, "")
+	if err != nil {
 		return err
+	}
+	if status == "in_progress" && asked < b.cfg.ImplementationAsks {
+		// Asked again until it is done, or not, or asked enough.
+		if err := r.tx.AddReminder(ctx, storage.ReminderImplementation, &rec.ProblemID, &rec.ID, b.now().Add(b.cfg.ImplementationCheck)); err != nil {
+			return err
+		}
 	}
 	if q.Message != nil {
 		text := Escape(q.Message.Text) + "\n→ <b>" + Escape(r.t("impl_"+status)) + "</b>"
@@ -273,7 +280,7 @@ func (b *Bot) commentMessage(ctx context.Context, r *req, dlg *storage.Dialog, m
 	if dlg.Name == dialogRateComment {
 		err = r.tx.CommentRating(ctx, d.Problem, d.Expert, text)
 	} else {
-		err = r.tx.SetImplementation(ctx, d.Recommendation, d.Status, text)
+		_, err = r.tx.SetImplementation(ctx, d.Recommendation, d.Status, text)
 	}
 	if err != nil {
 		return err

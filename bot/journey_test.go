@@ -237,6 +237,18 @@ func TestProblemJourney(t *testing.T) {
 	impl := ent.expect(plain(T("kk", "impl_question", id, "")))
 	ent.pressT(impl, "impl_in_progress")
 	ent.pressT(ent.expectT("impl_comment"), "btn_skip")
+	// "In progress" is asked again after as long; then it is done.
+	impl = ent.expect(plain(T("kk", "impl_question", id, "")))
+	ent.pressT(impl, "impl_implemented")
+	ent.expectT("impl_comment")
+	ent.send("Жаңа желдеткіштер орнатылды.")
+	h.waitIdle()
+	var course string
+	h.query(&course, `SELECT string_agg(c.status || ':' || c.comment, ',' ORDER BY c.id) FROM implementation_checks c
+		JOIN recommendations r ON r.id = c.recommendation_id WHERE r.problem_id = $1`, id)
+	if course != "in_progress:,implemented:Жаңа желдеткіштер орнатылды." {
+		t.Errorf("the recommendation's course is %q", course)
+	}
 
 	h.waitIdle()
 	// The whole thread is in PostgreSQL.
@@ -257,7 +269,7 @@ func TestProblemJourney(t *testing.T) {
 	h.query(&comment, `SELECT comment FROM ratings WHERE problem_id = $1`, id)
 	h.query(&recType, `SELECT type FROM recommendations WHERE problem_id = $1`, id)
 	h.query(&impl2, `SELECT implementation FROM recommendations WHERE problem_id = $1`, id)
-	if score != 5 || comment != "Өте пайдалы кеңес, рақмет!" || recType != "technology" || impl2 != "in_progress" {
+	if score != 5 || comment != "Өте пайдалы кеңес, рақмет!" || recType != "technology" || impl2 != "implemented" {
 		t.Errorf("rating %d %q, recommendation %s %s", score, comment, recType, impl2)
 	}
 	var threaded int

@@ -140,6 +140,8 @@ func (tx *Tx) Forget(ctx context.Context, id int64) (int64, []Forgotten, error) 
 	for _, st := range []struct{ what, sql string }{
 		{"recommendations' comments", `UPDATE recommendations SET implementation_comment = ''
 			WHERE problem_id IN (SELECT id FROM problems WHERE author_id = $1)`},
+		{"implementation answers' comments", `UPDATE implementation_checks SET comment = ''
+			WHERE recommendation_id IN (SELECT id FROM recommendations WHERE problem_id IN (SELECT id FROM problems WHERE author_id = $1))`},
 		{"timers", `DELETE FROM reminders WHERE done_at IS NULL AND problem_id IN (SELECT id FROM problems WHERE author_id = $1)`},
 		{"requests", `UPDATE problems SET author_id = $2, title = '', body = '', company = '', bin = '', reject_reason = ''
 			WHERE author_id = $1`},

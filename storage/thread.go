@@ -204,15 +204,60 @@ func (tx *Tx) Recommendation(ctx context.Context, id int64) (*Recommendation, er
 	return &r, nil
 }
 
-// SetImplementation stores what the entrepreneur said of a recommendation.
-func (tx *Tx) SetImplementation(ctx context.Context, id int64, status, comment string) error {
-	_, err := tx.exec(ctx, `
-		UPDATE recommendations SET implementation = $2, implementation_comment = $3, implementation_at = now()
-		WHERE id = $1`, id, status, comment)
+// SetImplementation stores what the entrepreneur said of a
+// recommendation, as its latest state and in its course; with a comment,
+// it is the comment of the answer just given. It returns how many answers
+// the course has.
+func (tx *Tx) SetImplementation(ctx context.Context, id int64, status, comment string) (int, error) {
+	var n int
+	err := tx.get(ctx, &n, `
+		WITH r AS (
+			UPDATE recommendations SET implementation = $2, implementation_comment = $3, implementation_at = now()
+			WHERE id = $1 RETURNING id),
+		latest AS (
+			UPDATE implementation_checks SET comment = $3
+			WHERE $3 <> '' AND id = (SELECT max(id) FROM implementation_checks WHERE recommendation_id = $1 AND status = $2)
+			RETURNING id),
+		added AS (
+			INSERT INTO implementation_checks (recommendation_id, status)
+			SELECT id, $2 FROM r WHERE $3 = ''
+			RETURNING id)
+		SELECT (SELECT count(*) FROM implementation_checks WHERE recommendation_id = $1) + (SELECT count(*) FROM added)`,
+		id, status, comment)
 	if err != nil {
-		return fmt.Errorf("storage: set implementation of recommendation %d: %w", id, dbErr(err))
+		return 0, fmt.Errorf("storage: set implementation of recommendation %d: %w", id, dbErr(err))
 	}
-	return nil
+	return n, nil
+}
+
+// A Check is one answer about a recommendation's implementation.
+type Check struct {
+	Status  string    `db:"status"`
+	Comment string    `db:"comment"`
+	At      time.Time `db:"at"`
+}
+
+// RecommendationCourse is a problem's recommendations with the answers
+// about their implementation, oldest first.
+type RecommendationCourse struct {
+	ID     int64  `db:"id"`
+	Type   string `db:"type"`
+	Checks []Check
+}
+
+// Courses returns the course of each recommendation of a problem.
+func (tx *Tx) Courses(ctx context.Context, problemID int64) ([]RecommendationCourse, error) {
+	var recs []RecommendationCourse
+	if err := tx.sel(ctx, &recs, `SELECT id, type FROM recommendations WHERE problem_id = $1 ORDER BY id`, problemID); err != nil {
+		return nil, fmt.Errorf("storage: recommendations of %d: %w", problemID, dbErr(err))
+	}
+	for i := range recs {
+		if err := tx.sel(ctx, &recs[i].Checks, `
+			SELECT status, comment, at FROM implementation_checks WHERE recommendation_id = $1 ORDER BY id`, recs[i].ID); err != nil {
+			return nil, fmt.Errorf("storage: course of recommendation %d: %w", recs[i].ID, dbErr(err))
+		}
+	}
+	return recs, nil
 }
 
 // Rate stores an entrepreneur's rating of an expert's answers to a problem.

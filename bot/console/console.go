@@ -365,6 +365,26 @@ func (c *Console) problem(w http.ResponseWriter, r *http.Request, v *view, tx *s
 		}
 		thread = append(thread, line{m.CreatedAt.In(c.zone).Format("02.01.2006 15:04"), who + " (" + bot.T(v.Lang, "role_"+m.AuthorRole) + ")", m.Text})
 	}
+	courses, err := tx.Courses(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	type course struct {
+		Type   string
+		Checks []line
+	}
+	var recs []course
+	for _, rc := range courses {
+		one := course{Type: bot.T(v.Lang, "rec_"+rc.Type)}
+		for _, ch := range rc.Checks {
+			comment := ch.Comment
+			if observer {
+				comment = "" // the entrepreneur's words
+			}
+			one.Checks = append(one.Checks, line{ch.At.In(c.zone).Format("02.01.2006"), bot.T(v.Lang, "impl_"+ch.Status), comment})
+		}
+		recs = append(recs, one)
+	}
 	var lines []string
 	for _, s := range supporters {
 		if s.Line != "" && !observer {
@@ -376,9 +396,10 @@ func (c *Console) problem(w http.ResponseWriter, r *http.Request, v *view, tx *s
 		Status, Sector, Region string
 		Author, Company, BIN   string
 		History, Thread        []line
+		Recommendations        []course
 		Supporters             int
 		Lines                  []string
-	}{p, bot.T(v.Lang, "status_"+p.Status), sector.Name(v.Lang), region.Name(v.Lang), author, company, bin, history, thread, len(supporters), lines}
+	}{p, bot.T(v.Lang, "status_"+p.Status), sector.Name(v.Lang), region.Name(v.Lang), author, company, bin, history, thread, recs, len(supporters), lines}
 	c.page(w, r, http.StatusOK, "problem", *v)
 	return nil
 }

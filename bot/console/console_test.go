@@ -167,9 +167,22 @@ func TestRequestsListedAndRead(t *testing.T) {
 				return err
 			}
 		}
-		_, err = tx.AddMessage(ctx, &storage.ThreadMessage{ProblemID: id, AuthorID: 10, AuthorRole: "expert",
-			Text: "Проверьте режим автоклава.", ChatID: 10, TgMessageID: 1})
-		return err
+		answer := &storage.ThreadMessage{ProblemID: id, AuthorID: 10, AuthorRole: "expert",
+			Text: "Проверьте режим автоклава.", ChatID: 10, TgMessageID: 1}
+		if _, err = tx.AddMessage(ctx, answer); err != nil {
+			return err
+		}
+		// A recommendation in progress, then implemented with a comment.
+		rec, _, err := tx.Recommend(ctx, answer.ID, id, "technology")
+		if err != nil {
+			return err
+		}
+		for _, c := range [][2]string{{"in_progress", ""}, {"implemented", ""}, {"implemented", "Режим изменили, трещин нет."}} {
+			if _, err := tx.SetImplementation(ctx, rec, c[0], c[1]); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -194,7 +207,8 @@ func TestRequestsListedAndRead(t *testing.T) {
 		}
 	}
 	status, body, _ := s.do("GET", "/console/problems/"+strconv.FormatInt(id, 10), session, nil)
-	for _, want := range []string{"Подробности: Трещины в газоблоке", "Ерлан", "Проверьте режим автоклава.", bot.T("ru", "status_open")} {
+	for _, want := range []string{"Подробности: Трещины в газоблоке", "Ерлан", "Проверьте режим автоклава.", bot.T("ru", "status_open"),
+		bot.T("ru", "impl_in_progress"), bot.T("ru", "impl_implemented") + " — <i>Режим изменили, трещин нет.</i>"} {
 		if status != http.StatusOK || !strings.Contains(body, want) {
 			t.Errorf("the request's page (%d) lacks %q", status, want)
 		}

@@ -214,7 +214,7 @@ func (h history) load(ctx context.Context, tx *storage.Tx, privacy string) error
 			return err
 		}
 		if h.implStatus != "" {
-			if err := tx.SetImplementation(ctx, rec, h.implStatus, ""); err != nil {
+			if _, err := tx.SetImplementation(ctx, rec, h.implStatus, ""); err != nil {
 				return err
 			}
 		}

@@ -41,6 +41,7 @@ type config struct {
 	AdminIDs            []int64
 	ModeratorChatID     int64
 	FloodLimit          int
+	ImplementationAsks  int
 	FloodWindow         time.Duration
 	Premoderation       bool
 	TakeTimeout         time.Duration
@@ -86,6 +87,12 @@ func parseConfig(getenv func(string) string, needToken bool) (*config, error) {
 	if v := getenv("MODERATOR_CHAT_ID"); v != "" {
 		if c.ModeratorChatID, err = strconv.ParseInt(v, 10, 64); err != nil || c.ModeratorChatID >= 0 {
 			return nil, fmt.Errorf("MODERATOR_CHAT_ID: %q is not a group's chat id (a negative number, such as -1001234567890)", v)
+		}
+	}
+	c.ImplementationAsks = 3
+	if v := getenv("IMPLEMENTATION_ASKS"); v != "" {
+		if c.ImplementationAsks, err = strconv.Atoi(v); err != nil || c.ImplementationAsks < 1 || c.ImplementationAsks > 12 {
+			return nil, fmt.Errorf("IMPLEMENTATION_ASKS: %q is not a number from 1 to 12", v)
 		}
 	}
 	c.FloodLimit = 40

@@ -148,6 +148,7 @@ func botConfig(cfg *config) bot.Config {
 		TakeTimeout:         cfg.TakeTimeout,
 		AnswerTimeout:       cfg.AnswerTimeout,
 		ImplementationCheck: cfg.ImplementationCheck,
+		ImplementationAsks:  cfg.ImplementationAsks,
 
 		WebhookURL:            cfg.WebhookURL,
 		WebhookSecret:         cfg.WebhookSecret,
