@@ -121,7 +121,7 @@ func (b *Bot) modCardText(ctx context.Context, tx *storage.Tx, p *storage.Proble
 	}
 	return T(lang, "mod_card", p.ID, T(lang, "kind_"+p.Kind), Escape(sector.Name(lang)), Escape(region.Name(lang)),
 		Escape(p.Title), Escape(clipText(p.Body, 1500)), Escape(displayName(author, lang)), author.ID, anon,
-		orDash(lang, p.Company), orDash(lang, p.BIN), len(atts)), nil
+		orDash(lang, p.Company), orDash(lang, p.BIN), filesCount(lang, len(atts))), nil
 }
 
 // showOutcome turns every moderation card of a problem into a record of

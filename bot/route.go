@@ -128,7 +128,7 @@ func (b *Bot) cardText(ctx context.Context, tx *storage.Tx, p *storage.Problem, 
 		}
 	}
 	text := T(lang, "card", p.ID, T(lang, "kind_"+p.Kind), Escape(sector.Name(lang)), Escape(region.Name(lang)),
-		Escape(p.Title), Escape(p.Body), from, languageName(p.Language, lang), len(atts))
+		Escape(p.Title), Escape(p.Body), from, languageName(p.Language, lang), filesCount(lang, len(atts)))
 	if p.Anonymous && len(atts) > 0 {
 		text += "\n\n" + T(lang, "anon_files_card")
 	}
@@ -196,4 +196,13 @@ func orDash(lang, s string) string {
 		return T(lang, "none")
 	}
 	return Escape(s)
+}
+
+// filesCount is a card's line of how many files a request has, on a line
+// of its own; nothing when it has none.
+func filesCount(lang string, n int) string {
+	if n == 0 {
+		return ""
+	}
+	return "\n" + T(lang, "card_files", n)
 }

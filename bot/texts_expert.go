@@ -2,10 +2,11 @@ package bot
 
 // expertTexts are the texts experts and moderators see.
 var expertTexts = map[string]map[string]string{
+	"card_files": {"kk": "📎 Файлдар: %d", "ru": "📎 Файлов: %d", "en": "📎 Files: %d"},
 	"card": {
-		"kk": "<b>#%d</b> · %s\nСала: %s\nӨңір: %s\n\n<b>%s</b>\n%s\n\nАвторы: %s\nАвтордың тілі: %s\n📎 Файлдар: %d\n\nЖауап беру үшін осы хабарламаға жауап беріңіз немесе «Жауап беру» басыңыз.",
-		"ru": "<b>#%d</b> · %s\nОтрасль: %s\nРегион: %s\n\n<b>%s</b>\n%s\n\nАвтор: %s\nЯзык автора: %s\n📎 Файлов: %d\n\nЧтобы ответить, ответьте на это сообщение или нажмите «Ответить».",
-		"en": "<b>#%d</b> · %s\nSector: %s\nRegion: %s\n\n<b>%s</b>\n%s\n\nFrom: %s\nThe author writes in: %s\n📎 Files: %d\n\nTo answer, reply to this message or press Answer.",
+		"kk": "<b>#%d</b> · %s\nСала: %s\nӨңір: %s\n\n<b>%s</b>\n%s\n\nАвторы: %s\nАвтордың тілі: %s%s\n\nЖауап беру үшін осы хабарламаға жауап беріңіз немесе «Жауап беру» басыңыз.",
+		"ru": "<b>#%d</b> · %s\nОтрасль: %s\nРегион: %s\n\n<b>%s</b>\n%s\n\nАвтор: %s\nЯзык автора: %s%s\n\nЧтобы ответить, ответьте на это сообщение или нажмите «Ответить».",
+		"en": "<b>#%d</b> · %s\nSector: %s\nRegion: %s\n\n<b>%s</b>\n%s\n\nFrom: %s\nThe author writes in: %s%s\n\nTo answer, reply to this message or press Answer.",
 	},
 	"anon_files_card": {
 		"kk": "⚠️ Автор жасырын, бірақ файлдары оны көрсетуі мүмкін (файл атауы, құжаттың ішіндегі деректер).",
@@ -188,9 +189,9 @@ var expertTexts = map[string]map[string]string{
 		"en": "<b>Waiting in your sectors</b>",
 	},
 	"mod_card": {
-		"kk": "🛡 Модерация: <b>#%d</b> · %s\nСала: %s · Өңір: %s\n\n<b>%s</b>\n%s\n\nАвторы: %s (id %d)%s\nКомпания: %s · БСН: %s\n📎 Файлдар: %d",
-		"ru": "🛡 Модерация: <b>#%d</b> · %s\nОтрасль: %s · Регион: %s\n\n<b>%s</b>\n%s\n\nАвтор: %s (id %d)%s\nКомпания: %s · БИН: %s\n📎 Файлов: %d",
-		"en": "🛡 Moderation: <b>#%d</b> · %s\nSector: %s · Region: %s\n\n<b>%s</b>\n%s\n\nFrom: %s (id %d)%s\nCompany: %s · BIN: %s\n📎 Files: %d",
+		"kk": "🛡 Модерация: <b>#%d</b> · %s\nСала: %s · Өңір: %s\n\n<b>%s</b>\n%s\n\nАвторы: %s (id %d)%s\nКомпания: %s · БСН: %s%s",
+		"ru": "🛡 Модерация: <b>#%d</b> · %s\nОтрасль: %s · Регион: %s\n\n<b>%s</b>\n%s\n\nАвтор: %s (id %d)%s\nКомпания: %s · БИН: %s%s",
+		"en": "🛡 Moderation: <b>#%d</b> · %s\nSector: %s · Region: %s\n\n<b>%s</b>\n%s\n\nFrom: %s (id %d)%s\nCompany: %s · BIN: %s%s",
 	},
 	"mod_anonymous_mark": {
 		"kk": ", сарапшыларға жасырын",
