@@ -141,11 +141,7 @@ func (b *Bot) addExpertButton(ctx context.Context, r *req, q *tgbotapi.CallbackQ
 // requests, never personal data. Only admins run these; a moderator is
 // not made an observer.
 func (b *Bot) manageObserver(ctx context.Context, r *req, add bool, args string) error {
-	who := strings.TrimSpace(args)
-	if who == "" {
-		return r.send(ctx, r.t("usage", map[bool]string{true: "/addobserver", false: "/removeobserver"}[add]+" ID|@username"), nil)
-	}
-	u, err := b.findUser(ctx, r, who)
+	u, err := b.roleTarget(ctx, r, args, map[bool]string{true: "/addobserver", false: "/removeobserver"}[add])
 	if err != nil || u == nil {
 		return err
 	}
@@ -156,6 +152,25 @@ func (b *Bot) manageObserver(ctx context.Context, r *req, add bool, args string)
 	if add {
 		role, action, text = storage.RoleObserver, "add_observer", "observer_added"
 	}
+	if err := setRole(ctx, r, u, role, action); err != nil {
+		return err
+	}
+	return r.send(ctx, r.t(text, u.ID), nil)
+}
+
+// roleTarget finds the user a role command names, or answers with the
+// command's usage or why there is none; nil then.
+func (b *Bot) roleTarget(ctx context.Context, r *req, args, command string) (*storage.User, error) {
+	who := strings.TrimSpace(args)
+	if who == "" {
+		return nil, r.send(ctx, r.t("usage", command+" ID|@username"), nil)
+	}
+	return b.findUser(ctx, r, who)
+}
+
+// setRole gives a user a role, audited as action, and their chat the
+// command menu of it.
+func setRole(ctx context.Context, r *req, u *storage.User, role, action string) error {
 	if err := r.tx.SetRole(ctx, u.ID, role); err != nil {
 		return err
 	}
@@ -163,10 +178,7 @@ func (b *Bot) manageObserver(ctx context.Context, r *req, add bool, args string)
 	if err := r.tx.Audit(ctx, r.user.ID, action, nil, strconv.FormatInt(u.ID, 10), ""); err != nil {
 		return err
 	}
-	if err := registerUserCommands(ctx, r.tx, u); err != nil {
-		return err
-	}
-	return r.send(ctx, r.t(text, u.ID), nil)
+	return registerUserCommands(ctx, r.tx, u)
 }
 
 // manageModerator is /addmoderator USER and /removemoderator USER. Admins
@@ -174,11 +186,7 @@ func (b *Bot) manageObserver(ctx context.Context, r *req, add bool, args string)
 // removed moderator leaves the moderators' group, where the bot can take
 // them out of it.
 func (b *Bot) manageModerator(ctx context.Context, r *req, add bool, args string) error {
-	who := strings.TrimSpace(args)
-	if who == "" {
-		return r.send(ctx, r.t("usage", map[bool]string{true: "/addmoderator", false: "/removemoderator"}[add]+" ID|@username"), nil)
-	}
-	u, err := b.findUser(ctx, r, who)
+	u, err := b.roleTarget(ctx, r, args, map[bool]string{true: "/addmoderator", false: "/removemoderator"}[add])
 	if err != nil || u == nil {
 		return err
 	}
@@ -189,14 +197,7 @@ func (b *Bot) manageModerator(ctx context.Context, r *req, add bool, args string
 			role = storage.RoleAdmin
 		}
 	}
-	if err := r.tx.SetRole(ctx, u.ID, role); err != nil {
-		return err
-	}
-	u.Role = role
-	if err := r.tx.Audit(ctx, r.user.ID, action, nil, strconv.FormatInt(u.ID, 10), ""); err != nil {
-		return err
-	}
-	if err := registerUserCommands(ctx, r.tx, u); err != nil {
+	if err := setRole(ctx, r, u, role, action); err != nil {
 		return err
 	}
 	if err := b.setMenuButton(ctx, r.tx, u); err != nil {
